@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `srlab dataset build` and `srlab dataset inspect`.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/Commands.h"
+#include "cli/TerminalProgress.h"
+#include "dataset/DatasetStats.h"
+#include "dataset/PairBuilder.h"
+#include "dataset/PairFile.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+namespace srlab::cli {
+namespace {
+
+struct BuildOptions {
+    std::vector<std::string> inputs;
+    std::string trainList, valList, testList, out, split = "0.8,0.1,0.1", filter = "cheby",
+                                                  baseline = "spline", report;
+    PairSpec spec;
+    bool quiet = false;
+};
+
+std::array<double, 3> parseSplitFractions(const std::string& text) {
+    std::array<double, 3> f{};
+    std::stringstream ss(text);
+    std::string part;
+    int i = 0;
+    while (std::getline(ss, part, ',')) {
+        if (i >= 3) throw Error("--split", "expects three fractions like 0.8,0.1,0.1");
+        try {
+            f[size_t(i++)] = std::stod(part);
+        } catch (const std::exception&) {
+            throw Error("--split", "'" + part + "' is not a number");
+        }
+    }
+    if (i != 3) throw Error("--split", "expects three fractions like 0.8,0.1,0.1");
+    return f;
+}
+
+void writeTextAtomically(const std::string& path, const std::string& text) {
+    AtomicFile f(path);
+    {
+        std::ofstream o(f.tempPath());
+        o << text;
+        o.flush();
+        if (!o) throw Error(path, "write failed");
+    }
+    f.commit();
+}
+
+void runBuild(BuildOptions& o) {
+    o.spec.filter = parseDecimFilter(o.filter);
+    o.spec.baseline = parseBaseline(o.baseline);
+    o.spec.split = parseSplitFractions(o.split);
+    o.spec.validate();
+    BuildInputs in;
+    const bool lists = !o.trainList.empty() || !o.valList.empty() || !o.testList.empty();
+    if (lists == !o.inputs.empty())
+        throw Error("srlab dataset build", "give either --input or --train-list/--val-list/--test-list");
+    if (lists) {
+        in.useLists = true;
+        const std::string* names[3] = {&o.trainList, &o.valList, &o.testList};
+        for (size_t s = 0; s < 3; ++s)
+            if (!names[s]->empty()) in.lists[s] = readFileList(*names[s]);
+    } else {
+        in.files = collectAudioFiles(o.inputs);
+    }
+    checkWritableDir(o.out);
+    TerminalProgress progress("files", o.quiet);
+    BuildReport rep = buildPairs(o.spec, in, o.out, progress, interruptToken());
+    progress.finish();
+    std::printf("wrote %s in %.1f s\n", o.out.c_str(), rep.wallSeconds);
+    std::printf("  %-6s %7s %9s %8s\n", "split", "files", "patches", "hours");
+    for (Split s : kSplits) {
+        size_t files = 0;
+        for (const auto& r : rep.sources) files += r.used && r.split == s;
+        std::printf("  %-6s %7zu %9zu %8.3f\n", toString(s), files, rep.patches[size_t(s)],
+                    double(rep.patches[size_t(s)]) * o.spec.dim / o.spec.rate / 3600.0);
+    }
+    std::printf("  files used %zu, skipped %zu\n", rep.used(), rep.skipped());
+    for (const auto& r : rep.sources)
+        if (!r.used) std::printf("  skipped %s: %s\n", r.path.c_str(), r.reason.c_str());
+    if (!o.report.empty()) writeTextAtomically(o.report, rep.toJson());
+}
+
+void printFive(const char* label, const FiveNumber& f) {
+    std::printf("      %-6s %8.1f %8.1f %8.1f %8.1f %8.1f\n", label, f.min, f.q1, f.median, f.q3, f.max);
+}
+
+int runInspect(const std::string& path, size_t maxPatches, const std::string& jsonOut) {
+    PairFileReader reader(path);
+    const PairFileInfo& info = reader.info();
+    const PairSpec& s = info.spec;
+    TerminalProgress progress("patches");
+    DatasetStats st = computeDatasetStats(reader, maxPatches, progress, interruptToken());
+    progress.finish();
+    std::printf("dataset %s (written by srlab %s)\n", path.c_str(), info.toolVersion.c_str());
+    std::printf("  rate %d Hz, scale %d (low-res %.0f Hz), filter %s, baseline %s, dim %d, stride %d, seed %llu%s\n",
+                s.rate, s.scale, s.lowRate(), toString(s.filter).c_str(), toString(s.baseline).c_str(), s.dim,
+                s.stride, (unsigned long long)s.seed, info.hasLabel ? "" : ", real low-res input (no labels)");
+    std::printf("  %-6s %7s %9s %8s %11s\n", "split", "files", "patches", "hours", "non-finite");
+    size_t bad = 0;
+    for (Split sp : kSplits) {
+        const SplitStats& x = st.splits[size_t(sp)];
+        std::printf("  %-6s %7zu %9zu %8.3f %11zu\n", toString(sp), x.sources, x.patches, x.hours, x.nonFinite);
+        bad += x.nonFinite;
+    }
+    std::printf("  per-band mean power per patch, dB (min / q1 / median / q3 / max; up to %zu patches per split)\n",
+                maxPatches);
+    for (Split sp : kSplits) {
+        const SplitStats& x = st.splits[size_t(sp)];
+        if (!x.patches) continue;
+        std::printf("  %s\n", toString(sp));
+        for (const BandStats& b : x.bands) {
+            std::printf("    %6.0f-%6.0f Hz\n", b.loHz, b.hiHz);
+            printFive("input", b.inputDb);
+            if (info.hasLabel) printFive("label", b.labelDb);
+        }
+    }
+    if (!jsonOut.empty()) {
+        nlohmann::ordered_json j;
+        j["path"] = path;
+        j["spec"] = nlohmann::json::parse(s.toJson());
+        j["tool_version"] = info.toolVersion;
+        for (Split sp : kSplits) {
+            const SplitStats& x = st.splits[size_t(sp)];
+            nlohmann::ordered_json js{{"files", x.sources}, {"patches", x.patches}, {"hours", x.hours},
+                                      {"non_finite", x.nonFinite}};
+            for (const BandStats& b : x.bands) {
+                auto five = [](const FiveNumber& f) { return std::vector<double>{f.min, f.q1, f.median, f.q3, f.max}; };
+                js["bands"].push_back({{"lo_hz", b.loHz}, {"hi_hz", b.hiHz}, {"input_db", five(b.inputDb)},
+                                       {"label_db", five(b.labelDb)}});
+            }
+            j["splits"][toString(sp)] = js;
+        }
+        writeTextAtomically(jsonOut, j.dump(1));
+    }
+    if (bad) {
+        std::fprintf(stderr, "srlab: error: %s: %zu patches hold NaN or Inf\n", path.c_str(), bad);
+        return 1;
+    }
+    std::printf("  all patches finite\n");
+    return 0;
+}
+
+}  // namespace
+
+void addDatasetCommand(CLI::App& root) {
+    CLI::App* ds = root.add_subcommand("dataset", "Build and inspect HDF5 low/high pair datasets");
+    ds->require_subcommand(1);
+
+    auto o = std::make_shared<BuildOptions>();
+    CLI::App* b = ds->add_subcommand("build", "Build a dataset of low/high pairs from audio files (SPEC §1)");
+    b->add_option("--input", o->inputs, "Audio files or folders (searched recursively)");
+    b->add_option("--train-list", o->trainList, "File list for the train split (instead of --input)");
+    b->add_option("--val-list", o->valList, "File list for the val split");
+    b->add_option("--test-list", o->testList, "File list for the test split");
+    b->add_option("--out", o->out, "Output .h5 file")->required();
+    b->add_option("--rate", o->spec.rate, "Target (high) sample rate in Hz")->capture_default_str();
+    b->add_option("--scale", o->spec.scale, "Upsampling factor r")->capture_default_str();
+    b->add_option("--filter", o->filter, "Decimation filter: cheby, sinc, none")->capture_default_str();
+    b->add_option("--baseline", o->baseline, "Model input: spline, linear, sinc, or none (low-res patches)")
+        ->capture_default_str();
+    b->add_option("--dim", o->spec.dim, "Patch length at the target rate")->capture_default_str();
+    b->add_option("--stride", o->spec.stride, "Hop between patches")->capture_default_str();
+    b->add_option("--split", o->split, "Train,val,test fractions (by file)")->capture_default_str();
+    b->add_option("--seed", o->spec.seed, "Seed of the split")->capture_default_str();
+    b->add_flag("--low-res-input", o->spec.lowResInput, "Inputs are real low-res audio (no labels)");
+    b->add_flag("--pad-short", o->spec.padShort, "Zero-pad files shorter than one patch (default: skip)");
+    b->add_option("--threads", o->spec.threads, "Worker threads (0 = all cores)")->capture_default_str();
+    b->add_option("--report", o->report, "Write the per-file report as JSON");
+    b->add_flag("--quiet", o->quiet, "No progress line");
+    b->callback([o] { runBuild(*o); });
+
+    auto ipath = std::make_shared<std::string>();
+    auto imax = std::make_shared<size_t>(2000);
+    auto ijson = std::make_shared<std::string>();
+    CLI::App* i = ds->add_subcommand("inspect", "Counts, parameters, band-energy statistics and a finiteness check");
+    i->add_option("file", *ipath, "Dataset .h5")->required();
+    i->add_option("--max-patches", *imax, "Patches sampled per split for statistics")->capture_default_str();
+    i->add_option("--json", *ijson, "Also write the statistics as JSON");
+    i->callback([=] {
+        if (int rc = runInspect(*ipath, *imax, *ijson)) throw CLI::RuntimeError(rc);
+    });
+}
+
+}  // namespace srlab::cli

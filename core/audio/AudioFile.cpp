@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "audio/AudioFile.h"
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+namespace srlab {
+namespace {
+
+struct SfCloser {
+    void operator()(SNDFILE* f) const { sf_close(f); }
+};
+using SfHandle = std::unique_ptr<SNDFILE, SfCloser>;
+
+SfHandle openForRead(const std::string& path, SF_INFO* info) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw Error(path, "no such file");
+    if (std::filesystem::is_directory(path, ec)) throw Error(path, "is a folder, not an audio file");
+    if (std::filesystem::file_size(path, ec) == 0) throw Error(path, "file is empty");
+    *info = SF_INFO{};
+    SfHandle f(sf_open(path.c_str(), SFM_READ, info));
+    if (!f) throw Error(path, std::string("not a readable audio file (") + sf_strerror(nullptr) + ")");
+    if (info->channels <= 0) throw Error(path, "file declares zero channels");
+    if (info->samplerate <= 0) throw Error(path, "file declares a sample rate of zero");
+    return f;
+}
+
+std::string formatName(int format) {
+    SF_FORMAT_INFO fi{};
+    fi.format = format & SF_FORMAT_TYPEMASK;
+    if (sf_command(nullptr, SFC_GET_FORMAT_MAJOR, &fi, sizeof fi) == 0 && fi.name) return fi.name;
+    return "unknown";
+}
+
+std::string lowerExtension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext;
+}
+
+}  // namespace
+
+AudioInfo probeAudio(const std::string& path) {
+    SF_INFO info;
+    SfHandle f = openForRead(path, &info);
+    return {info.samplerate, info.channels, static_cast<long long>(info.frames), formatName(info.format)};
+}
+
+AudioBuffer readAudio(const std::string& path) {
+    SF_INFO info;
+    SfHandle f = openForRead(path, &info);
+    AudioBuffer out;
+    out.rate = info.samplerate;
+    out.channels = info.channels;
+    // Some formats (MP3, Opus) report an estimate or no frame count: read in blocks until EOF.
+    const size_t block = 65536;
+    std::vector<float> buf(block * size_t(info.channels));
+    if (info.frames > 0 && info.frames < (1LL << 34))
+        out.samples.reserve(size_t(info.frames) * size_t(info.channels));
+    for (;;) {
+        sf_count_t got = sf_readf_float(f.get(), buf.data(), sf_count_t(block));
+        if (got <= 0) break;
+        out.samples.insert(out.samples.end(), buf.begin(), buf.begin() + got * info.channels);
+    }
+    if (sf_error(f.get()) != SF_ERR_NO_ERROR)
+        throw Error(path, std::string("read error: ") + sf_strerror(f.get()));
+    if (out.samples.empty()) throw Error(path, "contains no audio frames");
+    if (info.frames > 0 && out.frames() + 1 < size_t(info.frames) &&
+        (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV)
+        throw Error(path, "truncated: header promises " + std::to_string(info.frames) +
+                              " frames, file holds " + std::to_string(out.frames()));
+    for (size_t i = 0; i < out.samples.size(); ++i)
+        if (!std::isfinite(out.samples[i]))
+            throw Error(path, "contains a non-finite sample (NaN or Inf) at frame " +
+                                  std::to_string(i / size_t(info.channels)));
+    return out;
+}
+
+std::vector<float> mixToMono(const AudioBuffer& in) {
+    if (in.channels == 1) return in.samples;
+    const size_t n = in.frames(), c = size_t(in.channels);
+    std::vector<float> mono(n);
+    const float g = 1.0f / float(c);
+    for (size_t i = 0; i < n; ++i) {
+        float s = 0;
+        for (size_t k = 0; k < c; ++k) s += in.samples[i * c + k];
+        mono[i] = s * g;
+    }
+    return mono;
+}
+
+std::vector<float> readMono(const std::string& path, int* rate) {
+    AudioBuffer b = readAudio(path);
+    if (rate) *rate = b.rate;
+    if (b.channels == 1) return std::move(b.samples);
+    return mixToMono(b);
+}
+
+void writeAudio(const std::string& path, const std::vector<float>& mono, int rate) {
+    const std::string ext = lowerExtension(path);
+    int format;
+    if (ext == ".wav")
+        format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+    else if (ext == ".flac")
+        format = SF_FORMAT_FLAC | SF_FORMAT_PCM_24;
+    else
+        throw Error(path, "unsupported output format '" + ext + "' (use .wav or .flac)");
+    if (rate <= 0) throw Error(path, "invalid sample rate " + std::to_string(rate));
+    AtomicFile out(path);
+    SF_INFO info{};
+    info.samplerate = rate;
+    info.channels = 1;
+    info.format = format;
+    {
+        SfHandle f(sf_open(out.tempPath().c_str(), SFM_WRITE, &info));
+        if (!f) throw Error(path, std::string("cannot write: ") + sf_strerror(nullptr));
+        if (ext == ".flac") {
+            int clip = SF_TRUE;  // libsndfile clips instead of wrapping on float->int
+            sf_command(f.get(), SFC_SET_CLIPPING, &clip, sizeof clip);
+        }
+        sf_count_t n = sf_writef_float(f.get(), mono.data(), sf_count_t(mono.size()));
+        if (n != sf_count_t(mono.size()))
+            throw Error(path, std::string("write failed (disk full?): ") + sf_strerror(f.get()));
+        if (sf_close(f.release()) != 0) throw Error(path, "write failed while closing");
+    }
+    out.commit();
+}
+
+bool looksLikeAudioFile(const std::string& path) {
+    static const char* exts[] = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3",
+                                 ".aif", ".aiff", ".au", ".caf", ".w64", ".rf64"};
+    const std::string ext = lowerExtension(path);
+    return std::any_of(std::begin(exts), std::end(exts), [&](const char* e) { return ext == e; });
+}
+
+}  // namespace srlab

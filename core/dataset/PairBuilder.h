@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Builds an HDF5 pair dataset from audio files: a pool of threads runs the signal chain per
+// file while the calling thread writes patches in a fixed order (so builds are
+// reproducible), with a bounded number of files in flight (bounded memory). Writes to a temp
+// file renamed at the end. Splits are by file, never by patch.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "dataset/PairSpec.h"
+#include "util/CancelToken.h"
+#include "util/Progress.h"
+
+namespace srlab {
+
+struct SourceReport {
+    std::string path;
+    std::string sha256;
+    Split split = Split::Train;
+    bool used = false;
+    std::string reason;  // why skipped
+    int rate = 0, channels = 0;
+    double seconds = 0;
+    size_t patches = 0;
+};
+
+struct BuildReport {
+    std::vector<SourceReport> sources;
+    std::array<size_t, 3> patches{0, 0, 0};
+    double wallSeconds = 0;
+    size_t used() const;
+    size_t skipped() const;
+    std::string toJson() const;  // the manifest stored in the file
+};
+
+// What to build from: either files split at random (seeded), or explicit lists per split.
+struct BuildInputs {
+    std::vector<std::string> files;
+    std::array<std::vector<std::string>, 3> lists;
+    bool useLists = false;
+};
+
+// Files under the given paths (folders recursively, audio extensions only), sorted.
+// Throws Error naming a path that does not exist or a folder that cannot be read.
+std::vector<std::string> collectAudioFiles(const std::vector<std::string>& paths);
+
+// One path per line ('#' comments); relative paths resolve against the list's folder.
+std::vector<std::string> readFileList(const std::string& listPath);
+
+// Deterministic by-file split assignment for `count` files (seeded Fisher-Yates).
+std::vector<Split> assignSplits(size_t count, const std::array<double, 3>& fractions, uint64_t seed);
+
+// Throws Error for unusable settings or output path, Cancelled on cancel; per-file problems
+// are skipped and reported. At least one file must yield patches.
+BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const std::string& outPath,
+                       ProgressSink& progress, const CancelToken& cancel);
+
+}  // namespace srlab

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// One signal through the chain of SPEC §1: resample to the target rate, crop to a multiple
+// of r, anti-alias + decimate, baseline back to the target rate. Pure, thread-safe.
+#include <vector>
+
+#include "dataset/PairSpec.h"
+
+namespace srlab {
+
+struct Pair {
+    std::vector<float> label;  // high-res ground truth (empty for real low-res input)
+    std::vector<float> low;    // at rate / scale
+    std::vector<float> input;  // what the model sees: the baseline at rate, or `low` for None
+};
+
+// mono at inRate -> high-res `rate`, cropped to a multiple of scale.
+std::vector<float> toTargetRate(const std::vector<float>& mono, int inRate, int rate, int scale);
+
+// From high-res audio (already at spec.rate, cropped): low and input; label = hi.
+Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec);
+
+// From a file's samples at any rate, honouring spec.lowResInput.
+Pair makePair(const std::vector<float>& mono, int inRate, const PairSpec& spec);
+
+}  // namespace srlab

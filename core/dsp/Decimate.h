@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Anti-alias + decimate (SPEC §1.3). `cheby` reproduces scipy.signal.decimate(x, r) (order-8
+// Chebyshev I, 0.05 dB ripple, cutoff 0.8/r, sosfiltfilt with odd padding and steady-state
+// initial conditions); `sinc` is a linear-phase Kaiser-windowed sinc at the new Nyquist;
+// `none` is x[::r].
+#include <string>
+#include <vector>
+
+namespace srlab {
+
+enum class DecimFilter { Cheby, Sinc, None };
+DecimFilter parseDecimFilter(const std::string& name);  // throws Error on unknown names
+std::string toString(DecimFilter f);
+
+struct Biquad {  // b0 + b1 z^-1 + b2 z^-2 over 1 + a1 z^-1 + a2 z^-2
+    double b0, b1, b2, a1, a2;
+};
+
+// Digital Chebyshev type I low-pass as second-order sections (order must be even).
+// wn is the cutoff as a fraction of Nyquist, like scipy.signal.cheby1.
+std::vector<Biquad> cheby1Lowpass(int order, double rippleDb, double wn);
+
+// scipy.signal.sosfiltfilt(sos, x) with its defaults (odd extension, padlen 3*(2*ns+1)).
+// Throws Error if x is not longer than the padding.
+std::vector<double> sosfiltfilt(const std::vector<Biquad>& sos, const std::vector<double>& x);
+
+// Kaiser-windowed sinc low-pass, unit DC gain, 2*half+1 taps, cutoff as a fraction of Nyquist.
+std::vector<float> kaiserSincLowpass(double cutoff, int half, double beta);
+
+// Decimate by integer factor r. Output length is ceil(x.size() / r), like x[::r].
+std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filter);
+
+// Shortest input `decimate` accepts for this filter (the Chebyshev path needs edge padding).
+size_t minDecimateLength(DecimFilter filter);
+
+}  // namespace srlab

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dsp/Interpolate.h"
+
+#include <cmath>
+
+#include "audio/Resampler.h"
+#include "util/Error.h"
+
+namespace srlab {
+namespace {
+
+// Polynomial through up to 3 equally spaced points (Lagrange), evaluated at t (in knot units).
+double lowOrderPoly(const std::vector<float>& y, double t) {
+    if (y.size() == 1) return y[0];
+    if (y.size() == 2) return y[0] + (y[1] - y[0]) * t;
+    const double l0 = (t - 1) * (t - 2) / 2, l1 = -t * (t - 2), l2 = t * (t - 1) / 2;
+    return y[0] * l0 + y[1] * l1 + y[2] * l2;
+}
+
+}  // namespace
+
+Baseline parseBaseline(const std::string& name) {
+    if (name == "spline") return Baseline::Spline;
+    if (name == "linear") return Baseline::Linear;
+    if (name == "sinc") return Baseline::Sinc;
+    if (name == "none") return Baseline::None;
+    throw Error("baseline", "unknown baseline '" + name + "' (use spline, linear, sinc or none)");
+}
+
+std::string toString(Baseline b) {
+    switch (b) {
+        case Baseline::Spline: return "spline";
+        case Baseline::Linear: return "linear";
+        case Baseline::Sinc: return "sinc";
+        case Baseline::None: return "none";
+    }
+    return "?";
+}
+
+std::vector<float> splineUpsample(const std::vector<float>& low, int r, size_t n) {
+    const size_t m = low.size();
+    std::vector<float> out(n);
+    if (m == 0) return out;
+    const double h = r;
+    if (m < 4) {
+        for (size_t i = 0; i < n; ++i) out[i] = float(lowOrderPoly(low, double(i) / h));
+        return out;
+    }
+    // Second derivatives M. Interior rows: M[i-1] + 4M[i] + M[i+1] = 6/h^2 (y[i-1]-2y[i]+y[i+1]).
+    // Not-a-knot (equal third derivative across knots 1 and m-2) turns rows 1 and m-2 into
+    // 6 M = rhs, leaving a diagonally dominant tridiagonal system for M[2..m-3].
+    std::vector<double> M(m), rhs(m);
+    const double c = 6.0 / (h * h);
+    for (size_t i = 1; i + 1 < m; ++i) rhs[i] = c * (double(low[i - 1]) - 2.0 * low[i] + low[i + 1]);
+    M[1] = rhs[1] / 6.0;
+    M[m - 2] = rhs[m - 2] / 6.0;
+    if (m > 4) {
+        // Thomas algorithm on rows 2..m-3 with known M[1], M[m-2] moved to the right side.
+        const size_t lo = 2, hi = m - 3;
+        std::vector<double> cp(m), dp(m);
+        for (size_t i = lo; i <= hi; ++i) {
+            double d = rhs[i];
+            if (i == lo) d -= M[1];
+            if (i == hi) d -= M[m - 2];
+            const double beta = 4.0 - (i == lo ? 0.0 : cp[i - 1]);
+            cp[i] = 1.0 / beta;
+            dp[i] = (d - (i == lo ? 0.0 : dp[i - 1])) / beta;
+        }
+        M[hi] = dp[hi];
+        for (size_t i = hi; i-- > lo;) M[i] = dp[i] - cp[i] * M[i + 1];
+    }
+    M[0] = 2 * M[1] - M[2];
+    M[m - 1] = 2 * M[m - 2] - M[m - 3];
+    for (size_t i = 0; i < n; ++i) {
+        size_t k = std::min(i / size_t(r), m - 2);  // piece index; past the end: the last piece
+        const double a = double(i) - double(k) * h;  // t - x_k
+        const double b = h - a;                       // x_{k+1} - t
+        const double v = (M[k] * b * b * b + M[k + 1] * a * a * a) / (6 * h) +
+                         (low[k] / h - M[k] * h / 6) * b + (low[k + 1] / h - M[k + 1] * h / 6) * a;
+        out[i] = float(v);
+    }
+    return out;
+}
+
+std::vector<float> linearUpsample(const std::vector<float>& low, int r, size_t n) {
+    const size_t m = low.size();
+    std::vector<float> out(n);
+    if (m == 0) return out;
+    for (size_t i = 0; i < n; ++i) {
+        const size_t k = i / size_t(r);
+        if (k + 1 >= m) {
+            out[i] = low[m - 1];
+            continue;
+        }
+        const float t = float(i - k * size_t(r)) / float(r);
+        out[i] = low[k] + (low[k + 1] - low[k]) * t;
+    }
+    return out;
+}
+
+std::vector<float> sincUpsample(const std::vector<float>& low, int r, size_t n) {
+    std::vector<float> out = resample(low, 1.0, double(r), ResampleQuality::VeryHigh);
+    out.resize(n, 0.0f);
+    return out;
+}
+
+std::vector<float> upsample(const std::vector<float>& low, int r, size_t n, Baseline b) {
+    switch (b) {
+        case Baseline::Spline: return splineUpsample(low, r, n);
+        case Baseline::Linear: return linearUpsample(low, r, n);
+        case Baseline::Sinc: return sincUpsample(low, r, n);
+        case Baseline::None: break;
+    }
+    throw Error("baseline", "'none' has no interpolation");
+}
+
+}  // namespace srlab

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "metrics/Metrics.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/Mel.h"
+#include "dsp/Stft.h"
+#include "util/Error.h"
+
+namespace srlab {
+namespace {
+
+const StftParams kLsdStft{2048, 512, 0, true};
+
+void checkSizes(const float* y, const float* yh, size_t n) {
+    if (!y || !yh || n == 0) throw Error("metrics", "empty signal");
+}
+
+}  // namespace
+
+double snrDb(const float* y, const float* yh, size_t n) {
+    checkSizes(y, yh, n);
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; ++i) {
+        num += double(y[i]) * y[i];
+        const double d = double(yh[i]) - y[i];
+        den += d * d;
+    }
+    return 20.0 * std::log10(std::sqrt(num) / std::max(std::sqrt(den), 1e-8));
+}
+
+double snrPatchDb(const float* y, const float* yh, size_t n, size_t patch) {
+    checkSizes(y, yh, n);
+    const size_t count = std::max<size_t>(1, n / patch);
+    const size_t len = n < patch ? n : patch;
+    double sum = 0;
+    for (size_t p = 0; p < count; ++p) {
+        double e = 0, s = 0;
+        for (size_t i = p * len; i < (p + 1) * len; ++i) {
+            const double d = double(yh[i]) - y[i];
+            e += d * d;
+            s += double(y[i]) * y[i];
+        }
+        sum += 20.0 * std::log10(std::sqrt(s / len) / std::sqrt(e / len + 1e-6) + 1e-8);
+    }
+    return sum / double(count);
+}
+
+Lsd lsdStandard(const float* y, const float* yh, size_t n, int rate, int scale) {
+    checkSizes(y, yh, n);
+    if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
+    const Spectrogram a = powerSpectrogram(y, n, kLsdStft);
+    const Spectrogram b = powerSpectrogram(yh, n, kLsdStft);
+    // First bin at or above the low-res Nyquist: k * rate / nfft >= rate / (2 scale).
+    const size_t split = std::min(a.bins, size_t(std::ceil(double(kLsdStft.nfft) / (2.0 * scale))));
+    Lsd out;
+    for (size_t f = 0; f < a.frames; ++f) {
+        double all = 0, lo = 0, hi = 0;
+        for (size_t k = 0; k < a.bins; ++k) {
+            const double la = std::log10(std::max(double(a.at(f, k)), 1e-8));
+            const double lb = std::log10(std::max(double(b.at(f, k)), 1e-8));
+            const double d2 = (la - lb) * (la - lb);
+            all += d2;
+            (k < split ? lo : hi) += d2;
+        }
+        out.all += std::sqrt(all / double(a.bins));
+        if (split > 0) out.lf += std::sqrt(lo / double(split));
+        if (split < a.bins) out.hf += std::sqrt(hi / double(a.bins - split));
+    }
+    const double frames = double(std::max<size_t>(a.frames, 1));
+    out.all /= frames;
+    out.lf /= frames;
+    out.hf /= frames;
+    return out;
+}
+
+double lsdKuleshov(const float* y, const float* yh, size_t n) {
+    checkSizes(y, yh, n);
+    const Spectrogram a = powerSpectrogram(y, n, kLsdStft);
+    const Spectrogram b = powerSpectrogram(yh, n, kLsdStft);
+    std::vector<double> perBin(a.bins, 0.0);
+    for (size_t f = 0; f < a.frames; ++f)
+        for (size_t k = 0; k < a.bins; ++k) {
+            const double d = std::log(double(a.at(f, k)) + 1e-8) - std::log(double(b.at(f, k)) + 1e-8);
+            perBin[k] += d * d;
+        }
+    double sum = 0;
+    for (double v : perBin) sum += std::sqrt(v / double(std::max<size_t>(a.frames, 1)) + 1e-8);
+    return std::min(sum / double(a.bins), 10.0);
+}
+
+double psnrLogMel(const float* y, const float* yh, size_t n, int rate) {
+    checkSizes(y, yh, n);
+    const MelBank bank = melFilterbank(rate, kLsdStft.nfft, 128);
+    auto logMel = [&](const float* x) {
+        std::vector<float> m = applyMel(bank, powerSpectrogram(x, n, kLsdStft));
+        for (float& v : m) v = 10.0f * std::log10(std::max(v, 1e-10f));
+        return m;
+    };
+    const auto a = logMel(y), b = logMel(yh);
+    if (a.empty()) throw Error("metrics", "signal too short for a mel spectrogram");
+    const float top = *std::max_element(a.begin(), a.end());
+    const double range = 80.0;
+    double err = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        const double na = std::clamp((a[i] - top + range) / range, 0.0, 1.0);
+        const double nb = std::clamp((b[i] - top + range) / range, 0.0, 1.0);
+        err += (na - nb) * (na - nb);
+    }
+    err /= double(a.size());
+    return 10.0 * std::log10(1.0 / std::max(err, 1e-12));
+}
+
+double mse(const float* y, const float* yh, size_t n) {
+    checkSizes(y, yh, n);
+    double e = 0;
+    for (size_t i = 0; i < n; ++i) e += (double(yh[i]) - y[i]) * (double(yh[i]) - y[i]);
+    return e / double(n);
+}
+
+double nrmse(const float* y, const float* yh, size_t n) {
+    checkSizes(y, yh, n);
+    double e = 0, s = 0;
+    for (size_t i = 0; i < n; ++i) {
+        e += (double(yh[i]) - y[i]) * (double(yh[i]) - y[i]);
+        s += double(y[i]) * y[i];
+    }
+    return std::sqrt(e) / std::max(std::sqrt(s), 1e-12);
+}
+
+MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& yh, int rate, int scale) {
+    if (y.size() != yh.size())
+        throw Error("metrics", "reference has " + std::to_string(y.size()) + " samples, estimate " +
+                                   std::to_string(yh.size()));
+    const size_t n = y.size();
+    MetricSet m;
+    m.snr = snrDb(y.data(), yh.data(), n);
+    m.snrPatch = snrPatchDb(y.data(), yh.data(), n);
+    const Lsd l = lsdStandard(y.data(), yh.data(), n, rate, scale);
+    m.lsd = l.all;
+    m.lsdHf = l.hf;
+    m.lsdLf = l.lf;
+    m.lsdKuleshov = lsdKuleshov(y.data(), yh.data(), n);
+    m.psnrMel = psnrLogMel(y.data(), yh.data(), n, rate);
+    m.nrmse = nrmse(y.data(), yh.data(), n);
+    m.mse = mse(y.data(), yh.data(), n);
+    return m;
+}
+
+const std::vector<MetricInfo>& metricCatalogue() {
+    static const std::vector<MetricInfo> cat = {
+        {"snr", "SNR dB, whole utterance: 20log10(|y|/|yh-y|)", &MetricSet::snr, true},
+        {"snr_patch", "SNR dB, Kuleshov patch variant (8192-sample patches, averaged)", &MetricSet::snrPatch, true},
+        {"lsd", "LSD standard: log10 power, STFT 2048/512 Hann, RMS over bins, mean over frames", &MetricSet::lsd, false},
+        {"lsd_hf", "LSD standard over bins at/above the low-res Nyquist", &MetricSet::lsdHf, false},
+        {"lsd_lf", "LSD standard over bins below the low-res Nyquist", &MetricSet::lsdLf, false},
+        {"lsd_kuleshov", "LSD Kuleshov code: ln power, RMS over time per bin, mean over bins (~2.3x standard)", &MetricSet::lsdKuleshov, false},
+        {"psnr_mel", "PSNR dB of [0,1]-normalised log-mel (128 mels, 80 dB range)", &MetricSet::psnrMel, true},
+        {"nrmse", "|yh-y|/|y|", &MetricSet::nrmse, false},
+        {"mse", "mean (yh-y)^2", &MetricSet::mse, false},
+    };
+    return cat;
+}
+
+}  // namespace srlab

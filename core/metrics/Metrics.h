@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Quality metrics of SPEC §2, pure functions on equal-length signals (reference y, estimate
+// yh). Every metric has a stable key and a one-line definition, so tables can say which
+// definition they report.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace srlab {
+
+// 20 log10(||y|| / max(||yh - y||, 1e-8)) over the whole signal.
+double snrDb(const float* y, const float* yh, size_t n);
+
+// Kuleshov code: per `patch` samples 20 log10(rms(y) / sqrt(mean((yh-y)^2) + 1e-6) + 1e-8),
+// averaged over whole patches (a signal shorter than one patch counts as one patch).
+double snrPatchDb(const float* y, const float* yh, size_t n, size_t patch = 8192);
+
+struct Lsd {
+    double all = 0, hf = 0, lf = 0;
+};
+
+// Standard LSD (NU-Wave, AERO, AP-BWE): STFT nfft 2048, hop 512, periodic Hann, centred with
+// reflect padding; L = log10(max(|X|^2, 1e-8)); per frame sqrt(mean_k dL^2), mean over frames.
+// hf uses bins at or above the low-res Nyquist (rate / (2 scale)), lf the bins below it.
+Lsd lsdStandard(const float* y, const float* yh, size_t n, int rate, int scale);
+
+// Kuleshov code: ln(|X|^2 + 1e-8), sqrt(mean over frames of dL^2 + 1e-8) per bin, mean over
+// bins, capped at 10 as that code does.
+double lsdKuleshov(const float* y, const float* yh, size_t n);
+
+// PSNR (dB) of log-mel images (128 Slaney mels, nfft 2048, hop 512) normalised to [0, 1]
+// with the reference's peak and an 80 dB range.
+double psnrLogMel(const float* y, const float* yh, size_t n, int rate);
+
+double mse(const float* y, const float* yh, size_t n);
+double nrmse(const float* y, const float* yh, size_t n);  // ||yh - y|| / ||y||
+
+struct MetricSet {
+    double snr = 0, snrPatch = 0, lsd = 0, lsdHf = 0, lsdLf = 0, lsdKuleshov = 0, psnrMel = 0,
+           nrmse = 0, mse = 0;
+};
+
+MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& yh, int rate, int scale);
+
+struct MetricInfo {
+    const char* key;         // column name in tables and CSV
+    const char* definition;  // one line, printed under tables
+    double MetricSet::*field;
+    bool higherIsBetter;
+};
+const std::vector<MetricInfo>& metricCatalogue();
+
+}  // namespace srlab

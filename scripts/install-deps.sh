@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package SRLab needs to build, test and run (idempotent).
+# Runs apt-get as root, or through sudo when not root. Set SRLAB_SKIP_APT=1 to skip.
+set -euo pipefail
+[ "${SRLAB_SKIP_APT:-0}" = 1 ] && exit 0
+
+PKGS=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache git
+  # libraries
+  qt6-base-dev libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
+  libhdf5-dev portaudio19-dev nlohmann-json3-dev libcli11-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests: cross-checks, fixtures, GUI under a virtual display
+  python3-scipy python3-numpy python3-h5py sox libsox-fmt-all espeak-ng xvfb xauth
+  # packaging
+  dpkg-dev file
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && { echo "srlab: all system packages present"; exit 0; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "srlab: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "srlab: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
