@@ -33,6 +33,25 @@ SfHandle openForRead(const std::string& path, SF_INFO* info) {
     return f;
 }
 
+// libsndfile quietly reads what is there when a WAV/AIFF data chunk is cut short, noting
+// "data : N (should be M)" in its log; a cut-off file is a damaged file, so say so.
+void checkNotTruncated(SNDFILE* f, const std::string& path) {
+    char log[8192] = {0};
+    sf_command(f, SFC_GET_LOG_INFO, log, sizeof log);
+    const std::string text(log);
+    for (const char* chunk : {"\ndata : ", "\nSSND : "}) {
+        const size_t at = text.find(chunk);
+        if (at == std::string::npos) continue;
+        const size_t eol = text.find('\n', at + 1);
+        const std::string line = text.substr(at + 1, eol == std::string::npos ? std::string::npos : eol - at - 1);
+        const size_t should = line.find("(should be ");
+        if (should != std::string::npos)
+            throw Error(path, "truncated: audio data chunk declares " +
+                                  line.substr(7, line.find(' ', 7) - 7) + " bytes, file holds " +
+                                  line.substr(should + 11, line.find(')', should) - should - 11));
+    }
+}
+
 std::string formatName(int format) {
     SF_FORMAT_INFO fi{};
     fi.format = format & SF_FORMAT_TYPEMASK;
@@ -57,6 +76,7 @@ AudioInfo probeAudio(const std::string& path) {
 AudioBuffer readAudio(const std::string& path) {
     SF_INFO info;
     SfHandle f = openForRead(path, &info);
+    checkNotTruncated(f.get(), path);
     AudioBuffer out;
     out.rate = info.samplerate;
     out.channels = info.channels;
@@ -73,10 +93,6 @@ AudioBuffer readAudio(const std::string& path) {
     if (sf_error(f.get()) != SF_ERR_NO_ERROR)
         throw Error(path, std::string("read error: ") + sf_strerror(f.get()));
     if (out.samples.empty()) throw Error(path, "contains no audio frames");
-    if (info.frames > 0 && out.frames() + 1 < size_t(info.frames) &&
-        (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV)
-        throw Error(path, "truncated: header promises " + std::to_string(info.frames) +
-                              " frames, file holds " + std::to_string(out.frames()));
     for (size_t i = 0; i < out.samples.size(); ++i)
         if (!std::isfinite(out.samples[i]))
             throw Error(path, "contains a non-finite sample (NaN or Inf) at frame " +

@@ -231,8 +231,9 @@ BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const st
             FileResult r;
             {
                 std::unique_lock<std::mutex> lock(mu);
-                while (!ready.count(i)) {
+                for (;;) {  // a cancelled worker leaves an empty result: check before using it
                     cancel.throwIfCancelled();
+                    if (ready.count(i)) break;
                     cv.wait_for(lock, std::chrono::milliseconds(100));
                 }
                 r = std::move(ready.at(i));

@@ -74,6 +74,7 @@ std::string readAttrString(hid_t loc, const char* name, const std::string& path)
     if (H5Tget_class(ftype.get()) != H5T_STRING) throw Error(path, std::string("attribute '") + name + "' is not a string");
     Hid mtype(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mtype.get(), H5T_VARIABLE);
+    H5Tset_cset(mtype.get(), H5Tget_cset(ftype.get()));  // HDF5 does not convert between charsets
     char* s = nullptr;
     if (H5Tis_variable_str(ftype.get()) <= 0 || H5Aread(attr.get(), mtype.get(), &s) < 0 || !s)
         throw Error(path, std::string("cannot read attribute '") + name + "'");
@@ -331,6 +332,7 @@ std::string PairFileReader::manifestJson() const {
     Hid ds(H5Dopen2(f, "manifest", H5P_DEFAULT), H5Dclose);
     Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
     char* s = nullptr;
     if (H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) < 0 || !s)
         throw Error(d_->path, "cannot read the manifest");

@@ -195,8 +195,14 @@ std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filt
             break;
         case DecimFilter::Cheby: {
             const auto sos = cheby1Lowpass(kChebyOrder, kChebyRipple, 0.8 / r);
-            filtfilt(sos, x, n, [&](size_t j, double v) {
-                if (j % size_t(r) == 0) y[j / size_t(r)] = float(v);
+            // emit() walks j downwards; a countdown avoids a division per sample.
+            size_t phase = (n - 1) % size_t(r), kept = m;
+            filtfilt(sos, x, n, [&](size_t, double v) {
+                if (phase == 0) {
+                    y[--kept] = float(v);
+                    phase = size_t(r);
+                }
+                --phase;
             });
             break;
         }

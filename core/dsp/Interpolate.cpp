@@ -71,13 +71,16 @@ std::vector<float> splineUpsample(const std::vector<float>& low, int r, size_t n
     }
     M[0] = 2 * M[1] - M[2];
     M[m - 1] = 2 * M[m - 2] - M[m - 3];
-    for (size_t i = 0; i < n; ++i) {
-        size_t k = std::min(i / size_t(r), m - 2);  // piece index; past the end: the last piece
-        const double a = double(i) - double(k) * h;  // t - x_k
-        const double b = h - a;                       // x_{k+1} - t
-        const double v = (M[k] * b * b * b + M[k + 1] * a * a * a) / (6 * h) +
-                         (low[k] / h - M[k] * h / 6) * b + (low[k + 1] / h - M[k + 1] * h / 6) * a;
-        out[i] = float(v);
+    // Each piece as a cubic in a = t - x_k, evaluated for its r samples (the last piece also
+    // covers everything past the final knot).
+    for (size_t k = 0; k + 1 < m; ++k) {
+        const double c0 = low[k], c2 = M[k] / 2, c3 = (M[k + 1] - M[k]) / (6 * h);
+        const double c1 = (double(low[k + 1]) - low[k]) / h - h * (2 * M[k] + M[k + 1]) / 6;
+        const size_t i0 = k * size_t(r), i1 = k + 2 == m ? n : std::min(n, i0 + size_t(r));
+        for (size_t i = i0; i < i1; ++i) {
+            const double a = double(i - i0);
+            out[i] = float(c0 + a * (c1 + a * (c2 + a * c3)));
+        }
     }
     return out;
 }

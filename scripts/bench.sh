@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Dataset-build benchmark on the 39-minute development music (colobot, 44.1 kHz, r=4, dim 8192,
+# stride 4096, cheby + spline), SRLab and the published-style scipy pipeline in one run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+audio=$(bash "$here/scripts/dev-audio.sh")
+srlab=${SRLAB_BUILD_DIR:-$here/build}/app/srlab
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+mkdir "$work/in"; ln -s "$audio"/music/colobot-common-sounds__*.wav "$work/in/"
+"$srlab" bench build --input "$work/in" --rate 44100 --scale 4
+/usr/bin/python3 "$here/tests/python/scipy_pipeline.py" "$work/in" "$work/scipy.h5"

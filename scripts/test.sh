@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds, runs every test.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bash "$here/scripts/install-deps.sh"
+SRLAB_DEV_AUDIO=$(bash "$here/scripts/dev-audio.sh")
+export SRLAB_DEV_AUDIO
+bash "$here/scripts/build.sh" -DSRLAB_BUILD_TESTS=ON
+cd "${SRLAB_BUILD_DIR:-$here/build}"
+export QT_QPA_PLATFORM=offscreen
+ctest --output-on-failure -j "$(nproc)" --timeout 900

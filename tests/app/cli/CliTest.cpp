@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The srlab binary as a user runs it: exit codes, messages naming files, no partial output,
+// Ctrl-C and kill -9 during a build, and the dataset read back with h5py.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "support/TestSupport.h"
+
+namespace srlab {
+using namespace test;
+
+namespace {
+
+std::string build(const std::string& args) { return cli() + " dataset build --quiet " + args; }
+
+bool anyFileBesides(const TempDir& d, const std::string& ext) {
+    for (const auto& e : fs::directory_iterator(d.str()))
+        if (e.path().extension() != ext) return true;
+    return false;
+}
+
+// Starts the CLI with a long build, sends `sig` after `ms`, returns the exit status.
+int interruptBuild(const std::string& dir, const std::string& args, int sig, int ms) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const std::string cmd = build(args) + " > /dev/null 2>&1";
+        execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    // Wait until the build has started writing its temp file, then give it `ms` more.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (bool started = false; !started && std::chrono::steady_clock::now() < deadline;) {
+        for (const auto& e : fs::directory_iterator(dir))
+            started |= e.path().filename().string().rfind(".big.h5.tmp-", 0) == 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+TEST(Cli, VersionAndHelp) {
+    const auto v = run(cli() + " --version");
+    EXPECT_EQ(v.code, 0);
+    EXPECT_NE(v.output.find("srlab 0."), std::string::npos);
+    const auto h = run(cli() + " dataset build --help");
+    EXPECT_EQ(h.code, 0);
+    EXPECT_NE(h.output.find("--filter"), std::string::npos);
+    EXPECT_NE(run(cli() + " frobnicate").code, 0);
+}
+
+TEST(Cli, BadInputsGiveClearErrorsAndNoOutput) {
+    TempDir d;
+    std::ofstream(d / "empty.wav").close();
+    std::ofstream(d / "text.wav") << "hello";
+    struct Case {
+        std::string args, expect;
+    } cases[] = {
+        {"--input " + (d / "empty.wav") + " --out " + (d / "o.h5"), "empty.wav: file is empty"},
+        {"--input " + (d / "text.wav") + " --out " + (d / "o.h5"), "text.wav: not a readable audio file"},
+        {"--input " + (d / "nowhere") + " --out " + (d / "o.h5"), "nowhere: no such file or folder"},
+        {"--input " + (d / "text.wav") + " --out " + (d / "no/dir/o.h5"), "does not exist"},
+        {"--input " + (d / "text.wav") + " --out " + d.str(), "is a folder"},
+        {"--input " + (d / "text.wav") + " --out " + (d / "o.h5") + " --dim 8191", "not a multiple of the scale"},
+        {"--input " + (d / "text.wav") + " --out " + (d / "o.h5") + " --filter butter", "unknown decimation filter"},
+        {"--input " + (d / "text.wav") + " --out " + (d / "o.h5") + " --split 0.5,0.5", "three fractions"},
+    };
+    for (const auto& c : cases) {
+        const auto r = run(build(c.args));
+        EXPECT_EQ(r.code, 1) << c.args << "\n" << r.output;
+        EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+        EXPECT_FALSE(anyFileBesides(d, ".wav")) << c.args;
+    }
+    const auto i = run(cli() + " dataset inspect " + (d / "text.wav"));
+    EXPECT_EQ(i.code, 1);
+    EXPECT_NE(i.output.find("text.wav: not an HDF5 file"), std::string::npos) << i.output;
+}
+
+TEST(Cli, BuildInspectEvalAndReadWithH5py) {
+    TempDir d;
+    for (int i = 0; i < 6; ++i)
+        writeMonoWav(d / ("c" + std::to_string(i) + ".wav"), chirp(80, 7000 + 100 * i, 16000, 40000), 16000);
+    writeMonoWav(d / "tiny.wav", sine(200, 16000, 500), 16000);
+    const auto b = run(build("--input " + d.str() + " --out " + (d / "set.h5") + " --dim 4096 --stride 2048 --split 0.5,0.25,0.25 --report " + (d / "report.json")));
+    ASSERT_EQ(b.code, 0) << b.output;
+    EXPECT_NE(b.output.find("skipped " + (d / "tiny.wav") + ": shorter than one patch"), std::string::npos) << b.output;
+    EXPECT_TRUE(fs::exists(d / "report.json"));
+    // The three lines README promises Python users.
+    const auto py = run("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + (d / "set.h5") +
+                        "', 'r'); x, y = f['train/data'][:], f['train/label'][:]; "
+                        "assert x.shape[1:] == (4096, 1) and x.shape == y.shape and x.dtype == 'float32'; "
+                        "print(x.shape[0], f.attrs['rate'], f.attrs['filter'])\"");
+    ASSERT_EQ(py.code, 0) << py.output;
+    EXPECT_NE(py.output.find("16000 cheby"), std::string::npos) << py.output;
+    const auto i = run(cli() + " dataset inspect " + (d / "set.h5") + " --json " + (d / "stats.json"));
+    EXPECT_EQ(i.code, 0) << i.output;
+    EXPECT_NE(i.output.find("all patches finite"), std::string::npos) << i.output;
+    EXPECT_NE(i.output.find("train"), std::string::npos);
+    const auto e = run(cli() + " eval --input " + d.str() + " --rate 16000 --scale 4 --baseline spline --baseline linear --csv " + (d / "m.csv"));
+    EXPECT_EQ(e.code, 0) << e.output;
+    EXPECT_NE(e.output.find("lsd_hf"), std::string::npos);
+    EXPECT_NE(e.output.find("too short to evaluate"), std::string::npos) << e.output;
+    EXPECT_TRUE(fs::exists(d / "m.csv"));
+}
+
+TEST(Cli, InterruptedBuildsLeaveNoFileUnderTheFinalName) {
+    TempDir d;
+    // About 25 minutes of audio on one thread: several seconds of work to interrupt.
+    for (int i = 0; i < 25; ++i)
+        writeMonoWav(d / ("n" + std::to_string(i) + ".wav"), noise(48000 * 60, unsigned(i), 0.2), 48000);
+    const std::string args = "--input " + d.str() + " --out " + (d / "big.h5") + " --rate 48000 --threads 1";
+    EXPECT_EQ(interruptBuild(d.str(), args, SIGINT, 200), 130);
+    EXPECT_FALSE(anyFileBesides(d, ".wav")) << "Ctrl-C left a file behind";
+    interruptBuild(d.str(), args, SIGKILL, 200);
+    EXPECT_FALSE(fs::exists(d / "big.h5")) << "kill -9 left a file under the final name";
+    const auto again = run(build(args));  // and the next build works
+    EXPECT_EQ(again.code, 0) << again.output;
+    EXPECT_TRUE(fs::exists(d / "big.h5"));
+}
+
+}  // namespace srlab

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dataset/PairBuilder.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "audio/AudioFile.h"
+#include "dataset/DatasetStats.h"
+#include "dataset/PairFile.h"
+#include "dataset/PairMaker.h"
+#include "support/TestSupport.h"
+#include "util/Error.h"
+
+namespace srlab {
+using namespace test;
+
+namespace {
+
+PairSpec smallSpec() {
+    PairSpec s;
+    s.rate = 16000;
+    s.scale = 4;
+    s.dim = 2048;
+    s.stride = 1024;
+    s.split = {0.6, 0.2, 0.2};
+    return s;
+}
+
+// Ten 1.5 s files at 22.05 kHz (resampled to 16 kHz by the builder) plus bad ones.
+std::vector<std::string> makeCorpus(const TempDir& d, bool withBad) {
+    std::vector<std::string> files;
+    for (int i = 0; i < 10; ++i) {
+        const std::string p = d / ("clip" + std::to_string(i) + ".wav");
+        writeMonoWav(p, chirp(100 + 50 * i, 9000, 22050, 33075, 0.4), 22050);
+        files.push_back(p);
+    }
+    if (withBad) {
+        std::ofstream(d / "text.wav") << "not audio";
+        writeMonoWav(d / "short.wav", sine(300, 16000, 1000), 16000);
+        files.push_back(d / "text.wav");
+        files.push_back(d / "short.wav");
+    }
+    return files;
+}
+
+}  // namespace
+
+TEST(PairBuilder, WritesTheLayoutAndSkipsBadFilesWithReasons) {
+    TempDir d;
+    BuildInputs in;
+    in.files = collectAudioFiles({d.str()});
+    EXPECT_TRUE(in.files.empty());
+    makeCorpus(d, true);
+    in.files = collectAudioFiles({d.str()});
+    ASSERT_EQ(in.files.size(), 12u);
+    NullProgress quiet;
+    CancelToken cancel;
+    const PairSpec spec = smallSpec();
+    const BuildReport rep = buildPairs(spec, in, d / "out.h5", quiet, cancel);
+    EXPECT_EQ(rep.used(), 10u);
+    EXPECT_EQ(rep.skipped(), 2u);
+    for (const auto& s : rep.sources) {
+        if (s.path.find("text.wav") != std::string::npos) EXPECT_NE(s.reason.find("not a readable audio file"), std::string::npos);
+        if (s.path.find("short.wav") != std::string::npos) EXPECT_NE(s.reason.find("shorter than one patch"), std::string::npos);
+        if (s.used) EXPECT_EQ(s.sha256.size(), 64u);
+    }
+    PairFileReader r(d / "out.h5");
+    EXPECT_EQ(r.info().spec.toJson(), spec.toJson());
+    // 1.5 s at 16 kHz = 24000 samples -> (24000 - 2048) / 1024 + 1 = 22 patches per file.
+    size_t total = 0;
+    std::set<int32_t> seen[3];
+    for (Split s : kSplits) {
+        total += r.count(s);
+        const auto src = r.sources(s);
+        seen[size_t(s)] = std::set<int32_t>(src.begin(), src.end());
+    }
+    EXPECT_EQ(total, 220u);
+    for (int a = 0; a < 3; ++a)  // split by file: no source in two splits
+        for (int b = a + 1; b < 3; ++b)
+            for (int32_t x : seen[a]) EXPECT_FALSE(seen[b].count(x));
+    // Patch 3 of the first train file equals the chain run on the whole file, at its offset.
+    const auto off = r.offsets(Split::Train);
+    const auto src = r.sources(Split::Train);
+    std::vector<float> data(2048), label(2048);
+    r.read(Split::Train, 3, 1, data.data(), label.data());
+    int rate = 0;
+    const auto mono = readMono(rep.sources[size_t(src[3])].path, &rate);
+    const Pair p = makePair(mono, rate, spec);
+    for (size_t i = 0; i < 2048; i += 97) {
+        EXPECT_EQ(label[i], p.label[size_t(off[3]) + i]);
+        EXPECT_EQ(data[i], p.input[size_t(off[3]) + i]);
+    }
+    const auto manifest = nlohmann::json::parse(r.manifestJson());
+    EXPECT_EQ(manifest["sources"].size(), 12u);
+    NullProgress q2;
+    const DatasetStats st = computeDatasetStats(r, 100, q2, cancel);
+    EXPECT_EQ(st.splits[0].nonFinite, 0u);
+    EXPECT_GT(st.splits[0].bands.size(), 3u);
+}
+
+TEST(PairBuilder, SameResultWhateverTheThreadCount) {
+    TempDir d;
+    BuildInputs in;
+    in.files = makeCorpus(d, false);
+    NullProgress quiet;
+    CancelToken cancel;
+    PairSpec a = smallSpec(), b = smallSpec();
+    a.threads = 1;
+    b.threads = 3;
+    buildPairs(a, in, d / "a.h5", quiet, cancel);
+    buildPairs(b, in, d / "b.h5", quiet, cancel);
+    PairFileReader ra(d / "a.h5"), rb(d / "b.h5");
+    for (Split s : kSplits) {
+        ASSERT_EQ(ra.count(s), rb.count(s));
+        std::vector<float> x(ra.count(s) * 2048), y(x.size());
+        ra.read(s, 0, ra.count(s), x.data(), nullptr);
+        rb.read(s, 0, rb.count(s), y.data(), nullptr);
+        EXPECT_EQ(x, y);
+    }
+}
+
+TEST(PairBuilder, NoneBaselineStoresLowResPatchesAndLowResInputHasNoLabel) {
+    TempDir d;
+    BuildInputs in;
+    in.files = makeCorpus(d, false);
+    NullProgress quiet;
+    CancelToken cancel;
+    PairSpec s = smallSpec();
+    s.baseline = Baseline::None;
+    buildPairs(s, in, d / "none.h5", quiet, cancel);
+    PairFileReader r(d / "none.h5");
+    EXPECT_EQ(r.info().inputDim, 512);
+    // Real low-res input: 4 kHz files, labels absent, data interpolated to 16 kHz.
+    TempDir lo;
+    for (int i = 0; i < 3; ++i) writeMonoWav(lo / ("l" + std::to_string(i) + ".wav"), sine(300, 4000, 8000), 4000);
+    PairSpec l = smallSpec();
+    l.lowResInput = true;
+    BuildInputs li;
+    li.files = collectAudioFiles({lo.str()});
+    buildPairs(l, li, d / "lo.h5", quiet, cancel);
+    PairFileReader rl(d / "lo.h5");
+    EXPECT_FALSE(rl.info().hasLabel);
+    std::vector<float> x(2048), y(2048);
+    EXPECT_THROW(rl.read(Split::Train, 0, 1, x.data(), y.data()), Error);
+}
+
+TEST(PairBuilder, FailureOrCancelLeavesNoFile) {
+    TempDir d;
+    std::ofstream(d / "bad.wav") << "junk";
+    BuildInputs in;
+    in.files = {d / "bad.wav"};
+    NullProgress quiet;
+    CancelToken cancel;
+    EXPECT_THROW(buildPairs(smallSpec(), in, d / "out.h5", quiet, cancel), Error);
+    EXPECT_FALSE(std::filesystem::exists(d / "out.h5"));
+    in.files = makeCorpus(d, false);
+    cancel.cancel();
+    EXPECT_THROW(buildPairs(smallSpec(), in, d / "out.h5", quiet, cancel), Cancelled);
+    EXPECT_FALSE(std::filesystem::exists(d / "out.h5"));
+    size_t leftovers = 0;
+    for (const auto& e : std::filesystem::directory_iterator(d.str())) leftovers += e.path().extension() != ".wav";
+    EXPECT_EQ(leftovers, 0u);
+}
+
+TEST(PairFileReader, RejectsFilesThatAreNotOurs) {
+    TempDir d;
+    std::ofstream(d / "x.h5") << "plain text";
+    EXPECT_THROW(PairFileReader(d / "x.h5"), Error);
+    const CommandResult py = run("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + (d / "other.h5") +
+                                 "', 'w'); f['data'] = [1, 2, 3]\"");
+    ASSERT_EQ(py.code, 0) << py.output;
+    try {
+        PairFileReader r(d / "other.h5");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("missing attribute 'format'"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace srlab

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Fixtures shared by the suites: temp folders, synthetic signals, WAV writing at any sample
+// format, the development audio set, and running the CLI.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace srlab::test {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        path_ = fs::temp_directory_path() / ("srlab-test-" + std::to_string(rd()) + std::to_string(rd()));
+        fs::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::remove_all(path_, ec);
+    }
+    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+    std::string str() const { return path_.string(); }
+
+private:
+    fs::path path_;
+};
+
+inline std::vector<float> sine(double hz, int rate, size_t n, double amp = 0.5) {
+    std::vector<float> x(n);
+    for (size_t i = 0; i < n; ++i) x[i] = float(amp * std::sin(2 * M_PI * hz * double(i) / rate));
+    return x;
+}
+
+inline std::vector<float> noise(size_t n, unsigned seed, double amp = 0.3) {
+    std::mt19937 g(seed);
+    std::normal_distribution<double> d(0, amp);
+    std::vector<float> x(n);
+    for (auto& v : x) v = float(d(g));
+    return x;
+}
+
+// Linear chirp from f0 to f1 Hz: a broadband but deterministic music-like fixture.
+inline std::vector<float> chirp(double f0, double f1, int rate, size_t n, double amp = 0.5) {
+    std::vector<float> x(n);
+    const double T = double(n) / rate;
+    for (size_t i = 0; i < n; ++i) {
+        const double t = double(i) / rate;
+        x[i] = float(amp * std::sin(2 * M_PI * (f0 * t + (f1 - f0) * t * t / (2 * T))));
+    }
+    return x;
+}
+
+// Writes interleaved samples with libsndfile's `format` (e.g. SF_FORMAT_WAV | SF_FORMAT_PCM_16).
+void writeWav(const std::string& path, const std::vector<float>& interleaved, int rate, int channels, int format);
+void writeMonoWav(const std::string& path, const std::vector<float>& x, int rate);  // 16-bit PCM
+
+inline void writeText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::vector<double> readF64(const std::string& path);
+
+// The development audio of ../shared/data, fetched by the test script into SRLAB_DEV_AUDIO.
+// Returns "" (and the test skips) when absent outside CI; under CI its absence fails the test.
+std::string devAudioDir();
+#define SRLAB_REQUIRE_DEV_AUDIO(dir)                                                     \
+    const std::string dir = ::srlab::test::devAudioDir();                                \
+    if (dir.empty()) {                                                                   \
+        if (std::getenv("CI")) FAIL() << "SRLAB_DEV_AUDIO is not set in CI";             \
+        GTEST_SKIP() << "set SRLAB_DEV_AUDIO to the fetched development audio to run this"; \
+    }
+
+struct CommandResult {
+    int code = -1;
+    std::string output;  // stdout and stderr together
+};
+CommandResult run(const std::string& command);
+std::string cli();  // path of the srlab binary under test
+
+// Runs Debian's python3 (which sees python3-scipy/numpy/h5py) on a tests/python script.
+CommandResult runPython(const std::string& scriptAndArgs);
+
+}  // namespace srlab::test
