@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Compare & Listen: one file's versions as stacked spectrograms (plus a difference pane),
+// their metrics, and the A/B player. Loading runs on a worker thread. GUI thread only.
+#include <QWidget>
+#include <memory>
+
+#include "Job.h"
+#include "compare/Comparison.h"
+
+class QComboBox;
+class QSpinBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace srlab {
+
+class SpectrogramGroup;
+class MetricsTable;
+class PlayerBar;
+
+class ComparePage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ComparePage(QWidget* parent = nullptr);
+    ~ComparePage() override;
+    void openFile(const QString& path);
+    bool busy() const { return loading_; }
+    SpectrogramGroup* spectrograms() const { return group_; }
+    PlayerBar* player() const { return player_; }
+    const Comparison& comparison() const { return *comparison_; }
+
+Q_SIGNALS:
+    void loaded(const QString& path);
+    void failed(const QString& message);
+
+private:
+    struct Loaded;
+    void show(Loaded&& l);
+
+    QComboBox *rate_, *filter_;
+    QSpinBox* scale_;
+    QDoubleSpinBox* windowMs_;
+    QLabel* file_;
+    QProgressBar* progress_;
+    QPushButton* cancel_;
+    SpectrogramGroup* group_;
+    MetricsTable* metrics_;
+    PlayerBar* player_;
+    std::unique_ptr<Comparison> comparison_;
+    QString path_;
+    bool loading_ = false;
+    Job job_;
+};
+
+}  // namespace srlab

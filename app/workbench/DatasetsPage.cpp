@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "DatasetsPage.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <sstream>
+
+#include "dataset/DatasetStats.h"
+#include "dataset/PairBuilder.h"
+
+namespace srlab {
+namespace {
+
+QSpinBox* spin(int lo, int hi, int v) {
+    auto* s = new QSpinBox;
+    s->setRange(lo, hi);
+    s->setValue(v);
+    return s;
+}
+
+std::string describe(const PairFileReader& r, const DatasetStats& st) {
+    std::ostringstream o;
+    const PairSpec& s = r.info().spec;
+    o << r.path() << "\n  rate " << s.rate << " Hz, scale " << s.scale << ", filter " << toString(s.filter)
+      << ", baseline " << toString(s.baseline) << ", dim " << s.dim << ", stride " << s.stride << "\n\n";
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  %-6s %6s %9s %8s %10s\n", "split", "files", "patches", "hours", "non-finite");
+    o << buf;
+    for (Split sp : kSplits) {
+        const SplitStats& x = st.splits[size_t(sp)];
+        std::snprintf(buf, sizeof buf, "  %-6s %6zu %9zu %8.3f %10zu\n", toString(sp), x.sources, x.patches, x.hours, x.nonFinite);
+        o << buf;
+    }
+    const SplitStats& tr = st.splits[0];
+    o << "\n  train: per-band mean power per patch, dB (min / q1 / median / q3 / max), label\n";
+    for (const BandStats& b : tr.bands) {
+        std::snprintf(buf, sizeof buf, "  %6.0f-%6.0f Hz  %7.1f %7.1f %7.1f %7.1f %7.1f\n", b.loHz, b.hiHz, b.labelDb.min,
+                      b.labelDb.q1, b.labelDb.median, b.labelDb.q3, b.labelDb.max);
+        o << buf;
+    }
+    return o.str();
+}
+
+}  // namespace
+
+DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
+    auto* lay = new QHBoxLayout(this);
+    auto* form = new QFormLayout;
+    input_ = new QLineEdit;
+    input_->setPlaceholderText("folder or file of audio");
+    auto* browseIn = new QPushButton("...");
+    auto* inRow = new QHBoxLayout;
+    inRow->addWidget(input_);
+    inRow->addWidget(browseIn);
+    output_ = new QLineEdit;
+    output_->setPlaceholderText("dataset.h5");
+    rate_ = spin(1000, 192000, 16000);
+    scale_ = spin(1, 16, 4);
+    filter_ = new QComboBox;
+    filter_->addItems({"cheby", "sinc", "none"});
+    baseline_ = new QComboBox;
+    baseline_->addItems({"spline", "linear", "sinc", "none"});
+    dim_ = spin(16, 1 << 20, 8192);
+    stride_ = spin(1, 1 << 20, 4096);
+    split_ = new QLineEdit("0.8,0.1,0.1");
+    seed_ = spin(0, 1 << 30, 0);
+    form->addRow("Input", inRow);
+    form->addRow("Output", output_);
+    form->addRow("Target rate (Hz)", rate_);
+    form->addRow("Scale r", scale_);
+    form->addRow("Decimation filter", filter_);
+    form->addRow("Baseline (model input)", baseline_);
+    form->addRow("Patch length", dim_);
+    form->addRow("Stride", stride_);
+    form->addRow("Split train,val,test", split_);
+    form->addRow("Seed", seed_);
+    build_ = new QPushButton("Build dataset");
+    cancel_ = new QPushButton("Cancel");
+    cancel_->setEnabled(false);
+    auto* open = new QPushButton("Open dataset...");
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(build_);
+    buttons->addWidget(cancel_);
+    buttons->addWidget(open);
+    form->addRow(buttons);
+    progress_ = new QProgressBar;
+    form->addRow(progress_);
+    auto* left = new QWidget;
+    left->setLayout(form);
+    left->setMaximumWidth(460);
+    lay->addWidget(left);
+    report_ = new QPlainTextEdit;
+    report_->setReadOnly(true);
+    report_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    report_->setPlaceholderText("Build or open a dataset to see its splits, files and statistics.");
+    lay->addWidget(report_, 1);
+    connect(browseIn, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, "Audio folder");
+        if (!d.isEmpty()) input_->setText(d);
+    });
+    connect(build_, &QPushButton::clicked, this, &DatasetsPage::startBuild);
+    connect(cancel_, &QPushButton::clicked, this, [this] { job_.cancel(); });
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getOpenFileName(this, "Open dataset", QString(), "HDF5 datasets (*.h5 *.hdf5)");
+        if (!p.isEmpty()) openDataset(p);
+    });
+}
+
+DatasetsPage::~DatasetsPage() { job_.cancelAndWait(); }
+
+void DatasetsPage::setInput(const QString& p) { input_->setText(p); }
+void DatasetsPage::setOutput(const QString& p) { output_->setText(p); }
+QString DatasetsPage::reportText() const { return report_->toPlainText(); }
+
+void DatasetsPage::setBusy(bool b) {
+    busy_ = b;
+    build_->setEnabled(!b);
+    cancel_->setEnabled(b);
+}
+
+void DatasetsPage::startBuild() {
+    PairSpec spec;
+    spec.rate = rate_->value();
+    spec.scale = scale_->value();
+    spec.dim = dim_->value();
+    spec.stride = stride_->value();
+    spec.seed = uint64_t(seed_->value());
+    spec.filter = parseDecimFilter(filter_->currentText().toStdString());
+    spec.baseline = parseBaseline(baseline_->currentText().toStdString());
+    const QStringList parts = split_->text().split(',');
+    for (int i = 0; i < 3; ++i) spec.split[size_t(i)] = i < parts.size() ? parts[i].toDouble() : 0.0;
+    const std::string in = input_->text().toStdString(), out = output_->text().toStdString();
+    setBusy(true);
+    report_->setPlainText("building ...");
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    job_.start<std::string>(
+        this,
+        [=](ProgressSink& p, const CancelToken& c) {
+            BuildInputs bi;
+            bi.files = collectAudioFiles({in});
+            const BuildReport r = buildPairs(spec, bi, out, p, c);
+            std::ostringstream o;
+            o << "wrote " << out << " in " << r.wallSeconds << " s: " << r.used() << " files used, " << r.skipped()
+              << " skipped\n  patches train " << r.patches[0] << ", val " << r.patches[1] << ", test " << r.patches[2]
+              << "\n";
+            for (const auto& s : r.sources)
+                if (!s.used) o << "  skipped " << s.path << ": " << s.reason << "\n";
+            return o.str();
+        },
+        [this](double d, double t, const std::string& m) {
+            progress_->setValue(t > 0 ? int(1000 * d / t) : 0);
+            progress_->setFormat(QString("%p%  %1").arg(QString::fromStdString(m)));
+        },
+        [this, out](std::string text) {
+            setBusy(false);
+            report_->setPlainText(QString::fromStdString(text));
+            openDataset(QString::fromStdString(out));
+        },
+        [this](const QString& msg) {
+            setBusy(false);
+            report_->setPlainText(msg == "cancelled" ? "Build cancelled; nothing was written." : "Build failed: " + msg);
+            Q_EMIT finished(false);
+        });
+}
+
+void DatasetsPage::openDataset(const QString& path) {
+    const QString before = report_->toPlainText();
+    setBusy(true);
+    const std::string p = path.toStdString();
+    job_.start<std::string>(
+        this,
+        [=](ProgressSink& prog, const CancelToken& c) {
+            PairFileReader r(p);
+            return describe(r, computeDatasetStats(r, 500, prog, c));
+        },
+        [this](double d, double t, const std::string&) { progress_->setValue(t > 0 ? int(1000 * d / t) : 0); },
+        [this, before](std::string text) {
+            setBusy(false);
+            report_->setPlainText((before.startsWith("wrote") ? before + "\n" : QString()) + QString::fromStdString(text));
+            Q_EMIT finished(true);
+        },
+        [this](const QString& msg) {
+            setBusy(false);
+            report_->setPlainText("Cannot open dataset: " + msg);
+            Q_EMIT finished(false);
+        });
+}
+
+}  // namespace srlab

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Datasets: a form over core's pair builder (progress, cancel, skipped-files report) and a
+// summary of an opened dataset (counts, hours, band statistics, finiteness). Jobs run on
+// worker threads. GUI thread only.
+#include <QWidget>
+
+#include "Job.h"
+
+class QLineEdit;
+class QSpinBox;
+class QComboBox;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace srlab {
+
+class DatasetsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit DatasetsPage(QWidget* parent = nullptr);
+    ~DatasetsPage() override;
+    void setInput(const QString& path);
+    void setOutput(const QString& path);
+    void startBuild();
+    void openDataset(const QString& path);
+    bool busy() const { return busy_; }
+    QString reportText() const;
+
+Q_SIGNALS:
+    void finished(bool ok);
+
+private:
+    void setBusy(bool b);
+    QLineEdit *input_, *output_, *split_;
+    QSpinBox *rate_, *scale_, *dim_, *stride_, *seed_;
+    QComboBox *filter_, *baseline_;
+    QPushButton *build_, *cancel_;
+    QProgressBar* progress_;
+    QPlainTextEdit* report_;
+    bool busy_ = false;
+    Job job_;
+};
+
+}  // namespace srlab

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// srlab-workbench [--page datasets|compare] [--screenshot OUT.png] [--dataset D.h5] [AUDIO]
+// The screenshot option waits for the file (or dataset) to load, grabs the window, and quits:
+// it is how docs/ screenshots are made.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include "ComparePage.h"
+#include "DatasetsPage.h"
+#include "MainWindow.h"
+#include "srlab/Version.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("srlab-workbench");
+    QApplication::setApplicationVersion(srlab::kVersion);
+    QCommandLineParser cl;
+    cl.setApplicationDescription("SRLab workbench: audio super-resolution research");
+    cl.addHelpOption();
+    cl.addVersionOption();
+    cl.addOption({"page", "Start on this page (datasets, compare).", "name", "compare"});
+    cl.addOption({"dataset", "Open this dataset on the Datasets page.", "file"});
+    cl.addOption({"screenshot", "Save a PNG of the window once loaded, then quit.", "file"});
+    cl.addPositionalArgument("audio", "Audio file to open in Compare & Listen.");
+    cl.process(app);
+    srlab::MainWindow w;
+    w.show();
+    if (cl.isSet("dataset")) w.datasetsPage()->openDataset(cl.value("dataset"));
+    if (!cl.positionalArguments().isEmpty()) w.openAudio(cl.positionalArguments().first());
+    w.showPage(cl.value("page"));
+    if (cl.isSet("screenshot")) {
+        const QString out = cl.value("screenshot");
+        auto* poll = new QTimer(&w);
+        QObject::connect(poll, &QTimer::timeout, &w, [&w, out, poll] {
+            if (w.comparePage()->busy() || w.datasetsPage()->busy()) return;
+            poll->stop();
+            QTimer::singleShot(500, &w, [&w, out] {
+                w.grab().save(out);
+                QApplication::quit();
+            });
+        });
+        QTimer::singleShot(300, poll, [poll] { poll->start(100); });
+    }
+    return app.exec();
+}

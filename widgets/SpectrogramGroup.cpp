@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "SpectrogramGroup.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QVBoxLayout>
+
+#include "ColorMaps.h"
+
+namespace srlab {
+
+SpectrogramGroup::SpectrogramGroup(QWidget* parent) : QWidget(parent) {
+    auto* outer = new QVBoxLayout(this);
+    auto* controls = new QHBoxLayout;
+    floor_ = new QDoubleSpinBox;
+    floor_->setRange(-200, 0);
+    floor_->setValue(style_.floorDb);
+    floor_->setSuffix(" dB floor");
+    range_ = new QDoubleSpinBox;
+    range_->setRange(10, 200);
+    range_->setValue(style_.rangeDb);
+    range_->setSuffix(" dB range");
+    map_ = new QComboBox;
+    map_->addItems(colorMapNames());
+    scale_ = new QComboBox;
+    scale_->addItems({"linear Hz", "log Hz", "mel"});
+    readout_ = new QLabel("move over a spectrogram");
+    readout_->setMinimumWidth(260);
+    for (QWidget* w : std::initializer_list<QWidget*>{floor_, range_, map_, scale_}) controls->addWidget(w);
+    controls->addStretch();
+    controls->addWidget(readout_);
+    outer->addLayout(controls);
+    auto* body = new QHBoxLayout;
+    paneLayout_ = new QVBoxLayout;
+    paneLayout_->setSpacing(2);
+    body->addLayout(paneLayout_, 1);
+    colorBarPlot_ = new QCustomPlot;
+    colorBarPlot_->setFixedWidth(70);
+    colorBarPlot_->plotLayout()->clear();
+    colorBar_ = new QCPColorScale(colorBarPlot_);
+    colorBar_->setLabel("dB");
+    colorBarPlot_->plotLayout()->addElement(0, 0, colorBar_);
+    body->addWidget(colorBarPlot_);
+    outer->addLayout(body, 1);
+    auto restyleOn = [this] { restyle(); };
+    connect(floor_, &QDoubleSpinBox::valueChanged, this, restyleOn);
+    connect(range_, &QDoubleSpinBox::valueChanged, this, restyleOn);
+    connect(map_, &QComboBox::currentIndexChanged, this, restyleOn);
+    connect(scale_, &QComboBox::currentIndexChanged, this, restyleOn);
+    restyle();
+}
+
+void SpectrogramGroup::setPanes(const std::vector<PaneData>& panes) {
+    for (auto* p : panes_) p->deleteLater();
+    panes_.clear();
+    for (const PaneData& d : panes) {
+        auto* p = new SpectrogramPane;
+        p->applyStyle(style_);
+        p->setSpectrogram(d.title, d.spec, d.maxHz, d.bandLimitHz, d.diff);
+        connect(p->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &SpectrogramGroup::syncRange);
+        connect(p, &SpectrogramPane::cursorMoved, this, [this](double t, double hz, double db) {
+            readout_->setText(QString("%1 s   %2 Hz   %3 dB").arg(t, 0, 'f', 3).arg(hz, 0, 'f', 0).arg(db, 0, 'f', 1));
+        });
+        connect(p, &SpectrogramPane::regionSelected, this, &SpectrogramGroup::regionSelected);
+        paneLayout_->addWidget(p, 1);
+        panes_.push_back(p);
+    }
+    restyle();
+}
+
+void SpectrogramGroup::syncRange(const QCPRange& r) {
+    if (syncing_) return;
+    syncing_ = true;
+    for (auto* p : panes_)
+        if (p->xAxis->range() != r) {
+            p->xAxis->setRange(r);
+            p->replot(QCustomPlot::rpQueuedReplot);
+        }
+    syncing_ = false;
+}
+
+void SpectrogramGroup::setStyle(const SpectrogramStyle& s) {
+    floor_->setValue(s.floorDb);
+    range_->setValue(s.rangeDb);
+    map_->setCurrentText(s.colorMap);
+    scale_->setCurrentIndex(int(s.scale));
+    restyle();
+}
+
+void SpectrogramGroup::restyle() {
+    style_.floorDb = floor_->value();
+    style_.rangeDb = range_->value();
+    style_.colorMap = map_->currentText();
+    style_.scale = FreqScale(scale_->currentIndex());
+    colorBar_->setGradient(colorMap(style_.colorMap));
+    colorBar_->setDataRange(QCPRange(style_.floorDb, style_.floorDb + style_.rangeDb));
+    colorBarPlot_->replot(QCustomPlot::rpQueuedReplot);
+    for (auto* p : panes_) p->applyStyle(style_);
+}
+
+void SpectrogramGroup::setPlayhead(double seconds) {
+    for (auto* p : panes_) p->setPlayhead(seconds);
+}
+
+void SpectrogramGroup::setSelection(double t0, double t1) {
+    for (auto* p : panes_) p->setSelection(t0, t1);
+}
+
+}  // namespace srlab
