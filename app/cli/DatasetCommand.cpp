@@ -42,17 +42,6 @@ std::array<double, 3> parseSplitFractions(const std::string& text) {
     return f;
 }
 
-void writeTextAtomically(const std::string& path, const std::string& text) {
-    AtomicFile f(path);
-    {
-        std::ofstream o(f.tempPath());
-        o << text;
-        o.flush();
-        if (!o) throw Error(path, "write failed");
-    }
-    f.commit();
-}
-
 void runBuild(BuildOptions& o) {
     o.spec.filter = parseDecimFilter(o.filter);
     o.spec.baseline = parseBaseline(o.baseline);
@@ -85,7 +74,7 @@ void runBuild(BuildOptions& o) {
     std::printf("  files used %zu, skipped %zu\n", rep.used(), rep.skipped());
     for (const auto& r : rep.sources)
         if (!r.used) std::printf("  skipped %s: %s\n", r.path.c_str(), r.reason.c_str());
-    if (!o.report.empty()) writeTextAtomically(o.report, rep.toJson());
+    if (!o.report.empty()) writeFileAtomically(o.report, rep.toJson());
 }
 
 void printFive(const char* label, const FiveNumber& f) {
@@ -138,7 +127,7 @@ int runInspect(const std::string& path, size_t maxPatches, const std::string& js
             }
             j["splits"][toString(sp)] = js;
         }
-        writeTextAtomically(jsonOut, j.dump(1));
+        writeFileAtomically(jsonOut, j.dump(1));
     }
     if (bad) {
         std::fprintf(stderr, "srlab: error: %s: %zu patches hold NaN or Inf\n", path.c_str(), bad);

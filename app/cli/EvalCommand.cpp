@@ -20,16 +20,6 @@ struct EvalOptions {
     std::string filter = "cheby", csv, json;
 };
 
-void writeFile(const std::string& path, const std::string& text) {
-    AtomicFile f(path);
-    {
-        std::ofstream o(f.tempPath());
-        o << text;
-        if (!o.flush()) throw Error(path, "write failed");
-    }
-    f.commit();
-}
-
 void runEval(const EvalOptions& o) {
     if (o.scale < 1 || o.scale > 16) throw Error("--scale", "must be between 1 and 16");
     if (o.rate < 1000) throw Error("--rate", "must be at least 1000 Hz");
@@ -44,8 +34,8 @@ void runEval(const EvalOptions& o) {
     EvalTable t = evaluateFiles(files, o.rate, o.scale, filter, methods, o.threads, progress, interruptToken());
     progress.finish();
     std::fputs(t.toText().c_str(), stdout);
-    if (!o.csv.empty()) writeFile(o.csv, t.toCsv());
-    if (!o.json.empty()) writeFile(o.json, t.toJson());
+    if (!o.csv.empty()) writeFileAtomically(o.csv, t.toCsv());
+    if (!o.json.empty()) writeFileAtomically(o.json, t.toJson());
     if (t.rows.empty()) throw Error("--input", "no file could be evaluated");
 }
 

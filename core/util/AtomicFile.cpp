@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "util/Error.h"
@@ -63,6 +64,16 @@ void AtomicFile::commit() {
                                 std::strerror(errno));
     committed_ = true;
     fsyncPath(parentOf(final_), true);
+}
+
+void writeFileAtomically(const std::string& path, const std::string& text) {
+    AtomicFile f(path);
+    {
+        std::ofstream o(f.tempPath());
+        o << text;
+        if (!o.flush()) throw Error(path, "write failed");
+    }
+    f.commit();
 }
 
 }  // namespace srlab

@@ -24,6 +24,9 @@ private:
     bool committed_ = false;
 };
 
+// Writes `text` to `path` through an AtomicFile; throws Error naming the file on failure.
+void writeFileAtomically(const std::string& path, const std::string& text);
+
 // Throws Error naming the folder when a file cannot be created next to `path`.
 void checkWritableDir(const std::string& path);
 
