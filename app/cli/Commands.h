@@ -9,4 +9,11 @@ namespace srlab::cli {
 void addDatasetCommand(CLI::App& root);
 void addEvalCommand(CLI::App& root);
 void addBenchCommand(CLI::App& root);
+void addTrainCommand(CLI::App& root);
+void addUpsampleCommand(CLI::App& root);
+
+// Thrown by a command that ends on purpose with a non-zero status (a stopped run: 130).
+struct ExitCode {
+    int code;
+};
 }  // namespace srlab::cli

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `srlab eval`: per-file and mean metrics of baselines (and, later, models) on real files.
+// `srlab eval`: per-file and mean metrics of trained models beside the baselines, on audio files
+// or on the held-back source files of a dataset split (with that dataset's rate, r and filter).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -7,6 +8,8 @@
 #include "cli/Commands.h"
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
+#include "dataset/PairFile.h"
+#include "infer/ModelUpsampler.h"
 #include "infer/Evaluator.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
@@ -15,18 +18,41 @@ namespace srlab::cli {
 namespace {
 
 struct EvalOptions {
-    std::vector<std::string> inputs, baselines{"spline"};
+    std::vector<std::string> inputs, baselines{"spline"}, checkpoints;
     int rate = 16000, scale = 4, threads = 0;
-    std::string filter = "cheby", csv, json;
+    std::string filter = "cheby", csv, json, split = "test", device = "auto";
 };
 
-void runEval(const EvalOptions& o) {
+void runEval(EvalOptions o) {
+    std::vector<std::string> inputs;
+    for (const auto& in : o.inputs) {
+        if (in.size() > 3 && in.substr(in.size() - 3) == ".h5") {
+            PairFileReader reader(in);
+            const auto& spec = reader.info().spec;
+            o.rate = spec.rate;
+            o.scale = spec.scale;
+            o.filter = toString(spec.filter);
+            auto files = splitSourceFiles(reader.manifestJson(), parseSplit(o.split));
+            if (files.empty()) throw Error(in, "has no source files in the " + o.split + " split");
+            inputs.insert(inputs.end(), files.begin(), files.end());
+        } else {
+            inputs.push_back(in);
+        }
+    }
     if (o.scale < 1 || o.scale > 16) throw Error("--scale", "must be between 1 and 16");
     if (o.rate < 1000) throw Error("--rate", "must be at least 1000 Hz");
     const DecimFilter filter = parseDecimFilter(o.filter);
     std::vector<Method> methods;
     for (const auto& b : o.baselines) methods.push_back(baselineMethod(b, o.scale));
-    const auto files = collectAudioFiles(o.inputs);
+    for (const auto& c : o.checkpoints) {
+        auto model = std::make_shared<ModelUpsampler>(c, o.device, o.threads);
+        const auto& m = model->config();
+        if (m.rate != o.rate || m.scale != o.scale)
+            throw Error(c, "is a " + std::to_string(m.rate) + " Hz r=" + std::to_string(m.scale) +
+                               " model; the evaluation is at " + std::to_string(o.rate) + " Hz r=" + std::to_string(o.scale));
+        methods.push_back(modelMethod(model, m.arch + "/" + m.preset));
+    }
+    const auto files = collectAudioFiles(inputs);
     if (files.empty()) throw Error("--input", "no audio files found");
     for (const auto* out : {&o.csv, &o.json})
         if (!out->empty()) checkWritableDir(*out);
@@ -43,8 +69,11 @@ void runEval(const EvalOptions& o) {
 
 void addEvalCommand(CLI::App& root) {
     auto o = std::make_shared<EvalOptions>();
-    CLI::App* e = root.add_subcommand("eval", "Metrics of baselines on high-res files (SPEC §2)");
-    e->add_option("--input", o->inputs, "Audio files or folders")->required();
+    CLI::App* e = root.add_subcommand("eval", "Metrics of models and baselines on high-res files (SPEC §2)");
+    e->add_option("--input", o->inputs, "Audio files or folders, or a dataset .h5 (its --split source files)")->required();
+    e->add_option("--checkpoint", o->checkpoints, "Trained model checkpoint (repeatable)");
+    e->add_option("--split", o->split, "Split of a dataset input: train, val, test")->capture_default_str();
+    e->add_option("--device", o->device, "Model device: auto, cpu, cuda")->capture_default_str();
     e->add_option("--rate", o->rate, "Target (high) rate in Hz")->capture_default_str();
     e->add_option("--scale", o->scale, "Upsampling factor r")->capture_default_str();
     e->add_option("--filter", o->filter, "Decimation filter: cheby, sinc, none")->capture_default_str();

@@ -15,12 +15,16 @@ int main(int argc, char** argv) {
     app.footer("Licence: GPL-3.0-or-later. See `srlab COMMAND --help` for each command.");
     srlab::cli::addDatasetCommand(app);
     srlab::cli::addEvalCommand(app);
+    srlab::cli::addTrainCommand(app);
+    srlab::cli::addUpsampleCommand(app);
     srlab::cli::addBenchCommand(app);
     srlab::cli::installInterruptHandler();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const srlab::cli::ExitCode& e) {
+        return e.code;
     } catch (const srlab::Cancelled&) {
         std::fprintf(stderr, "srlab: cancelled; nothing was written\n");
         return 130;

@@ -50,6 +50,19 @@ std::string BuildReport::toJson() const {
     return j.dump(1);
 }
 
+std::vector<std::string> splitSourceFiles(const std::string& manifestJson, Split split) {
+    std::vector<std::string> out;
+    try {
+        auto j = nlohmann::json::parse(manifestJson);
+        for (const auto& e : j.at("sources"))
+            if (e.value("used", false) && e.at("split").get<std::string>() == toString(split))
+                out.push_back(e.at("path").get<std::string>());
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("manifest", std::string("malformed: ") + e.what());
+    }
+    return out;
+}
+
 std::vector<std::string> collectAudioFiles(const std::vector<std::string>& paths) {
     std::vector<std::string> out;
     for (const auto& p : paths) {

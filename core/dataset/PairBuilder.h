@@ -43,6 +43,9 @@ struct BuildInputs {
 
 // Files under the given paths (folders recursively, audio extensions only), sorted.
 // Throws Error naming a path that does not exist or a folder that cannot be read.
+// The source files a dataset's manifest assigns to a split (used ones only).
+std::vector<std::string> splitSourceFiles(const std::string& manifestJson, Split split);
+
 std::vector<std::string> collectAudioFiles(const std::vector<std::string>& paths);
 
 // One path per line ('#' comments); relative paths resolve against the list's folder.

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `srlab train`: start or resume a training run (a run folder, see core/train/Trainer.h).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/Commands.h"
+#include "cli/TerminalProgress.h"
+#include "model/ModelConfig.h"
+#include "train/Trainer.h"
+#include "util/Error.h"
+
+namespace srlab::cli {
+namespace {
+
+struct TrainOptions {
+    TrainConfig cfg;
+    std::string arch = "audiounet", preset = "small", run, resume;
+    bool listPresets = false, quiet = false;
+};
+
+// The progress line, plus a log line per epoch; Ctrl-C turns into a clean stop.
+class TerminalTrainEvents final : public TrainEvents {
+public:
+    TerminalTrainEvents(TrainControl& control, bool quiet) : control_(control), bar_("steps", quiet) {}
+    void started(const std::string& device, int64_t parameters) override {
+        std::fprintf(stderr, "training on %s, %lld parameters\n", device.c_str(), (long long)parameters);
+    }
+    void row(const TrainRow& r) override {
+        if (!r.hasVal()) loss_ = loss_ < 0 ? r.trainLoss : 0.98 * loss_ + 0.02 * r.trainLoss;
+    }
+    void progress(int64_t step, int64_t total, double) override {
+        if (interruptToken().cancelled()) control_.stop.cancel();
+        char msg[64];
+        std::snprintf(msg, sizeof msg, "loss %.4g", loss_);
+        bar_.progress(double(step), double(total), msg);
+    }
+    void log(const std::string& line) override { bar_.note(line); }
+    void finish() { bar_.finish(); }
+
+private:
+    TrainControl& control_;
+    TerminalProgress bar_;
+    double loss_ = -1;
+};
+
+void runTrain(TrainOptions& o) {
+    if (o.listPresets) {
+        for (const auto& a : modelArchs()) {
+            std::printf("%s:", a.c_str());
+            for (const auto& p : modelPresets(a)) std::printf(" %s", p.c_str());
+            std::printf("\n");
+        }
+        return;
+    }
+    std::string dir = o.resume;
+    if (dir.empty()) {
+        if (o.run.empty()) throw Error("--run", "name a run folder for a new run (or --resume DIR)");
+        if (o.cfg.dataset.empty()) throw Error("--dataset", "a new run needs a dataset (.h5 from `srlab dataset build`)");
+        const auto rate = o.cfg.model.rate;
+        o.cfg.model = makeModelConfig(o.arch, o.preset);
+        o.cfg.model.rate = rate;
+        createRun(o.run, o.cfg);
+        dir = o.run;
+        std::fprintf(stderr, "run folder: %s\n", dir.c_str());
+    }
+    TrainControl control;
+    TerminalTrainEvents events(control, o.quiet);
+    RunOutcome outcome = trainRun(dir, events, control);
+    events.finish();
+    if (outcome == RunOutcome::Finished) {
+        std::fprintf(stderr, "finished; best checkpoint: %s/checkpoints/best\n", dir.c_str());
+        return;
+    }
+    std::fprintf(stderr, "%s; continue with: srlab train --resume %s\n",
+                 outcome == RunOutcome::Stopped ? "stopped" : "time limit reached", dir.c_str());
+    if (outcome == RunOutcome::Stopped) throw ExitCode{130};
+}
+
+}  // namespace
+
+void addTrainCommand(CLI::App& root) {
+    auto o = std::make_shared<TrainOptions>();
+    CLI::App* t = root.add_subcommand("train", "Train a model on a dataset, or resume a run (SPEC §3)");
+    auto& c = o->cfg;
+    t->add_option("--dataset", c.dataset, "HDF5 pair file from `srlab dataset build`");
+    t->add_option("--model", o->arch, "audiounet, tfilm, inception, spectral, specgan")->capture_default_str();
+    t->add_option("--preset", o->preset, "Size preset (see --list-presets)")->capture_default_str();
+    t->add_option("--run", o->run, "New run folder (config.json, metrics.csv, checkpoints/)");
+    t->add_option("--resume", o->resume, "Continue the run in this folder from its last checkpoint");
+    t->add_option("--loss", c.loss, "mse, mrstft or mse+mrstft")->capture_default_str();
+    t->add_option("--stft-weight", c.stftWeight, "Weight of the MR-STFT term in mse+mrstft")->capture_default_str();
+    t->add_option("--lr", c.lr, "Adam learning rate")->capture_default_str();
+    t->add_option("--batch", c.batch, "Batch size")->capture_default_str();
+    t->add_option("--epochs", c.epochs, "Epochs")->capture_default_str();
+    t->add_option("--steps-per-epoch", c.stepsPerEpoch, "Cap on steps per epoch (0 = whole split)")->capture_default_str();
+    t->add_option("--val-items", c.valItems, "Validation patches per epoch (0 = all)")->capture_default_str();
+    t->add_option("--seed", c.seed, "Seed for initialisation, shuffling and dropout")->capture_default_str();
+    t->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
+    t->add_option("--threads", c.threads, "CPU threads (0 = all cores)")->capture_default_str();
+    t->add_option("--time-limit", c.timeLimitS, "Stop with a checkpoint after this many seconds (0 = none)");
+    t->add_flag("--list-presets", o->listPresets, "List architectures and their presets");
+    t->add_flag("--quiet", o->quiet, "No progress line");
+    t->callback([o] { runTrain(*o); });
+}
+
+}  // namespace srlab::cli

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "infer/ModelUpsampler.h"
+
+#include <cmath>
+#include <thread>
+
+#include "audio/Resampler.h"
+#include "dsp/Interpolate.h"
+#include "model/Nets.h"
+#include "train/Checkpoint.h"
+#include "util/Error.h"
+
+namespace srlab {
+
+struct ModelUpsampler::Impl {
+    std::string checkpoint;
+    std::shared_ptr<SrNet> net;
+    torch::Device device{torch::kCPU};
+    ChunkPlan plan;
+    int batch = 4;
+
+    // (m, 1, T) baseline chunks -> estimates on the CPU.
+    torch::Tensor forward(const torch::Tensor& x) const {
+        torch::NoGradGuard noGrad;
+        return net->infer(x.to(device)).to(torch::kCPU).contiguous();
+    }
+};
+
+ModelUpsampler::ModelUpsampler(const std::string& checkpoint, const std::string& device, int threads)
+    : d_(std::make_unique<Impl>()) {
+    torch::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+    d_->checkpoint = checkpoint;
+    try {
+        d_->net = loadModel(checkpoint);
+    } catch (const c10::Error& e) {
+        throw Error(checkpoint, std::string("cannot load checkpoint: ") + e.what_without_backtrace());
+    }
+    if (device == "cuda" && !torch::cuda::is_available()) throw Error("device", "CUDA was requested but is not available");
+    if (device != "cpu" && torch::cuda::is_available()) d_->device = torch::kCUDA;
+    d_->net->to(d_->device);
+    d_->net->eval();
+    setChunking(0, 0);
+}
+
+ModelUpsampler::~ModelUpsampler() = default;
+const ModelConfig& ModelUpsampler::config() const { return d_->net->config(); }
+const std::string& ModelUpsampler::checkpoint() const { return d_->checkpoint; }
+ChunkPlan ModelUpsampler::chunking() const { return d_->plan; }
+
+void ModelUpsampler::setChunking(size_t chunk, size_t overlap) {
+    const size_t mult = size_t(config().multiple());
+    if (chunk == 0) chunk = size_t(config().dim);
+    chunk = (chunk + mult - 1) / mult * mult;
+    if (overlap == 0) overlap = chunk / 4;
+    if (overlap * 2 > chunk) throw Error("chunking", "overlap must be at most half the chunk length");
+    d_->plan = {chunk, overlap};
+}
+
+std::vector<float> ModelUpsampler::runSinglePass(const std::vector<float>& low, size_t n) const {
+    auto x = splineUpsample(low, config().scale, n);
+    const size_t mult = size_t(config().multiple());
+    const size_t padded = std::max(mult, (n + mult - 1) / mult * mult);
+    auto t = torch::zeros({1, 1, int64_t(padded)});
+    std::copy(x.begin(), x.end(), t.data_ptr<float>());
+    auto y = d_->forward(t);
+    return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + n);
+}
+
+std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, ProgressSink* progress,
+                                       const CancelToken* cancel) const {
+    const auto x = splineUpsample(low, config().scale, n);
+    const size_t W = d_->plan.chunk, O = d_->plan.overlap, H = W - O;
+    if (n <= W) return runSinglePass(low, n);
+    const size_t chunks = 1 + (n - W + H - 1) / H;
+    // Complementary raised-cosine ramps over each overlap: the weights sum to one everywhere.
+    std::vector<float> rampUp(O);
+    for (size_t i = 0; i < O; ++i) rampUp[i] = float(0.5 - 0.5 * std::cos(M_PI * (double(i) + 0.5) / double(O)));
+    std::vector<float> out(n, 0.0f);
+    for (size_t first = 0; first < chunks; first += size_t(d_->batch)) {
+        if (cancel) cancel->throwIfCancelled();
+        const size_t m = std::min(size_t(d_->batch), chunks - first);
+        auto t = torch::zeros({int64_t(m), 1, int64_t(W)});
+        for (size_t k = 0; k < m; ++k) {
+            const size_t s = (first + k) * H, len = std::min(W, n - s);
+            std::copy(x.begin() + long(s), x.begin() + long(s + len), t.data_ptr<float>() + k * W);
+        }
+        auto y = d_->forward(t);
+        for (size_t k = 0; k < m; ++k) {
+            const size_t c = first + k, s = c * H, len = std::min(W, n - s);
+            const float* yk = y.data_ptr<float>() + k * W;
+            for (size_t i = 0; i < len; ++i) {
+                float w = 1.0f;
+                if (c > 0 && i < O) w = rampUp[i];
+                if (c + 1 < chunks && i >= W - O) w = 1.0f - rampUp[i - (W - O)];
+                out[s + i] += w * yk[i];
+            }
+        }
+        if (progress) progress->progress(double(first + m), double(chunks), "upsampling");
+    }
+    return out;
+}
+
+std::vector<float> ModelUpsampler::upsample(const std::vector<float>& audio, int inRate, ProgressSink* progress,
+                                            const CancelToken* cancel) const {
+    std::vector<float> low = std::abs(double(inRate) - lowRate()) < 1e-9 ? audio : resample(audio, inRate, lowRate());
+    const size_t n = size_t(std::llround(double(audio.size()) * config().rate / double(inRate)));
+    if (low.empty() || n == 0) throw Error("upsample", "the input has no samples");
+    return run(low, n, progress, cancel);
+}
+
+Method modelMethod(std::shared_ptr<const ModelUpsampler> model, const std::string& name) {
+    return {name, [model](const std::vector<float>& low, size_t n) { return model->run(low, n); }};
+}
+
+}  // namespace srlab

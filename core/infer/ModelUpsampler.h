@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Whole-file inference with a trained checkpoint (SPEC §4): any length and input rate, in
+// chunks of the model's patch length that overlap and are crossfaded, so the result matches a
+// single pass away from the file's edges and has no seams. No libtorch in this header.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "infer/Evaluator.h"
+#include "model/ModelConfig.h"
+#include "util/CancelToken.h"
+#include "util/Progress.h"
+
+namespace srlab {
+
+struct ChunkPlan {
+    size_t chunk = 0, overlap = 0;
+};
+
+class ModelUpsampler {
+public:
+    // Loads a checkpoint folder (or its model.pt). device: auto | cpu | cuda. threads 0 = all.
+    explicit ModelUpsampler(const std::string& checkpoint, const std::string& device = "auto", int threads = 0);
+    ~ModelUpsampler();
+    ModelUpsampler(const ModelUpsampler&) = delete;
+    ModelUpsampler& operator=(const ModelUpsampler&) = delete;
+
+    const ModelConfig& config() const;
+    const std::string& checkpoint() const;
+    double lowRate() const { return double(config().rate) / config().scale; }
+    // chunk 0 = the training patch length; overlap 0 = a quarter of the chunk.
+    void setChunking(size_t chunk, size_t overlap);
+    ChunkPlan chunking() const;
+
+    // Low-res samples at lowRate() -> exactly n samples at config().rate. Thread-safe.
+    std::vector<float> run(const std::vector<float>& low, size_t n, ProgressSink* progress = nullptr,
+                           const CancelToken* cancel = nullptr) const;
+    // The same network on the whole signal at once (the reference chunking is checked against).
+    std::vector<float> runSinglePass(const std::vector<float>& low, size_t n) const;
+    // Any rate: resampled to lowRate() first; returns samples at config().rate, length
+    // round(len * rate / inRate).
+    std::vector<float> upsample(const std::vector<float>& audio, int inRate, ProgressSink* progress = nullptr,
+                                const CancelToken* cancel = nullptr) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d_;
+};
+
+// A model as an evaluation method beside the baselines.
+Method modelMethod(std::shared_ptr<const ModelUpsampler> model, const std::string& name);
+
+}  // namespace srlab

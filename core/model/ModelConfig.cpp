@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/ModelConfig.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "util/Error.h"
+
+namespace srlab {
+namespace {
+
+struct Preset {
+    const char* arch;
+    const char* name;
+    void (*apply)(ModelConfig&);
+};
+
+void published(ModelConfig& c) {  // Kuleshov 2017 / Birnbaum 2019
+    c.filters = {128, 256, 512, 512};
+    c.kernels = {65, 33, 17, 9};
+    c.dropout = 0.5f;
+}
+void small(ModelConfig& c) {
+    c.filters = {16, 32, 64, 64};
+    c.kernels = {33, 17, 9, 9};
+    c.dropout = 0.2f;
+}
+void tiny(ModelConfig& c) {
+    c.filters = {8, 16, 32};
+    c.kernels = {17, 9, 9};
+    c.dropout = 0.0f;
+}
+
+const Preset kPresets[] = {
+    {"audiounet", "published", published},
+    {"audiounet", "small", small},
+    {"audiounet", "tiny", tiny},
+    {"tfilm", "published", published},
+    {"tfilm", "small", small},
+    {"tfilm", "tiny", tiny},
+    {"inception", "published", published},
+    {"inception", "published-dropout", [](ModelConfig& c) { published(c); c.inceptionDropout = true; }},
+    {"inception", "small", small},
+    {"spectral", "small", [](ModelConfig& c) { c.channels = 192; c.blocks = 4; }},
+    {"spectral", "medium", [](ModelConfig& c) { c.channels = 384; c.blocks = 6; }},
+    {"spectral", "tiny", [](ModelConfig& c) { c.channels = 64; c.blocks = 2; }},
+    {"specgan", "small", [](ModelConfig& c) { c.channels = 32; c.blocks = 4; }},
+    {"specgan", "published", [](ModelConfig& c) { c.channels = 64; c.blocks = 9; }},
+    {"specgan", "vit-small", [](ModelConfig& c) { c.channels = 64; c.blocks = 2; c.vit = true; }},
+    {"specgan", "tiny", [](ModelConfig& c) { c.channels = 16; c.blocks = 2; }},
+};
+
+}  // namespace
+
+std::vector<std::string> modelArchs() { return {"audiounet", "tfilm", "inception", "spectral", "specgan"}; }
+
+std::vector<std::string> modelPresets(const std::string& arch) {
+    std::vector<std::string> out;
+    for (const auto& p : kPresets)
+        if (arch == p.arch) out.push_back(p.name);
+    return out;
+}
+
+ModelConfig makeModelConfig(const std::string& arch, const std::string& preset) {
+    for (const auto& p : kPresets) {
+        if (arch == p.arch && preset == p.name) {
+            ModelConfig c;
+            c.arch = arch;
+            c.preset = preset;
+            p.apply(c);
+            return c;
+        }
+    }
+    auto archs = modelArchs();
+    if (std::find(archs.begin(), archs.end(), arch) == archs.end())
+        throw Error("model", "unknown architecture '" + arch + "' (audiounet, tfilm, inception, spectral, specgan)");
+    std::string names;
+    for (const auto& n : modelPresets(arch)) names += (names.empty() ? "" : ", ") + n;
+    throw Error("model", "unknown preset '" + preset + "' for " + arch + " (" + names + ")");
+}
+
+void ModelConfig::fitTo(int rate_, int scale_, int dim_) {
+    rate = rate_;
+    scale = scale_;
+    dim = dim_;
+    // Spectral models keep ~32 ms frames whatever the rate.
+    if (isSpectral() && rate > 24000) {
+        nfft = 1024;
+        hop = 256;
+    }
+}
+
+int ModelConfig::multiple() const {
+    if (isSpectral()) return hop;
+    int m = 1 << (depth() + 1);  // L stride-2 blocks + the bottleneck
+    if (arch == "tfilm") m = std::max(m, tfilmBlock);
+    return m;
+}
+
+void ModelConfig::validate() const {
+    auto fail = [](const std::string& m) { throw Error("model config", m); };
+    auto archs = modelArchs();
+    if (std::find(archs.begin(), archs.end(), arch) == archs.end()) fail("unknown architecture '" + arch + "'");
+    if (rate < 1000 || rate > 384000) fail("rate must be 1000..384000 Hz");
+    if (scale < 2 || scale > 16) fail("scale must be 2..16");
+    if (dim <= 0 || dim % multiple() != 0) fail("patch length must be a positive multiple of " + std::to_string(multiple()));
+    if (isSpectral()) {
+        if (nfft < 64 || (nfft & (nfft - 1)) != 0) fail("nfft must be a power of two >= 64");
+        if (hop <= 0 || nfft % hop != 0) fail("hop must divide nfft");
+        if (channels < 4 || blocks < 1) fail("channels >= 4 and blocks >= 1 required");
+    } else {
+        if (filters.empty() || filters.size() != kernels.size()) fail("filters and kernels must have the same, non-zero length");
+        for (size_t i = 0; i < filters.size(); ++i)
+            if (filters[i] < 1 || kernels[i] < 1) fail("filters and kernels must be positive");
+        if (dropout < 0 || dropout >= 1) fail("dropout must be in [0, 1)");
+        if (arch == "tfilm" && (tfilmBlock < 1 || (tfilmBlock & (tfilmBlock - 1)) != 0))
+            fail("tfilm block must be a power of two");
+    }
+}
+
+std::string ModelConfig::toJson() const {
+    nlohmann::json j{{"arch", arch},       {"preset", preset},   {"rate", rate},
+                     {"scale", scale},     {"dim", dim},         {"filters", filters},
+                     {"kernels", kernels}, {"dropout", dropout}, {"tfilm_block", tfilmBlock},
+                     {"inception_dropout", inceptionDropout},    {"nfft", nfft},
+                     {"hop", hop},         {"channels", channels}, {"blocks", blocks},
+                     {"vit", vit},         {"griffin_lim_iters", griffinLimIters}};
+    return j.dump(2);
+}
+
+ModelConfig ModelConfig::fromJson(const std::string& text) {
+    ModelConfig c;
+    try {
+        auto j = nlohmann::json::parse(text);
+        c.arch = j.at("arch").get<std::string>();
+        c.preset = j.value("preset", std::string());
+        c.rate = j.at("rate").get<int>();
+        c.scale = j.at("scale").get<int>();
+        c.dim = j.at("dim").get<int>();
+        c.filters = j.value("filters", c.filters);
+        c.kernels = j.value("kernels", c.kernels);
+        c.dropout = j.value("dropout", c.dropout);
+        c.tfilmBlock = j.value("tfilm_block", c.tfilmBlock);
+        c.inceptionDropout = j.value("inception_dropout", c.inceptionDropout);
+        c.nfft = j.value("nfft", c.nfft);
+        c.hop = j.value("hop", c.hop);
+        c.channels = j.value("channels", c.channels);
+        c.blocks = j.value("blocks", c.blocks);
+        c.vit = j.value("vit", c.vit);
+        c.griffinLimIters = j.value("griffin_lim_iters", c.griffinLimIters);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("model config", std::string("malformed JSON: ") + e.what());
+    }
+    c.validate();
+    return c;
+}
+
+}  // namespace srlab

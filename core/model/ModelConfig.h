@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Everything needed to rebuild a network (SPEC §3), with no libtorch in sight so the GUI and
+// run folders can read it. Stored as JSON beside every checkpoint.
+#include <string>
+#include <vector>
+
+namespace srlab {
+
+struct ModelConfig {
+    // audiounet | tfilm | inception | spectral | specgan
+    std::string arch = "audiounet";
+    std::string preset = "small";
+    int rate = 16000;   // output rate
+    int scale = 4;      // r
+    int dim = 8192;     // training patch length (output samples)
+
+    // U-Net family (audiounet, tfilm, inception)
+    std::vector<int> filters{16, 32, 64, 64};
+    std::vector<int> kernels{33, 17, 9, 9};
+    float dropout = 0.5f;
+    int tfilmBlock = 128;          // TFiLM block length at full rate (halved per level)
+    bool inceptionDropout = false; // inception up-blocks: dropout after the concat
+
+    // Spectral family (spectral, specgan)
+    int nfft = 512;
+    int hop = 128;
+    int channels = 128;
+    int blocks = 4;
+    bool vit = false;              // specgan: transformer encoder instead of convs
+    int griffinLimIters = 16;      // specgan inference: phase refinement of the high band
+
+    // Takes rate, scale and patch length from a dataset and adapts rate-dependent sizes.
+    void fitTo(int rate, int scale, int dim);
+    int depth() const { return int(filters.size()); }
+    bool isSpectral() const { return arch == "spectral" || arch == "specgan"; }
+    // Input lengths the network accepts are multiples of this (inference pads to it).
+    int multiple() const;
+    void validate() const;          // throws Error("model config", ...)
+    std::string toJson() const;
+    static ModelConfig fromJson(const std::string& json);  // throws Error
+};
+
+// Named presets: "published" sizes of each paper and small ones that train on 2 CPU cores.
+std::vector<std::string> modelArchs();
+std::vector<std::string> modelPresets(const std::string& arch);
+// Applies arch + preset; rate/scale/dim are filled from the dataset by the caller.
+ModelConfig makeModelConfig(const std::string& arch, const std::string& preset);
+
+}  // namespace srlab

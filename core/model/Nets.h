@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The networks of SPEC §3 behind one interface. libtorch lives here: include this only from
+// .cpp files of the torch layer (Qt's keywords break torch headers).
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "model/ModelConfig.h"
+
+namespace srlab {
+
+// Every network maps the baseline-interpolated waveform at the target rate, (B, 1, T) with T a
+// multiple of config().multiple(), to its estimate of the high-res waveform, (B, 1, T).
+class SrNet : public torch::nn::Module {
+public:
+    explicit SrNet(ModelConfig cfg) : cfg_(std::move(cfg)) {}
+    const ModelConfig& config() const { return cfg_; }
+    virtual torch::Tensor forward(torch::Tensor x) = 0;
+    // Inference may do more than training (Griffin-Lim for the spectral GAN).
+    virtual torch::Tensor infer(torch::Tensor x) { return forward(x); }
+    // Adversarial models: a discriminator scoring target-rate waveforms, (B, 1, T) -> (B, ...).
+    virtual std::shared_ptr<torch::nn::Module> discriminator() { return nullptr; }
+    virtual torch::Tensor discriminate(const torch::Tensor&) { return {}; }
+    // Log-spectral reconstruction term of the spectral GAN (SPEC §3), else undefined.
+    virtual torch::Tensor spectralL1(const torch::Tensor&, const torch::Tensor&) { return {}; }
+
+private:
+    ModelConfig cfg_;
+};
+
+std::shared_ptr<SrNet> makeNet(const ModelConfig& cfg);  // validates cfg
+std::shared_ptr<SrNet> makeUNet(const ModelConfig& cfg);
+std::shared_ptr<SrNet> makeSpectralNet(const ModelConfig& cfg);
+std::shared_ptr<SrNet> makeSpectralGan(const ModelConfig& cfg);
+
+// Number of trainable values (what "a few MB" is made of).
+int64_t countParameters(torch::nn::Module& m);
+
+}  // namespace srlab

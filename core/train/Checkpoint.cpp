@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/Checkpoint.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+namespace srlab {
+namespace fs = std::filesystem;
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path, "cannot open checkpoint file");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void writeRaw(const fs::path& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    out.flush();
+    if (!out) throw Error(path.string(), "cannot write (disk full?)");
+}
+
+std::string metaJson(const SrNet& net, const CheckpointMeta& m) {
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    nlohmann::json j{{"model", nlohmann::json::parse(net.config().toJson())},
+                     {"step", m.step}, {"epoch", m.epoch}, {"batch", m.batch}, {"wall_s", m.wallS},
+                     {"val_loss", num(m.valLoss)}, {"val_snr_db", num(m.valSnr)}, {"val_lsd_db", num(m.valLsd)},
+                     {"weights", "model.pt: pickled dict of float32 tensors, torch.load() reads it"}};
+    return j.dump(2);
+}
+
+CheckpointMeta parseMeta(const std::string& path, const std::string& text, std::string* modelJson) {
+    CheckpointMeta m;
+    try {
+        auto j = nlohmann::json::parse(text);
+        if (modelJson) *modelJson = j.at("model").dump();
+        m.step = j.at("step").get<int64_t>();
+        m.epoch = j.at("epoch").get<int>();
+        m.batch = j.value("batch", int64_t(0));
+        m.wallS = j.value("wall_s", 0.0);
+        auto num = [&](const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
+        m.valLoss = num("val_loss");
+        m.valSnr = num("val_snr_db");
+        m.valLsd = num("val_lsd_db");
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path, std::string("malformed checkpoint description: ") + e.what());
+    }
+    return m;
+}
+
+}  // namespace
+
+std::string checkpointDir(const std::string& path) {
+    fs::path p(path);
+    if (fs::is_regular_file(p)) return p.parent_path().string();
+    if (!fs::exists(p)) throw Error(path, "no such checkpoint");
+    return p.string();
+}
+
+void saveCheckpoint(const std::string& dir, SrNet& net, const CheckpointMeta& meta, const TrainState& state) {
+    fs::path final(dir), tmp(dir + ".tmp"), old(dir + ".old");
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+
+    c10::Dict<std::string, at::Tensor> weights;
+    for (const auto& p : net.named_parameters()) weights.insert(p.key(), p.value().detach().to(torch::kCPU).contiguous());
+    for (const auto& b : net.named_buffers()) weights.insert(b.key(), b.value().detach().to(torch::kCPU).contiguous());
+    auto bytes = torch::pickle_save(weights);
+    writeRaw(tmp / "model.pt", std::string(bytes.begin(), bytes.end()));
+    writeRaw(tmp / "model.json", metaJson(net, meta));
+
+    torch::serialize::OutputArchive archive;
+    if (state.optimizer) {
+        torch::serialize::OutputArchive a;
+        state.optimizer->save(a);
+        archive.write("optimizer", a);
+    }
+    if (auto d = net.discriminator()) {
+        torch::serialize::OutputArchive a;
+        d->save(a);
+        archive.write("discriminator", a);
+        if (state.discOptimizer) {
+            torch::serialize::OutputArchive o;
+            state.discOptimizer->save(o);
+            archive.write("disc_optimizer", o);
+        }
+    }
+    archive.write("rng_cpu", at::detail::getDefaultCPUGenerator().get_state());
+    if (torch::cuda::is_available())
+        archive.write("rng_cuda", at::globalContext().defaultGenerator(at::Device(at::kCUDA)).get_state());
+    std::ostringstream s;
+    archive.save_to(s);
+    writeRaw(tmp / "state.pt", s.str());
+
+    // Swap folders so a crash leaves either the old or the new checkpoint, never half of one.
+    fs::remove_all(old);
+    if (fs::exists(final)) fs::rename(final, old);
+    fs::rename(tmp, final);
+    fs::remove_all(old);
+}
+
+CheckpointMeta readCheckpointMeta(const std::string& path) {
+    auto dir = checkpointDir(path);
+    auto file = (fs::path(dir) / "model.json").string();
+    return parseMeta(file, slurp(file), nullptr);
+}
+
+void loadWeights(const std::string& dir, SrNet& net) {
+    auto file = (fs::path(dir) / "model.pt").string();
+    auto bytes = slurp(file);
+    c10::IValue value;
+    try {
+        value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
+    } catch (const c10::Error& e) {
+        throw Error(file, "not a readable weights file");
+    }
+    if (!value.isGenericDict()) throw Error(file, "not a dict of tensors");
+    auto dict = value.toGenericDict();
+    torch::NoGradGuard guard;
+    auto assign = [&](const std::string& name, torch::Tensor& t) {
+        auto it = dict.find(name);
+        if (it == dict.end()) throw Error(file, "missing tensor '" + name + "' for this model config");
+        auto src = it->value().toTensor();
+        if (src.sizes() != t.sizes()) throw Error(file, "tensor '" + name + "' has the wrong shape for this model config");
+        t.copy_(src);
+    };
+    for (auto& p : net.named_parameters()) assign(p.key(), p.value());
+    for (auto& b : net.named_buffers()) assign(b.key(), b.value());
+}
+
+std::shared_ptr<SrNet> loadModel(const std::string& checkpoint, CheckpointMeta* meta) {
+    auto dir = checkpointDir(checkpoint);
+    auto file = (fs::path(dir) / "model.json").string();
+    std::string modelJson;
+    auto m = parseMeta(file, slurp(file), &modelJson);
+    ModelConfig cfg;
+    try {
+        cfg = ModelConfig::fromJson(modelJson);
+    } catch (const Error& e) {
+        throw Error(file, e.what());
+    }
+    auto net = makeNet(cfg);
+    loadWeights(dir, *net);
+    if (meta) *meta = m;
+    return net;
+}
+
+CheckpointMeta loadTrainState(const std::string& dir, SrNet& net, const TrainState& state) {
+    loadWeights(dir, net);
+    auto meta = readCheckpointMeta(dir);
+    auto file = (fs::path(dir) / "state.pt").string();
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(file);
+        if (state.optimizer) {
+            torch::serialize::InputArchive a;
+            archive.read("optimizer", a);
+            state.optimizer->load(a);
+        }
+        if (auto d = net.discriminator()) {
+            torch::serialize::InputArchive a;
+            archive.read("discriminator", a);
+            d->load(a);
+            if (state.discOptimizer) {
+                torch::serialize::InputArchive o;
+                archive.read("disc_optimizer", o);
+                state.discOptimizer->load(o);
+            }
+        }
+        torch::Tensor rng;
+        archive.read("rng_cpu", rng);
+        at::Generator cpu = at::detail::getDefaultCPUGenerator();  // a handle sharing the global state
+        cpu.set_state(rng);
+        torch::Tensor cuda;
+        if (torch::cuda::is_available() && archive.try_read("rng_cuda", cuda))
+        {
+            at::Generator gpu = at::globalContext().defaultGenerator(at::Device(at::kCUDA));
+            gpu.set_state(cuda);
+        }
+    } catch (const c10::Error& e) {
+        throw Error(file, "unreadable training state (" + std::string(e.what_without_backtrace()) + ")");
+    }
+    return meta;
+}
+
+}  // namespace srlab

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/TrainConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include "util/Error.h"
+
+namespace srlab {
+
+void TrainConfig::validate() const {
+    auto fail = [](const std::string& m) { throw Error("training settings", m); };
+    if (dataset.empty()) fail("no dataset given");
+    if (loss != "mse" && loss != "mrstft" && loss != "mse+mrstft") fail("unknown loss '" + loss + "' (mse, mrstft, mse+mrstft)");
+    if (!(lr > 0 && lr < 1)) fail("learning rate must be in (0, 1)");
+    if (batch < 1 || batch > 4096) fail("batch must be 1..4096");
+    if (epochs < 1) fail("epochs must be >= 1");
+    if (device != "auto" && device != "cpu" && device != "cuda") fail("device must be auto, cpu or cuda");
+    if (threads < 0 || valItems < 0 || stepsPerEpoch < 0 || timeLimitS < 0) fail("negative count");
+}
+
+std::string TrainConfig::toJson() const {
+    nlohmann::json j{{"dataset", dataset}, {"model", nlohmann::json::parse(model.toJson())},
+                     {"loss", loss}, {"stft_weight", stftWeight}, {"adv_weight", advWeight},
+                     {"lr", lr}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
+                     {"device", device}, {"threads", threads}, {"val_items", valItems},
+                     {"steps_per_epoch", stepsPerEpoch}, {"time_limit_s", timeLimitS},
+                     {"optimizer", {{"name", "adam"}, {"beta1", 0.9}, {"beta2", 0.999}}}};
+    return j.dump(2);
+}
+
+TrainConfig TrainConfig::fromJson(const std::string& text) {
+    TrainConfig c;
+    try {
+        auto j = nlohmann::json::parse(text);
+        c.dataset = j.at("dataset").get<std::string>();
+        c.model = ModelConfig::fromJson(j.at("model").dump());
+        c.loss = j.value("loss", c.loss);
+        c.stftWeight = j.value("stft_weight", c.stftWeight);
+        c.advWeight = j.value("adv_weight", c.advWeight);
+        c.lr = j.value("lr", c.lr);
+        c.batch = j.value("batch", c.batch);
+        c.epochs = j.value("epochs", c.epochs);
+        c.seed = j.value("seed", c.seed);
+        c.device = j.value("device", c.device);
+        c.threads = j.value("threads", c.threads);
+        c.valItems = j.value("val_items", c.valItems);
+        c.stepsPerEpoch = j.value("steps_per_epoch", c.stepsPerEpoch);
+        c.timeLimitS = j.value("time_limit_s", c.timeLimitS);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("training settings", std::string("malformed JSON: ") + e.what());
+    }
+    c.validate();
+    return c;
+}
+
+}  // namespace srlab

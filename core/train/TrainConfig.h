@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Every hyper-parameter of a run, stored as config.json in the run folder (no libtorch here).
+#include <cstdint>
+#include <string>
+
+#include "model/ModelConfig.h"
+
+namespace srlab {
+
+struct TrainConfig {
+    std::string dataset;          // HDF5 pair file
+    ModelConfig model;            // rate/scale/dim are taken from the dataset
+    std::string loss = "mse";     // mse | mrstft | mse+mrstft
+    double stftWeight = 1.0;
+    double advWeight = 0.1;       // adversarial term, models with a discriminator
+    double lr = 3e-4;
+    int batch = 16;
+    int epochs = 10;
+    uint64_t seed = 0;
+    std::string device = "auto";  // auto | cpu | cuda
+    int threads = 0;              // CPU threads; 0 = all cores
+    int valItems = 256;           // validation patches per epoch (0 = all)
+    int64_t stepsPerEpoch = 0;    // 0 = the whole training split
+    double timeLimitS = 0;        // 0 = none; a run past it stops with a checkpoint
+
+    void validate() const;        // throws Error
+    std::string toJson() const;
+    static TrainConfig fromJson(const std::string& json);  // throws Error
+};
+
+}  // namespace srlab

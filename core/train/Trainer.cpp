@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/Trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "dataset/PairFile.h"
+#include "metrics/Metrics.h"
+#include "model/Nets.h"
+#include "srlab/Version.h"
+#include "train/BatchLoader.h"
+#include "train/Checkpoint.h"
+#include "train/Losses.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+#include "util/Hash.h"
+
+namespace srlab {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    if (!in) throw Error(p.string(), "cannot read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string csvNum(double v) {
+    if (!std::isfinite(v)) return "";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+
+const char* kCsvHeader = "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db\n";
+
+std::string csvRow(const TrainRow& r) {
+    return std::to_string(r.step) + "," + std::to_string(r.epoch) + "," + csvNum(r.wallS) + "," +
+           csvNum(r.trainLoss) + "," + csvNum(r.valLoss) + "," + csvNum(r.valSnr) + "," + csvNum(r.valLsd) + "\n";
+}
+
+void writeStatus(const std::string& dir, const std::string& state, const std::string& message) {
+    writeFileAtomically((fs::path(dir) / "status.json").string(),
+                        nlohmann::json{{"state", state}, {"message", message}}.dump(2));
+}
+
+torch::Device pickDevice(const std::string& request) {
+    if (request == "cuda" && !torch::cuda::is_available())
+        throw Error("device", "CUDA was requested but this libtorch has no usable CUDA device");
+    if (request == "cpu" || !torch::cuda::is_available()) return torch::kCPU;
+    return torch::kCUDA;
+}
+
+struct Validation {
+    double loss = NAN, snr = NAN, lsd = NAN;
+};
+
+Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig& cfg, const LossSpec& loss,
+                    torch::Device device) {
+    Split split = reader.count(Split::Val) ? Split::Val : Split::Test;
+    size_t n = reader.count(split);
+    if (cfg.valItems > 0) n = std::min(n, size_t(cfg.valItems));
+    if (n == 0) return {};
+    const int64_t dim = reader.info().spec.dim;
+    const int rate = reader.info().spec.rate, scale = reader.info().spec.scale;
+    torch::NoGradGuard noGrad;
+    net.eval();
+    Validation v{0, 0, 0};
+    const size_t step = size_t(std::max(1, cfg.batch));
+    std::vector<size_t> idx(step);
+    for (size_t first = 0; first < n; first += step) {
+        size_t m = std::min(step, n - first);
+        for (size_t i = 0; i < m; ++i) idx[i] = first + i;
+        auto x = torch::empty({int64_t(m), 1, dim}), y = torch::empty({int64_t(m), 1, dim});
+        readItems(reader, split, idx.data(), m, x.data_ptr<float>(), y.data_ptr<float>());
+        auto est = net.forward(x.to(device));
+        v.loss += computeLoss(loss, est, y.to(device)).item<double>() * double(m);
+        auto e = est.to(torch::kCPU).contiguous();
+        for (size_t i = 0; i < m; ++i) {
+            const float* yi = y.data_ptr<float>() + i * dim;
+            const float* ei = e.data_ptr<float>() + i * dim;
+            v.snr += snrDb(yi, ei, size_t(dim));
+            v.lsd += lsdStandard(yi, ei, size_t(dim), rate, scale).all;
+        }
+    }
+    net.train();
+    v.loss /= double(n);
+    v.snr /= double(n);
+    v.lsd /= double(n);
+    return v;
+}
+
+// Keeps metrics.csv in step with the checkpoint a resumed run starts from.
+void truncateMetrics(const fs::path& csv, int64_t lastStep) {
+    std::ifstream in(csv);
+    std::string line, kept = kCsvHeader;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        if (std::stoll(line.substr(0, line.find(','))) > lastStep) break;
+        kept += line + "\n";
+    }
+    writeFileAtomically(csv.string(), kept);
+}
+
+}  // namespace
+
+std::string describeDevice(const std::string& request) {
+    auto d = pickDevice(request);
+    if (d.is_cuda()) return "cuda (" + std::to_string(torch::cuda::device_count()) + " device(s))";
+    return "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
+}
+
+void createRun(const std::string& runDir, TrainConfig cfg) {
+    cfg.validate();
+    fs::path dir(runDir);
+    if (fs::exists(dir / "config.json")) throw Error(runDir, "already holds a run; use resume, or pick a new folder");
+    fs::create_directories(dir / "checkpoints");
+    checkWritableDir((dir / "config.json").string());
+    PairFileReader reader(cfg.dataset);  // validates the dataset before anything is written
+    const auto& info = reader.info();
+    if (!info.hasLabel) throw Error(cfg.dataset, "holds real low-res input without labels; it cannot train a model");
+    if (reader.count(Split::Train) < size_t(cfg.batch))
+        throw Error(cfg.dataset, "has " + std::to_string(reader.count(Split::Train)) +
+                                     " training patches, fewer than one batch of " + std::to_string(cfg.batch));
+    cfg.model.fitTo(info.spec.rate, info.spec.scale, info.spec.dim);
+    cfg.model.validate();
+    auto j = nlohmann::json::parse(cfg.toJson());
+    j["dataset"] = fs::absolute(cfg.dataset).string();
+    j["dataset_sha256"] = sha256File(cfg.dataset);
+    j["code_version"] = kVersion;
+    j["libtorch"] = TORCH_VERSION;
+    writeFileAtomically((dir / "config.json").string(), j.dump(2));
+    writeFileAtomically((dir / "metrics.csv").string(), kCsvHeader);
+    writeStatus(runDir, "created", "");
+}
+
+TrainConfig readRunConfig(const std::string& runDir) {
+    auto path = fs::path(runDir) / "config.json";
+    if (!fs::exists(path)) throw Error(runDir, "is not a run folder (no config.json)");
+    try {
+        return TrainConfig::fromJson(slurp(path));
+    } catch (const Error& e) {
+        throw Error(path.string(), e.what());
+    }
+}
+
+std::vector<TrainRow> readRunMetrics(const std::string& runDir) {
+    std::vector<TrainRow> rows;
+    std::ifstream in(fs::path(runDir) / "metrics.csv");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+        std::vector<std::string> f;
+        std::stringstream ss(line);
+        std::string cell;
+        while (std::getline(ss, cell, ',')) f.push_back(cell);
+        if (f.size() < 4) continue;  // a row cut by a crash
+        auto num = [&](size_t i) { return i < f.size() && !f[i].empty() ? std::stod(f[i]) : NAN; };
+        TrainRow r;
+        r.step = std::stoll(f[0]);
+        r.epoch = std::stoi(f[1]);
+        r.wallS = num(2);
+        r.trainLoss = num(3);
+        r.valLoss = num(4);
+        r.valSnr = num(5);
+        r.valLsd = num(6);
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+RunStatus readRunStatus(const std::string& runDir) {
+    try {
+        auto j = nlohmann::json::parse(slurp(fs::path(runDir) / "status.json"));
+        return {j.value("state", "unknown"), j.value("message", "")};
+    } catch (...) {
+        return {"unknown", ""};
+    }
+}
+
+std::vector<std::string> listCheckpoints(const std::string& runDir) {
+    std::vector<std::string> out;
+    fs::path dir = fs::path(runDir) / "checkpoints";
+    if (!fs::exists(dir)) return out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        auto name = e.path().filename().string();
+        if (e.is_directory() && fs::exists(e.path() / "model.json") && name.find('.') == std::string::npos)
+            out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control) {
+    const TrainConfig cfg = readRunConfig(runDir);
+    const fs::path dir(runDir), ckDir = dir / "checkpoints";
+    std::ofstream logFile(dir / "train.log", std::ios::app);
+    auto log = [&](const std::string& line) {
+        logFile << line << "\n";
+        logFile.flush();
+        events.log(line);
+    };
+    try {
+        torch::set_num_threads(cfg.threads > 0 ? cfg.threads : int(std::max(1u, std::thread::hardware_concurrency())));
+        const auto device = pickDevice(cfg.device);
+        PairFileReader reader(cfg.dataset);
+        const auto& spec = reader.info().spec;
+        if (spec.rate != cfg.model.rate || spec.scale != cfg.model.scale || spec.dim != cfg.model.dim)
+            throw Error(cfg.dataset, "no longer matches the run's model (rate, scale or patch length changed)");
+
+        torch::manual_seed(cfg.seed);
+        auto net = makeNet(cfg.model);
+        net->to(device);
+        auto disc = net->discriminator();
+        if (disc) disc->to(device);
+        torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(cfg.lr).betas({0.9, 0.999}));
+        std::unique_ptr<torch::optim::Adam> discOpt;
+        if (disc) discOpt = std::make_unique<torch::optim::Adam>(disc->parameters(), torch::optim::AdamOptions(cfg.lr).betas({0.5, 0.999}));
+        TrainState state{&opt, discOpt.get()};
+
+        CheckpointMeta at;
+        const fs::path last = ckDir / "last";
+        if (fs::exists(last / "model.json")) {
+            at = loadTrainState(last.string(), *net, state);
+            truncateMetrics(dir / "metrics.csv", at.step);
+            log("resumed from step " + std::to_string(at.step) + " (epoch " + std::to_string(at.epoch + 1) + ")");
+        } else {
+            truncateMetrics(dir / "metrics.csv", 0);
+            log("started: " + cfg.model.arch + "/" + cfg.model.preset + ", " + std::to_string(countParameters(*net)) +
+                " parameters, loss " + cfg.loss + ", on " + describeDevice(cfg.device));
+        }
+        events.started(describeDevice(cfg.device), countParameters(*net));
+        writeStatus(runDir, "running", "");
+
+        const size_t nTrain = reader.count(Split::Train);
+        int64_t perEpoch = int64_t(nTrain / size_t(cfg.batch));
+        if (cfg.stepsPerEpoch > 0) perEpoch = std::min(perEpoch, cfg.stepsPerEpoch);
+        const int64_t total = perEpoch * cfg.epochs;
+        LossSpec loss{cfg.loss, cfg.stftWeight, spec.rate};
+        double bestVal = INFINITY;
+        if (fs::exists(ckDir / "best" / "model.json")) {
+            auto b = readCheckpointMeta((ckDir / "best").string());
+            if (std::isfinite(b.valLoss)) bestVal = b.valLoss;
+        }
+
+        std::ofstream csv(dir / "metrics.csv", std::ios::app);
+        const auto t0 = Clock::now();
+        double pausedS = 0;
+        auto wall = [&] { return at.wallS + std::chrono::duration<double>(Clock::now() - t0).count() - pausedS; };
+        const double wallAtStart = at.wallS;
+        const int64_t stepAtStart = at.step;
+        auto save = [&](const std::string& name) {
+            CheckpointMeta m = at;
+            m.wallS = wall();
+            saveCheckpoint((ckDir / name).string(), *net, m, state);
+        };
+
+        net->train();
+        for (int epoch = at.epoch; epoch < cfg.epochs; ++epoch) {
+            BatchLoader loader(reader, Split::Train, cfg.batch, epochOrder(nTrain, cfg.seed, epoch), size_t(at.batch),
+                               size_t(perEpoch));
+            torch::Tensor x, y;
+            while (loader.next(x, y)) {
+                if (control.pause.load()) {
+                    writeStatus(runDir, "paused", "");
+                    auto p0 = Clock::now();
+                    while (control.pause.load() && !control.stop.cancelled())
+                        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    pausedS += std::chrono::duration<double>(Clock::now() - p0).count();
+                    writeStatus(runDir, "running", "");
+                }
+                if (control.stop.cancelled() || (cfg.timeLimitS > 0 && wall() - wallAtStart >= cfg.timeLimitS)) {
+                    const bool stopped = control.stop.cancelled();
+                    csv.flush();
+                    save("last");
+                    const std::string why = stopped ? "stopped by the user" : "time limit reached";
+                    log(why + " at step " + std::to_string(at.step) + "; checkpoint saved, resume continues from here");
+                    writeStatus(runDir, "stopped", why);
+                    return stopped ? RunOutcome::Stopped : RunOutcome::TimeLimit;
+                }
+                x = x.to(device);
+                y = y.to(device);
+                auto est = net->forward(x);
+                auto l = computeLoss(loss, est, y);
+                if (disc) {
+                    // LSGAN: the generator pushes D(fake) to 1; the discriminator learns real 1, fake 0.
+                    l = l + net->spectralL1(est, y) + cfg.advWeight * (net->discriminate(est) - 1).pow(2).mean();
+                }
+                const double value = l.item<double>();
+                if (!std::isfinite(value)) {
+                    csv.flush();
+                    throw Error(runDir, "training diverged: the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite") +
+                                            " at step " + std::to_string(at.step + 1) +
+                                            "; the last good checkpoint is kept (try a lower learning rate)");
+                }
+                opt.zero_grad();
+                l.backward();
+                opt.step();
+                if (disc) {
+                    auto dl = (net->discriminate(y) - 1).pow(2).mean() + net->discriminate(est.detach()).pow(2).mean();
+                    discOpt->zero_grad();
+                    dl.backward();
+                    discOpt->step();
+                }
+                ++at.step;
+                ++at.batch;
+                at.epoch = epoch;
+                TrainRow row{at.step, epoch + 1, wall(), value};
+                csv << csvRow(row);
+                events.row(row);
+                const double rate = (wall() - wallAtStart) / double(std::max<int64_t>(1, at.step - stepAtStart));
+                events.progress(at.step, total, rate * double(total - at.step));
+            }
+            auto v = validate(*net, reader, cfg, loss, device);
+            TrainRow row{at.step, epoch + 1, wall(), NAN, v.loss, v.snr, v.lsd};
+            csv << csvRow(row);
+            csv.flush();
+            events.row(row);
+            at.epoch = epoch + 1;
+            at.batch = 0;
+            at.valLoss = v.loss;
+            at.valSnr = v.snr;
+            at.valLsd = v.lsd;
+            char name[32];
+            std::snprintf(name, sizeof name, "epoch-%04d", epoch + 1);
+            save(name);
+            if (v.loss < bestVal) {
+                bestVal = v.loss;
+                save("best");
+            }
+            save("last");
+            char msg[160];
+            std::snprintf(msg, sizeof msg, "epoch %d: val loss %.6g, SNR %.2f dB, LSD %.3f dB", epoch + 1, v.loss, v.snr, v.lsd);
+            log(msg);
+        }
+        writeStatus(runDir, "finished", "");
+        log("finished after " + std::to_string(at.step) + " steps");
+        return RunOutcome::Finished;
+    } catch (const Error& e) {
+        writeStatus(runDir, "failed", e.what());
+        log(std::string("failed: ") + e.what());
+        throw;
+    } catch (const c10::Error& e) {
+        std::string what = e.what_without_backtrace();
+        writeStatus(runDir, "failed", what);
+        log("failed: " + what);
+        throw Error(runDir, "libtorch: " + what);
+    }
+}
+
+}  // namespace srlab
