@@ -41,6 +41,7 @@ const Preset kPresets[] = {
     {"inception", "published", published},
     {"inception", "published-dropout", [](ModelConfig& c) { published(c); c.inceptionDropout = true; }},
     {"inception", "small", small},
+    {"inception", "tiny", tiny},
     {"spectral", "small", [](ModelConfig& c) { c.channels = 192; c.blocks = 4; }},
     {"spectral", "medium", [](ModelConfig& c) { c.channels = 384; c.blocks = 6; }},
     {"spectral", "tiny", [](ModelConfig& c) { c.channels = 64; c.blocks = 2; }},

@@ -66,7 +66,7 @@ public:
     // log|X| of the input (all bins but Nyquist: 2^k rows for the stride-2 encoder) -> log|Y|.
     torch::Tensor logMagnitude(const torch::Tensor& logX) {
         const int64_t frames = logX.size(-1), padded = (frames + 3) / 4 * 4;
-        auto img = F::pad(logX.unsqueeze(1), F::PadFuncOptions({0, padded - frames}).mode(torch::kReplicate));
+        auto img = F::pad(logX.unsqueeze(1), F::PadFuncOptions({0, padded - frames, 0, 0}).mode(torch::kReplicate));
         auto h0 = lrelu(stem_->forward(img));
         torch::Tensor h;
         if (vit_) {

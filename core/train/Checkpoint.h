@@ -6,6 +6,7 @@
 //   state.pt    optimiser(s), discriminator, RNG and loader position, for exact resume
 #include <torch/torch.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 

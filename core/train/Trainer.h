@@ -8,6 +8,7 @@
 //   train.log     what happened, in words
 // No libtorch in this header: the GUI includes it.
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>

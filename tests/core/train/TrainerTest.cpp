@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/Trainer.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "dataset/PairBuilder.h"
+#include "dataset/PairFile.h"
+#include "infer/ModelUpsampler.h"
+#include "support/TestSupport.h"
+#include "util/Error.h"
+
+namespace srlab {
+using namespace test;
+
+namespace {
+
+// Harmonic tones with a moving pitch: their high band is predictable from the low band.
+std::vector<float> harmonics(double f0, int rate, size_t n) {
+    std::vector<float> x(n, 0.0f);
+    double phase = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const double f = f0 * (1.0 + 0.2 * std::sin(2 * M_PI * 0.7 * double(i) / rate));
+        phase += 2 * M_PI * f / rate;
+        for (int h = 1; h * f < rate / 2.0; ++h) x[i] += float(0.3 / h * std::sin(h * phase));
+    }
+    return x;
+}
+
+std::string makeDataset(const TempDir& d) {
+    BuildInputs in;
+    for (int i = 0; i < 8; ++i) {
+        const std::string p = d / ("tone" + std::to_string(i) + ".wav");
+        writeMonoWav(p, harmonics(110 + 40 * i, 16000, 24000), 16000);
+        in.files.push_back(p);
+    }
+    PairSpec s;
+    s.rate = 16000;
+    s.scale = 4;
+    s.dim = 1024;
+    s.stride = 512;
+    s.split = {0.5, 0.25, 0.25};
+    NullProgress quiet;
+    CancelToken cancel;
+    buildPairs(s, in, d / "tones.h5", quiet, cancel);
+    return d / "tones.h5";
+}
+
+TrainConfig smallRun(const std::string& dataset) {
+    TrainConfig c;
+    c.dataset = dataset;
+    c.model = makeModelConfig("audiounet", "tiny");
+    c.model.dropout = 0.3f;  // dropout draws from the RNG a resume must restore
+    c.batch = 4;
+    c.epochs = 3;
+    c.stepsPerEpoch = 5;
+    c.valItems = 8;
+    c.threads = 1;
+    c.seed = 7;
+    c.lr = 1e-3;
+    return c;
+}
+
+struct StopAt final : TrainEvents {
+    StopAt(TrainControl& c, int64_t step) : control(c), step(step) {}
+    void row(const TrainRow& r) override {
+        if (r.step == step) control.stop.cancel();
+    }
+    TrainControl& control;
+    int64_t step;
+};
+
+}  // namespace
+
+TEST(Trainer, RunFolderHoldsConfigMetricsCheckpointsAndLog) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    createRun(d / "run", smallRun(ds));
+    TrainEvents quiet;
+    TrainControl control;
+    EXPECT_EQ(trainRun(d / "run", quiet, control), RunOutcome::Finished);
+    auto cfg = nlohmann::json::parse(std::ifstream(d / "run/config.json"));
+    EXPECT_EQ(cfg["dataset_sha256"].get<std::string>().size(), 64u);
+    EXPECT_EQ(cfg["model"]["rate"], 16000);
+    EXPECT_EQ(cfg["lr"], 1e-3);
+    auto rows = readRunMetrics(d / "run");
+    ASSERT_EQ(rows.size(), 18u);  // 3 x (5 steps + 1 validation row)
+    EXPECT_TRUE(rows[5].hasVal());
+    EXPECT_TRUE(std::isfinite(rows[5].valSnr) && std::isfinite(rows[5].valLsd));
+    EXPECT_LT(rows.back().valLoss, rows[5].valLoss);  // it learns
+    auto cks = listCheckpoints(d / "run");
+    EXPECT_EQ(cks.size(), 5u);  // best, epoch-0001..3, last
+    EXPECT_EQ(readRunStatus(d / "run").state, "finished");
+    EXPECT_THROW(createRun(d / "run", smallRun(ds)), Error);  // never overwrites a run
+}
+
+// An interrupted and resumed run continues the uninterrupted run's curve exactly: weights,
+// Adam moments, step, epoch, loader position and the dropout RNG all come back.
+TEST(Trainer, StoppedAndResumedRunReproducesTheUninterruptedCurve) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    TrainEvents quiet;
+    {
+        TrainControl control;
+        createRun(d / "whole", smallRun(ds));
+        ASSERT_EQ(trainRun(d / "whole", quiet, control), RunOutcome::Finished);
+    }
+    createRun(d / "split", smallRun(ds));
+    {
+        TrainControl control;
+        StopAt stop(control, 7);  // mid-epoch 2
+        ASSERT_EQ(trainRun(d / "split", stop, control), RunOutcome::Stopped);
+        EXPECT_EQ(readRunStatus(d / "split").state, "stopped");
+    }
+    {
+        TrainControl control;
+        ASSERT_EQ(trainRun(d / "split", quiet, control), RunOutcome::Finished);
+    }
+    auto a = readRunMetrics(d / "whole"), b = readRunMetrics(d / "split");
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        SCOPED_TRACE(i);
+        EXPECT_EQ(a[i].step, b[i].step);
+        EXPECT_EQ(a[i].epoch, b[i].epoch);
+        if (a[i].hasVal()) {
+            EXPECT_NEAR(a[i].valLoss, b[i].valLoss, 1e-6 * std::abs(a[i].valLoss));
+            EXPECT_NEAR(a[i].valSnr, b[i].valSnr, 1e-4);
+        } else {
+            EXPECT_NEAR(a[i].trainLoss, b[i].trainLoss, 1e-6 * std::abs(a[i].trainLoss));
+        }
+    }
+}
+
+TEST(Trainer, NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    // A copy of the dataset whose later training patches hold NaN labels.
+    PairFileReader reader(ds);
+    const size_t n = reader.count(Split::Train), dim = 1024;
+    {
+        PairFileWriter w(d / "nan.h5", reader.info().spec);
+        std::vector<float> in(dim), label(dim);
+        for (Split s : kSplits)
+            for (size_t i = 0; i < reader.count(s); ++i) {
+                reader.read(s, i, 1, in.data(), label.data());
+                if (s == Split::Train && i >= n / 2) label[10] = NAN;
+                w.append(s, label.data(), in.data(), 0, 0);
+            }
+        w.finish(reader.manifestJson());
+    }
+    auto cfg = smallRun(d / "nan.h5");
+    cfg.stepsPerEpoch = 0;
+    createRun(d / "run", cfg);
+    TrainEvents quiet;
+    TrainControl control;
+    try {
+        trainRun(d / "run", quiet, control);
+        FAIL() << "a NaN loss must stop the run";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(readRunStatus(d / "run").state, "failed");
+    EXPECT_TRUE(listCheckpoints(d / "run").empty());  // nothing bad was saved
+}
+
+TEST(Trainer, BadDatasetsAreRefusedBeforeAnythingRuns) {
+    TempDir d;
+    auto cfg = smallRun(d / "missing.h5");
+    EXPECT_THROW(createRun(d / "run", cfg), Error);
+    writeText(d / "junk.h5", "not hdf5");
+    cfg.dataset = d / "junk.h5";
+    try {
+        createRun(d / "run2", cfg);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("junk.h5"), std::string::npos);
+    }
+    cfg.dataset = makeDataset(d);
+    cfg.batch = 100000;
+    EXPECT_THROW(createRun(d / "run3", cfg), Error);
+}
+
+// SPEC §4: chunked inference equals one pass away from the edges, has no seams, and returns
+// exactly len x r samples.
+TEST(ModelUpsampler, ChunkedOutputMatchesASinglePassWithoutSeams) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    auto cfg = smallRun(ds);
+    cfg.epochs = 1;
+    createRun(d / "run", cfg);
+    TrainEvents quiet;
+    TrainControl control;
+    trainRun(d / "run", quiet, control);
+    ModelUpsampler model(d / "run/checkpoints/best/model.pt", "cpu", 1);
+    model.setChunking(4096, 1024);
+    const auto low = harmonics(180, 4000, 12345);
+    const size_t n = low.size() * 4;
+    auto chunked = model.run(low, n);
+    auto single = model.runSinglePass(low, n);
+    ASSERT_EQ(chunked.size(), n);
+    ASSERT_EQ(single.size(), n);
+    double worst = 0, peak = 0;
+    for (size_t i = 2048; i + 2048 < n; ++i) {
+        worst = std::max(worst, double(std::abs(chunked[i] - single[i])));
+        peak = std::max(peak, double(std::abs(single[i])));
+    }
+    EXPECT_LT(worst, 1e-3 * peak) << "worst " << worst << " of peak " << peak;
+    // Any input rate: 11025 Hz in -> resampled to 4 kHz -> 16 kHz out, duration kept.
+    auto y = model.upsample(harmonics(200, 11025, 11025), 11025);
+    EXPECT_EQ(y.size(), 16000u);
+}
+
+}  // namespace srlab
