@@ -12,9 +12,16 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <QSignalBlocker>
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "MetricsTable.h"
+#include "infer/DefaultModels.h"
+#include "infer/ModelUpsampler.h"
+#include "model/ModelConfig.h"
 #include "PlayerBar.h"
 #include "SpectrogramGroup.h"
 
@@ -22,6 +29,7 @@ namespace srlab {
 
 struct ComparePage::Loaded {
     Comparison comparison;
+    std::shared_ptr<const ModelUpsampler> upsampler;
     std::vector<PaneData> panes;
 };
 
@@ -42,6 +50,12 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Com
     windowMs_->setRange(2, 200);
     windowMs_->setValue(46);
     windowMs_->setSuffix(" ms window");
+    model_ = new QComboBox;
+    model_->setToolTip("Trained model whose super-resolved version is shown beside the baselines");
+    model_->addItem("no model", QString());
+    for (const auto& m : shippedModels())
+        model_->addItem(QString("model: %1").arg(QString::fromStdString(m.name)), QString::fromStdString(m.dir));
+    model_->addItem("checkpoint...", QString("?"));
     file_ = new QLabel("Open a file, drop one on the window, or pick a dataset item");
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(160);
@@ -54,6 +68,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Com
     top->addWidget(scale_);
     top->addWidget(filter_);
     top->addWidget(windowMs_);
+    top->addWidget(model_);
     top->addWidget(file_, 1);
     top->addWidget(progress_);
     top->addWidget(cancel_);
@@ -82,6 +97,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Com
     connect(scale_, &QSpinBox::valueChanged, this, reload);
     connect(filter_, &QComboBox::currentIndexChanged, this, reload);
     connect(windowMs_, &QDoubleSpinBox::editingFinished, this, reload);
+    connect(model_, &QComboBox::activated, this, [this] { modelChosen(); });
     connect(player_, &PlayerBar::playheadMoved, group_, &SpectrogramGroup::setPlayhead);
     connect(group_, &SpectrogramGroup::regionSelected, this, [this](double t0, double t1) {
         group_->setSelection(t0, t1);
@@ -94,6 +110,49 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Com
 }
 
 ComparePage::~ComparePage() { job_.cancelAndWait(); }
+
+void ComparePage::setModel(const QString& checkpoint) {
+    int i = model_->findData(checkpoint);
+    if (i < 0) {
+        model_->insertItem(model_->count() - 1, QString("model: %1").arg(checkpoint.section('/', -4)), checkpoint);
+        i = model_->count() - 2;
+    }
+    model_->setCurrentIndex(i);
+    modelChosen();
+}
+
+void ComparePage::modelChosen() {
+    QString dir = model_->currentData().toString();
+    if (dir == "?") {
+        dir = QFileDialog::getExistingDirectory(this, "Checkpoint folder (holds model.pt and model.json)");
+        if (dir.isEmpty()) {
+            model_->setCurrentIndex(0);
+            return;
+        }
+        setModel(dir);
+        return;
+    }
+    upsampler_.reset();
+    if (!dir.isEmpty()) {
+        // The model fixes the rate and scale; the settings follow it.
+        try {
+            std::ifstream in((dir + "/model.json").toStdString());
+            std::stringstream text;
+            text << in.rdbuf();
+            auto j = nlohmann::json::parse(text.str());
+            const auto cfg = ModelConfig::fromJson(j.at("model").dump());
+            const QSignalBlocker b1(rate_), b2(scale_);
+            if (rate_->findText(QString::number(cfg.rate)) < 0) rate_->addItem(QString::number(cfg.rate));
+            rate_->setCurrentText(QString::number(cfg.rate));
+            scale_->setValue(cfg.scale);
+        } catch (const std::exception& e) {
+            file_->setText(QString("error: %1: %2").arg(dir, e.what()));
+            model_->setCurrentIndex(0);
+            return;
+        }
+    }
+    if (!path_.isEmpty()) openFile(path_);
+}
 
 void ComparePage::openFile(const QString& path) {
     path_ = path;
@@ -108,11 +167,22 @@ void ComparePage::openFile(const QString& path) {
     s.filter = parseDecimFilter(filter_->currentText().toStdString());
     const double winMs = windowMs_->value();
     const std::string p = path.toStdString();
+    const std::string checkpoint = model_->currentData().toString().toStdString();
+    auto upsampler = upsampler_;
     job_.start<std::shared_ptr<Loaded>>(
         this,
         [=](ProgressSink&, const CancelToken& cancel) {
             auto l = std::make_shared<Loaded>();
-            l->comparison = makeComparison(p, s, cancel);
+            CompareSettings settings = s;
+            if (!checkpoint.empty()) {
+                auto model = upsampler;
+                if (!model || model->checkpoint() != checkpoint) model = std::make_shared<ModelUpsampler>(checkpoint);
+                const auto& m = model->config();
+                if (m.rate == s.rate && m.scale == s.scale)
+                    settings.models.push_back(modelMethod(model, m.arch + "/" + m.preset));
+                l->upsampler = model;
+            }
+            l->comparison = makeComparison(p, settings, cancel);
             const Comparison& c = l->comparison;
             const double nyq = c.rate / 2.0;
             DisplaySpectrogram truth;
@@ -124,11 +194,12 @@ void ComparePage::openFile(const QString& path) {
                 if (i == 0 && c.hasTruth) truth = d.spec;
                 l->panes.push_back(std::move(d));
             }
-            // Difference pane: the first baseline after low-res against the ground truth.
+            // Difference pane: the model (else the first baseline) against the ground truth.
             if (c.hasTruth && c.versions.size() > 2) {
-                PaneData diff = l->panes[2];
-                for (size_t k = 0; k < diff.spec.db.size(); ++k) diff.spec.db[k] -= truth.db[k];
-                diff.title = QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(c.versions[2].name));
+                const size_t k = s.models.size() < settings.models.size() ? c.versions.size() - 1 : 2;
+                PaneData diff = l->panes[k];
+                for (size_t b = 0; b < diff.spec.db.size(); ++b) diff.spec.db[b] -= truth.db[b];
+                diff.title = QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(c.versions[k].name));
                 diff.diff = true;
                 diff.bandLimitHz = c.rate / (2.0 * c.scale);
                 l->panes.push_back(std::move(diff));
@@ -147,6 +218,7 @@ void ComparePage::openFile(const QString& path) {
 }
 
 void ComparePage::show(Loaded&& l) {
+    upsampler_ = l.upsampler;
     *comparison_ = std::move(l.comparison);
     const Comparison& c = *comparison_;
     group_->setPanes(l.panes);

@@ -17,6 +17,7 @@ class QPushButton;
 
 namespace srlab {
 
+class ModelUpsampler;
 class SpectrogramGroup;
 class MetricsTable;
 class PlayerBar;
@@ -27,6 +28,9 @@ public:
     explicit ComparePage(QWidget* parent = nullptr);
     ~ComparePage() override;
     void openFile(const QString& path);
+    // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
+    // load shows its super-res version, at the model's rate and scale.
+    void setModel(const QString& checkpoint);
     bool busy() const { return loading_; }
     SpectrogramGroup* spectrograms() const { return group_; }
     PlayerBar* player() const { return player_; }
@@ -40,7 +44,8 @@ private:
     struct Loaded;
     void show(Loaded&& l);
 
-    QComboBox *rate_, *filter_;
+    void modelChosen();
+    QComboBox *rate_, *filter_, *model_;
     QSpinBox* scale_;
     QDoubleSpinBox* windowMs_;
     QLabel* file_;
@@ -51,6 +56,7 @@ private:
     PlayerBar* player_;
     std::unique_ptr<Comparison> comparison_;
     QString path_;
+    std::shared_ptr<const ModelUpsampler> upsampler_;  // loaded on a worker, reused across files
     bool loading_ = false;
     Job job_;
 };

@@ -2,6 +2,7 @@
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QMenuBar>
@@ -12,6 +13,7 @@
 
 #include "ComparePage.h"
 #include "DatasetsPage.h"
+#include "TrainingPage.h"
 #include "srlab/Version.h"
 
 namespace srlab {
@@ -22,7 +24,9 @@ MainWindow::MainWindow() {
     tabs_ = new QTabWidget;
     datasets_ = new DatasetsPage;
     compare_ = new ComparePage;
+    training_ = new TrainingPage;
     tabs_->addTab(datasets_, "Datasets");
+    tabs_->addTab(training_, "Training");
     tabs_->addTab(compare_, "Compare && Listen");
     setCentralWidget(tabs_);
     QMenu* file = menuBar()->addMenu("&File");
@@ -37,12 +41,17 @@ MainWindow::MainWindow() {
             datasets_->openDataset(p);
         }
     });
+    file->addAction("Open &workspace...", this, [this] {
+        const QString p = QFileDialog::getExistingDirectory(this, "Workspace folder", workspace_);
+        if (!p.isEmpty()) setWorkspace(p);
+    });
     recent_ = file->addMenu("Open &recent");
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, qApp, &QApplication::quit);
     QMenu* view = menuBar()->addMenu("&View");
     view->addAction("&Datasets", QKeySequence("Ctrl+1"), this, [this] { showPage("datasets"); });
-    view->addAction("&Compare && Listen", QKeySequence("Ctrl+2"), this, [this] { showPage("compare"); });
+    view->addAction("&Training", QKeySequence("Ctrl+2"), this, [this] { showPage("training"); });
+    view->addAction("&Compare && Listen", QKeySequence("Ctrl+3"), this, [this] { showPage("compare"); });
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("&About SRLab", this, [this] {
         QMessageBox::about(this, "About SRLab",
@@ -54,11 +63,26 @@ MainWindow::MainWindow() {
     connect(compare_, &ComparePage::failed, this, [this](const QString& m) {
         if (m != "cancelled") QMessageBox::warning(this, "Cannot open audio", m);
     });
+    connect(training_, &TrainingPage::listenRequested, this, [this](const QString& audio, const QString& checkpoint) {
+        showPage("compare");
+        compare_->setModel(checkpoint);
+        compare_->openFile(audio);
+    });
     rebuildRecentMenu();
+    setWorkspace(QSettings("SRLab", "workbench").value("workspace", QDir::homePath() + "/SRLab-demo").toString());
     resize(1500, 950);
 }
 
-void MainWindow::showPage(const QString& name) { tabs_->setCurrentIndex(name == "datasets" ? 0 : 1); }
+void MainWindow::showPage(const QString& name) {
+    tabs_->setCurrentIndex(name == "datasets" ? 0 : name == "training" ? 1 : 2);
+}
+
+void MainWindow::setWorkspace(const QString& dir) {
+    workspace_ = dir;
+    QSettings("SRLab", "workbench").setValue("workspace", dir);
+    training_->setWorkspace(dir);
+    setWindowTitle(QString("SRLab workbench - %1").arg(dir));
+}
 
 void MainWindow::openAudio(const QString& path) {
     showPage("compare");

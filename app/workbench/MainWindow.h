@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The workbench window: pages Datasets and Compare & Listen, menus, drag-and-drop of audio
+// The workbench window: pages Datasets, Training and Compare & Listen, a workspace folder, menus, drag-and-drop of audio
 // files, recent files in QSettings. GUI thread only.
 #include <QMainWindow>
 
@@ -10,6 +10,7 @@ namespace srlab {
 
 class ComparePage;
 class DatasetsPage;
+class TrainingPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -17,7 +18,11 @@ public:
     MainWindow();
     ComparePage* comparePage() const { return compare_; }
     DatasetsPage* datasetsPage() const { return datasets_; }
-    void showPage(const QString& name);  // "datasets" or "compare"
+    TrainingPage* trainingPage() const { return training_; }
+    void showPage(const QString& name);  // "datasets", "training" or "compare"
+    // The workspace folder: datasets and runs/ live there; remembered across sessions.
+    void setWorkspace(const QString& dir);
+    QString workspace() const { return workspace_; }
     void openAudio(const QString& path);
 
 protected:
@@ -30,6 +35,8 @@ private:
     QTabWidget* tabs_;
     ComparePage* compare_;
     DatasetsPage* datasets_;
+    TrainingPage* training_;
+    QString workspace_;
     QMenu* recent_;
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// srlab-workbench [--page datasets|compare] [--screenshot OUT.png] [--dataset D.h5] [AUDIO]
+// srlab-workbench [--page datasets|training|compare] [--workspace DIR] [--run DIR] [--model CKPT]
+//                 [--screenshot OUT.png] [--dataset D.h5] [AUDIO]
 // The screenshot option waits for the file (or dataset) to load, grabs the window, and quits:
 // it is how docs/ screenshots are made.
 #include <QApplication>
@@ -9,6 +10,8 @@
 #include "ComparePage.h"
 #include "DatasetsPage.h"
 #include "MainWindow.h"
+#include "TrainingPage.h"
+#include <QDir>
 #include "srlab/Version.h"
 
 int main(int argc, char** argv) {
@@ -19,14 +22,23 @@ int main(int argc, char** argv) {
     cl.setApplicationDescription("SRLab workbench: audio super-resolution research");
     cl.addHelpOption();
     cl.addVersionOption();
-    cl.addOption({"page", "Start on this page (datasets, compare).", "name", "compare"});
+    cl.addOption({"page", "Start on this page (datasets, training, compare).", "name", "compare"});
+    cl.addOption({"workspace", "Workspace folder (datasets, runs/).", "dir"});
+    cl.addOption({"run", "Select this run folder on the Training page.", "dir"});
+    cl.addOption({"model", "Show this checkpoint's super-res version in Compare & Listen.", "dir"});
     cl.addOption({"dataset", "Open this dataset on the Datasets page.", "file"});
     cl.addOption({"screenshot", "Save a PNG of the window once loaded, then quit.", "file"});
     cl.addPositionalArgument("audio", "Audio file to open in Compare & Listen.");
     cl.process(app);
     srlab::MainWindow w;
     w.show();
-    if (cl.isSet("dataset")) w.datasetsPage()->openDataset(cl.value("dataset"));
+    if (cl.isSet("workspace")) w.setWorkspace(cl.value("workspace"));
+    if (cl.isSet("run")) w.trainingPage()->selectRun(QDir(cl.value("run")).absolutePath());
+    if (cl.isSet("model")) w.comparePage()->setModel(QDir(cl.value("model")).absolutePath());
+    if (cl.isSet("dataset")) {
+        w.datasetsPage()->openDataset(cl.value("dataset"));
+        w.trainingPage()->setDataset(QDir(cl.value("dataset")).absolutePath());
+    }
     if (!cl.positionalArguments().isEmpty()) w.openAudio(cl.positionalArguments().first());
     w.showPage(cl.value("page"));
     if (cl.isSet("screenshot")) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare/Comparison.h"
 
+#include <future>
+
 #include <cmath>
 
 #include "audio/AudioFile.h"
@@ -43,12 +45,21 @@ Comparison makeComparison(const std::string& path, const CompareSettings& s, con
         if (b == "sinc") continue;  // identical to low-res as heard
         c.versions.push_back({b, upsample(low, s.scale, c.frames, parseBaseline(b)), 0, false, {}});
     }
-    if (c.hasTruth)
-        for (size_t i = 1; i < c.versions.size(); ++i) {
-            cancel.throwIfCancelled();
-            c.versions[i].metrics = computeMetrics(c.versions[0].audio, c.versions[i].audio, s.rate, s.scale);
-            c.versions[i].hasMetrics = true;
-        }
+    for (const auto& m : s.models) {
+        cancel.throwIfCancelled();
+        c.versions.push_back({"super-res: " + m.name, m.run(low, c.frames), 0, false, {}});
+    }
+    if (c.hasTruth) {
+        // One thread per version: metrics dominate the time to open a long file.
+        std::vector<std::future<void>> jobs;
+        for (size_t i = 1; i < c.versions.size(); ++i)
+            jobs.push_back(std::async(std::launch::async, [&c, &s, i] {
+                c.versions[i].metrics = computeMetrics(c.versions[0].audio, c.versions[i].audio, s.rate, s.scale);
+                c.versions[i].hasMetrics = true;
+            }));
+        for (auto& j : jobs) j.get();
+        cancel.throwIfCancelled();
+    }
     return c;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dsp/Decimate.h"
+#include "infer/Evaluator.h"
 #include "metrics/Metrics.h"
 #include "util/CancelToken.h"
 
@@ -35,6 +36,8 @@ struct CompareSettings {
     int scale = 4;
     DecimFilter filter = DecimFilter::Cheby;
     std::vector<std::string> baselines{"spline", "linear", "sinc"};
+    // Trained models (or any method) shown as "super-res: NAME" after the baselines.
+    std::vector<Method> models;
 };
 
 // Reads `path`. A file at (or above) the target rate gives ground truth + low-res + baselines;

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "TrainingPage.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "TrainingCurves.h"
+#include "dataset/PairBuilder.h"
+#include "dataset/PairFile.h"
+#include "model/ModelConfig.h"
+
+namespace srlab {
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// Trainer events -> queued calls on the page (dropped if the page is gone).
+struct QueuedEvents final : TrainEvents {
+    QPointer<TrainingPage> page;
+    QString run;
+    std::function<void(const TrainRow&)> onRow;
+    std::function<void(int64_t, int64_t, double)> onProgress;
+    std::function<void(const QString&)> onStarted;
+    void started(const std::string& device, int64_t params) override {
+        const QString text = QString("%1, %2 parameters").arg(q(device)).arg(params);
+        QMetaObject::invokeMethod(page, [f = onStarted, text] { f(text); }, Qt::QueuedConnection);
+    }
+    void row(const TrainRow& r) override {
+        QMetaObject::invokeMethod(page, [f = onRow, r] { f(r); }, Qt::QueuedConnection);
+    }
+    void progress(int64_t step, int64_t total, double eta) override {
+        QMetaObject::invokeMethod(page, [f = onProgress, step, total, eta] { f(step, total, eta); }, Qt::QueuedConnection);
+    }
+};
+
+QString formatEta(double s) {
+    if (!std::isfinite(s) || s < 0) return "?";
+    const int t = int(s);
+    return QString("%1:%2:%3").arg(t / 3600).arg(t / 60 % 60, 2, 10, QChar('0')).arg(t % 60, 2, 10, QChar('0'));
+}
+
+}  // namespace
+
+TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
+    dataset_ = new QLineEdit;
+    dataset_->setPlaceholderText("dataset .h5 from the Datasets page");
+    auto* browse = new QPushButton("...");
+    arch_ = new QComboBox;
+    for (const auto& a : modelArchs()) arch_->addItem(q(a));
+    preset_ = new QComboBox;
+    loss_ = new QComboBox;
+    loss_->addItems({"mse", "mrstft", "mse+mrstft"});
+    lr_ = new QDoubleSpinBox;
+    lr_->setDecimals(6);
+    lr_->setRange(1e-6, 0.1);
+    lr_->setSingleStep(1e-4);
+    lr_->setValue(3e-4);
+    batch_ = new QSpinBox;
+    batch_->setRange(1, 1024);
+    batch_->setValue(16);
+    epochs_ = new QSpinBox;
+    epochs_->setRange(1, 100000);
+    epochs_->setValue(10);
+    steps_ = new QSpinBox;
+    steps_->setRange(0, 1000000);
+    steps_->setSpecialValueText("whole split");
+    device_ = new QComboBox;
+    device_->addItems({"auto", "cpu", "cuda"});
+
+    auto* form = new QFormLayout;
+    auto* dsRow = new QHBoxLayout;
+    dsRow->addWidget(dataset_, 1);
+    dsRow->addWidget(browse);
+    form->addRow("dataset", dsRow);
+    form->addRow("model", arch_);
+    form->addRow("preset", preset_);
+    form->addRow("loss", loss_);
+    form->addRow("learning rate", lr_);
+    form->addRow("batch", batch_);
+    form->addRow("epochs", epochs_);
+    form->addRow("steps per epoch", steps_);
+    form->addRow("device", device_);
+    start_ = new QPushButton("Start");
+    pause_ = new QPushButton("Pause");
+    pause_->setCheckable(true);
+    stop_ = new QPushButton("Stop");
+    resume_ = new QPushButton("Resume");
+    auto* buttons = new QHBoxLayout;
+    for (auto* b : {start_, pause_, stop_, resume_}) buttons->addWidget(b);
+    progress_ = new QProgressBar;
+    progress_->setFormat("%p%");
+    status_ = new QLabel("idle");
+    status_->setWordWrap(true);
+
+    runs_ = new QTableWidget(0, 9);
+    runs_->setHorizontalHeaderLabels({"run", "model", "loss", "lr", "batch", "epochs", "best SNR", "best LSD", "status"});
+    runs_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    runs_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    runs_->verticalHeader()->hide();
+    runs_->horizontalHeader()->setStretchLastSection(true);
+    runs_->setToolTip("Select several runs to overlay their curves");
+    checkpoints_ = new QListWidget;
+    listen_ = new QPushButton("Listen");
+    listen_->setToolTip("Upsample a validation file with this checkpoint and open it in Compare & Listen");
+
+    auto* left = new QVBoxLayout;
+    left->addLayout(form);
+    left->addLayout(buttons);
+    left->addWidget(progress_);
+    left->addWidget(status_);
+    left->addWidget(new QLabel("checkpoints of the selected run"));
+    left->addWidget(checkpoints_, 1);
+    left->addWidget(listen_);
+    auto* leftBox = new QWidget;
+    leftBox->setLayout(left);
+    leftBox->setMaximumWidth(380);
+    curves_ = new TrainingCurves;
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(curves_);
+    right->addWidget(runs_);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 1);
+    auto* lay = new QHBoxLayout(this);
+    lay->addWidget(leftBox);
+    lay->addWidget(right, 1);
+
+    auto fillPresets = [this] {
+        preset_->clear();
+        for (const auto& p : modelPresets(arch_->currentText().toStdString())) preset_->addItem(q(p));
+        preset_->setCurrentText("small");
+    };
+    fillPresets();
+    connect(arch_, &QComboBox::currentIndexChanged, this, fillPresets);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getOpenFileName(this, "Dataset", workspace_, "HDF5 (*.h5 *.hdf5)");
+        if (!p.isEmpty()) dataset_->setText(p);
+    });
+    connect(start_, &QPushButton::clicked, this, [this] { start(); });
+    connect(pause_, &QPushButton::toggled, this, [this](bool on) { setPaused(on); });
+    connect(stop_, &QPushButton::clicked, this, [this] { stop(); });
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        if (!selectedRun().isEmpty()) resume(selectedRun());
+    });
+    connect(runs_, &QTableWidget::itemSelectionChanged, this, [this] { showSelection(); });
+    connect(listen_, &QPushButton::clicked, this, [this] {
+        auto* item = checkpoints_->currentItem();
+        const QString run = selectedRun();
+        if (!item || run.isEmpty()) return;
+        const QString file = validationFile(run);
+        if (file.isEmpty()) {
+            QMessageBox::warning(this, "Listen", "The run's dataset lists no validation file that still exists.");
+            return;
+        }
+        Q_EMIT listenRequested(file, item->data(Qt::UserRole).toString());
+    });
+    updateButtons();
+}
+
+TrainingPage::~TrainingPage() {
+    control_.stop.cancel();
+    if (worker_.joinable()) worker_.join();
+}
+
+void TrainingPage::setWorkspace(const QString& dir) {
+    workspace_ = dir;
+    QDir().mkpath(dir + "/runs");
+    refreshRuns();
+}
+
+void TrainingPage::setDataset(const QString& path) { dataset_->setText(path); }
+
+void TrainingPage::setModel(const QString& arch, const QString& preset) {
+    arch_->setCurrentText(arch);
+    preset_->setCurrentText(preset);
+}
+
+void TrainingPage::setEpochs(int epochs, int stepsPerEpoch) {
+    epochs_->setValue(epochs);
+    steps_->setValue(stepsPerEpoch);
+}
+
+void TrainingPage::start() {
+    if (training()) return;
+    TrainConfig c;
+    c.dataset = dataset_->text().toStdString();
+    c.model = makeModelConfig(arch_->currentText().toStdString(), preset_->currentText().toStdString());
+    c.loss = loss_->currentText().toStdString();
+    c.lr = lr_->value();
+    c.batch = batch_->value();
+    c.epochs = epochs_->value();
+    c.stepsPerEpoch = steps_->value();
+    c.device = device_->currentText().toStdString();
+    const QString dir = QString("%1/runs/%2-%3-%4")
+                            .arg(workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_, arch_->currentText(),
+                                 preset_->currentText(), QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    try {
+        createRun(dir.toStdString(), c);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Cannot start training", e.what());
+        return;
+    }
+    refreshRuns();
+    launch(dir);
+}
+
+void TrainingPage::resume(const QString& runDir) {
+    if (training()) return;
+    launch(runDir);
+}
+
+void TrainingPage::launch(const QString& runDir) {
+    active_ = runDir;
+    control_.pause = false;
+    control_.stop.reset();
+    curves_->setRun(QDir(runDir).dirName(), readRunMetrics(runDir.toStdString()));
+    selectRun(runDir);
+    status_->setText("starting...");
+    auto events = std::make_shared<QueuedEvents>();
+    events->page = this;
+    const QString name = QDir(runDir).dirName();
+    events->onRow = [this, name](const TrainRow& r) { curves_->appendRow(name, r); };
+    events->onProgress = [this](int64_t step, int64_t total, double eta) {
+        progress_->setMaximum(int(std::min<int64_t>(total, INT32_MAX)));
+        progress_->setValue(int(step));
+        progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(step).arg(total).arg(formatEta(eta)));
+    };
+    events->onStarted = [this](const QString& device) { status_->setText("training on " + device); };
+    const std::string dir = runDir.toStdString();
+    QPointer<TrainingPage> self(this);
+    worker_ = std::thread([this, events, dir, self] {
+        QString state = "finished", message;
+        try {
+            RunOutcome o = trainRun(dir, *events, control_);
+            if (o != RunOutcome::Finished) state = "stopped";
+        } catch (const std::exception& e) {
+            state = "failed";
+            message = QString::fromStdString(e.what());
+        }
+        if (self) QMetaObject::invokeMethod(self, [this, state, message] { finished(state, message); }, Qt::QueuedConnection);
+    });
+    updateButtons();
+}
+
+void TrainingPage::finished(const QString& state, const QString& message) {
+    if (worker_.joinable()) worker_.join();
+    status_->setText(message.isEmpty() ? state : state + ": " + message);
+    pause_->setChecked(false);
+    const QString run = active_;
+    refreshRuns();
+    selectRun(run);
+    updateButtons();
+    if (state == "failed") QMessageBox::warning(this, "Training failed", message);
+    Q_EMIT runEnded(run, state);
+}
+
+void TrainingPage::setPaused(bool paused) {
+    control_.pause = paused;
+    if (training()) status_->setText(paused ? "paused" : "training");
+}
+
+void TrainingPage::stop() {
+    control_.stop.cancel();
+    status_->setText("stopping: saving a checkpoint...");
+}
+
+void TrainingPage::updateButtons() {
+    const bool t = training();
+    start_->setEnabled(!t);
+    resume_->setEnabled(!t);
+    pause_->setEnabled(t);
+    stop_->setEnabled(t);
+}
+
+QString TrainingPage::selectedRun() const {
+    const auto rows = runs_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : runs_->item(rows.last().row(), 0)->data(Qt::UserRole).toString();
+}
+
+void TrainingPage::refreshRuns() {
+    const QSignalBlocker block(runs_);
+    runs_->setRowCount(0);
+    const QDir dir(workspace_ + "/runs");
+    for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const std::string path = dir.filePath(name).toStdString();
+        TrainConfig c;
+        try {
+            c = readRunConfig(path);
+        } catch (const std::exception&) {
+            continue;  // not a run folder
+        }
+        double snr = -INFINITY, lsd = INFINITY;
+        for (const auto& r : readRunMetrics(path))
+            if (r.hasVal()) snr = std::max(snr, r.valSnr), lsd = std::min(lsd, r.valLsd);
+        const int row = runs_->rowCount();
+        runs_->insertRow(row);
+        const QStringList cells{name, q(c.model.arch + "/" + c.model.preset), q(c.loss), QString::number(c.lr),
+                                QString::number(c.batch), QString::number(c.epochs),
+                                std::isfinite(snr) ? QString::number(snr, 'f', 2) : "-",
+                                std::isfinite(lsd) ? QString::number(lsd, 'f', 3) : "-", q(readRunStatus(path).state)};
+        for (int col = 0; col < cells.size(); ++col) {
+            auto* item = new QTableWidgetItem(cells[col]);
+            if (col == 0) {
+                item->setData(Qt::UserRole, dir.filePath(name));
+                item->setForeground(TrainingCurves::colourFor(name));
+            }
+            runs_->setItem(row, col, item);
+        }
+    }
+    runs_->resizeColumnsToContents();
+}
+
+void TrainingPage::selectRun(const QString& runDir) {
+    for (int r = 0; r < runs_->rowCount(); ++r)
+        if (runs_->item(r, 0)->data(Qt::UserRole).toString() == runDir) runs_->selectRow(r);
+}
+
+void TrainingPage::showSelection() {
+    QStringList names;
+    for (const auto& idx : runs_->selectionModel()->selectedRows()) {
+        const QString dir = runs_->item(idx.row(), 0)->data(Qt::UserRole).toString();
+        const QString name = QDir(dir).dirName();
+        names << name;
+        if (!curves_->runs().contains(name) || dir != active_) curves_->setRun(name, readRunMetrics(dir.toStdString()));
+    }
+    if (!active_.isEmpty() && training()) names << QDir(active_).dirName();
+    curves_->removeRunsExcept(names);
+    checkpoints_->clear();
+    const QString run = selectedRun();
+    if (run.isEmpty()) return;
+    for (const auto& ck : listCheckpoints(run.toStdString())) {
+        auto* item = new QListWidgetItem(QDir(q(ck)).dirName());
+        item->setData(Qt::UserRole, q(ck));
+        checkpoints_->addItem(item);
+        if (item->text() == "best") checkpoints_->setCurrentItem(item);
+    }
+}
+
+QString TrainingPage::validationFile(const QString& runDir) {
+    try {
+        const TrainConfig c = readRunConfig(runDir.toStdString());
+        PairFileReader reader(c.dataset);
+        for (Split s : {Split::Val, Split::Test})
+            for (const auto& f : splitSourceFiles(reader.manifestJson(), s))
+                if (QFileInfo::exists(q(f))) return q(f);
+    } catch (const std::exception&) {
+    }
+    return {};
+}
+
+}  // namespace srlab

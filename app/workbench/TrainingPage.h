@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Training: a form over core's trainer, Start / Pause / Stop / Resume, live curves, the runs of
+// the workspace (overlaid when selected), and each run's checkpoints with "Listen", which opens
+// a validation file in Compare & Listen with that checkpoint beside the baselines. The trainer
+// runs on its own thread and reports through queued calls; this page never includes torch.
+#include <QWidget>
+#include <thread>
+
+#include "train/Trainer.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace srlab {
+
+class TrainingCurves;
+
+class TrainingPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPage(QWidget* parent = nullptr);
+    ~TrainingPage() override;
+    void setWorkspace(const QString& dir);  // runs live in DIR/runs
+    void setDataset(const QString& path);
+    void setModel(const QString& arch, const QString& preset);
+    void setEpochs(int epochs, int stepsPerEpoch);
+    void start();                           // a new run from the form
+    void resume(const QString& runDir);
+    void setPaused(bool paused);
+    void stop();
+    bool training() const { return worker_.joinable(); }
+    QString activeRun() const { return active_; }
+    TrainingCurves* curves() const { return curves_; }
+    void refreshRuns();
+    void selectRun(const QString& runDir);
+    // The first validation source file of the run's dataset, for "Listen".
+    static QString validationFile(const QString& runDir);
+
+Q_SIGNALS:
+    void listenRequested(const QString& audioPath, const QString& checkpoint);
+    void runEnded(const QString& runDir, const QString& state);
+
+private:
+    void launch(const QString& runDir);
+    void finished(const QString& state, const QString& message);
+    void showSelection();
+    void updateButtons();
+    QString selectedRun() const;
+
+    QLineEdit* dataset_;
+    QComboBox *arch_, *preset_, *loss_, *device_;
+    QDoubleSpinBox* lr_;
+    QSpinBox *batch_, *epochs_, *steps_;
+    QPushButton *start_, *pause_, *stop_, *resume_, *listen_;
+    QProgressBar* progress_;
+    QLabel* status_;
+    QTableWidget* runs_;
+    QListWidget* checkpoints_;
+    TrainingCurves* curves_;
+    QString workspace_, active_;
+    std::thread worker_;
+    TrainControl control_;
+};
+
+}  // namespace srlab

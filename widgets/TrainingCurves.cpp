@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "TrainingCurves.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QTimer>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace srlab {
+namespace {
+
+const char* kTitles[4] = {"train loss", "validation loss", "validation SNR (dB)", "validation LSD (dB, standard)"};
+
+double yOf(const TrainRow& r, int plot) {
+    switch (plot) {
+        case 0: return r.hasVal() ? NAN : r.trainLoss;
+        case 1: return r.valLoss;
+        case 2: return r.valSnr;
+        default: return r.valLsd;
+    }
+}
+
+}  // namespace
+
+QColor TrainingCurves::colourFor(const QString& name) {
+    static const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                                     QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
+                                     QColor(227, 119, 194), QColor(23, 190, 207)};
+    return palette[qHash(name) % (sizeof palette / sizeof palette[0])];
+}
+
+TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
+    auto* grid = new QGridLayout;
+    for (int i = 0; i < 4; ++i) {
+        auto* p = new QCustomPlot;
+        p->plotLayout()->insertRow(0);
+        p->plotLayout()->addElement(0, 0, new QCPTextElement(p, kTitles[i], QFont("sans", 9, QFont::Bold)));
+        p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+        p->setMinimumSize(260, 180);
+        plots_[i] = p;
+        grid->addWidget(p, i / 2, i % 2);
+    }
+    xAxis_ = new QComboBox;
+    xAxis_->addItems({"step", "epoch", "wall time (s)"});
+    smoothing_ = new QSlider(Qt::Horizontal);
+    smoothing_->setRange(0, 99);
+    smoothing_->setValue(90);
+    smoothing_->setToolTip("Exponential moving average of the bold curve; the raw values stay faint");
+    logY_ = new QCheckBox("log loss");
+    logY_->setChecked(true);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel("x-axis"));
+    bar->addWidget(xAxis_);
+    bar->addSpacing(16);
+    bar->addWidget(new QLabel("smoothing"));
+    bar->addWidget(smoothing_, 1);
+    bar->addWidget(logY_);
+    auto* top = new QVBoxLayout(this);
+    top->setContentsMargins(0, 0, 0, 0);
+    top->addLayout(bar);
+    top->addLayout(grid, 1);
+    connect(xAxis_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
+    connect(smoothing_, &QSlider::valueChanged, this, [this] { redraw(); });
+    connect(logY_, &QCheckBox::toggled, this, [this] { redraw(); });
+}
+
+void TrainingCurves::setRun(const QString& name, const std::vector<TrainRow>& rows) {
+    runs_[name] = rows;
+    redraw();
+}
+
+void TrainingCurves::appendRow(const QString& name, const TrainRow& row) {
+    runs_[name].push_back(row);
+    // Rows can arrive hundreds of times a second: coalesce into one redraw per 200 ms.
+    if (!pending_) {
+        pending_ = true;
+        QTimer::singleShot(200, this, [this] {
+            pending_ = false;
+            redraw();
+        });
+    }
+}
+
+void TrainingCurves::removeRunsExcept(const QStringList& keep) {
+    for (auto it = runs_.begin(); it != runs_.end();) it = keep.contains(it->first) ? std::next(it) : runs_.erase(it);
+    redraw();
+}
+
+QStringList TrainingCurves::runs() const {
+    QStringList out;
+    for (const auto& r : runs_) out << r.first;
+    return out;
+}
+
+void TrainingCurves::redraw() {
+    const int mode = xAxis_->currentIndex();
+    const double alpha = smoothing_->value() / 100.0;
+    for (int i = 0; i < 4; ++i) {
+        QCustomPlot* p = plots_[i];
+        p->clearGraphs();
+        const bool log = logY_->isChecked() && i < 2;
+        p->yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        if (log) p->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+        else p->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        p->xAxis->setLabel(xAxis_->currentText());
+        for (const auto& [name, rows] : runs_) {
+            QVector<double> xs, raw, smooth;
+            double ema = NAN;
+            for (const auto& r : rows) {
+                const double y = yOf(r, i);
+                if (!std::isfinite(y) || (log && y <= 0)) continue;
+                const double x = mode == 0 ? double(r.step) : mode == 1 ? r.epoch : r.wallS;
+                // Train loss gets per-step smoothing; epoch-level curves are already averages.
+                ema = (i == 0 && std::isfinite(ema)) ? alpha * ema + (1 - alpha) * y : y;
+                xs << x;
+                raw << y;
+                smooth << ema;
+            }
+            const QColor c = colourFor(name);
+            if (i == 0) {
+                QCPGraph* faint = p->addGraph();
+                QColor fc = c;
+                fc.setAlpha(60);
+                faint->setPen(QPen(fc, 1));
+                faint->setData(xs, raw, true);
+            }
+            QCPGraph* bold = p->addGraph();
+            bold->setPen(QPen(c, 2));
+            bold->setName(name);
+            if (i > 0) bold->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
+            bold->setData(xs, smooth, true);
+        }
+        p->rescaleAxes();
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+}  // namespace srlab

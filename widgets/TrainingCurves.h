@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Live training curves: train loss, validation loss, validation SNR and LSD in four plots.
+// Each run has a stable colour (from its name); raw values are drawn faint and an exponential
+// moving average bold, with the smoothing on a slider. The x-axis is step, epoch or wall time,
+// and the loss plots can be log-scaled. Knows only core's TrainRow, not the trainer.
+#include <QWidget>
+#include <map>
+#include <vector>
+
+#include "train/Trainer.h"
+
+class QCustomPlot;
+class QComboBox;
+class QSlider;
+class QCheckBox;
+
+namespace srlab {
+
+class TrainingCurves : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingCurves(QWidget* parent = nullptr);
+    // Replaces or adds a run's curve data (the overlay holds every run set here).
+    void setRun(const QString& name, const std::vector<TrainRow>& rows);
+    void appendRow(const QString& name, const TrainRow& row);
+    void removeRunsExcept(const QStringList& keep);
+    QStringList runs() const;
+    static QColor colourFor(const QString& name);
+
+private:
+    void redraw();
+    std::map<QString, std::vector<TrainRow>> runs_;
+    QCustomPlot* plots_[4];
+    QComboBox* xAxis_;
+    QSlider* smoothing_;
+    QCheckBox* logY_;
+    bool pending_ = false;
+};
+
+}  // namespace srlab
