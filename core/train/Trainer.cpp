@@ -316,7 +316,7 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
                 ++at.batch;
                 at.epoch = epoch;
                 TrainRow row{at.step, epoch + 1, wall(), value};
-                csv << csvRow(row);
+                csv << csvRow(row) << std::flush;  // other processes (a GUI) follow the file live
                 events.row(row);
                 const double rate = (wall() - wallAtStart) / double(std::max<int64_t>(1, at.step - stepAtStart));
                 events.progress(at.step, total, rate * double(total - at.step));

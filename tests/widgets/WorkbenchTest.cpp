@@ -8,6 +8,9 @@
 #include "DatasetsPage.h"
 #include "MainWindow.h"
 #include "SpectrogramGroup.h"
+#include "TrainingCurves.h"
+#include "TrainingPage.h"
+#include "train/Trainer.h"
 #include "support/TestSupport.h"
 
 namespace srlab {
@@ -68,6 +71,68 @@ TEST(Workbench, BuilderFormRunsARealBuild) {
     ASSERT_TRUE(waitFor([&] { return !page.busy() && page.reportText().contains("split"); }));
     EXPECT_TRUE(fs::exists(d / "set.h5"));
     EXPECT_TRUE(page.reportText().contains("wrote")) << page.reportText().toStdString();
+}
+
+// Start a real (tiny) run from the Training page, watch it finish on its worker thread, then
+// "Listen" to its best checkpoint in Compare & Listen beside the baselines.
+TEST(Workbench, TrainingPageTrainsAndListenShowsTheSuperResVersion) {
+    app();
+    TempDir d;
+    fs::create_directories(d / "audio");
+    for (int i = 0; i < 4; ++i)
+        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
+                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    ASSERT_EQ(r.code, 0) << r.output;
+    MainWindow w;
+    w.setWorkspace(QString::fromStdString(d / "ws"));
+    TrainingPage* page = w.trainingPage();
+    page->setDataset(QString::fromStdString(d / "set.h5"));
+    page->setModel("audiounet", "tiny");
+    page->setEpochs(2, 4);
+    page->start();
+    ASSERT_TRUE(page->training());
+    ASSERT_TRUE(waitFor([&] { return !page->training(); }, 120000));
+    const QString runDir = page->activeRun();
+    EXPECT_EQ(readRunStatus(runDir.toStdString()).state, "finished");
+    EXPECT_EQ(page->curves()->runs().size(), 1);
+    const QString audio = TrainingPage::validationFile(runDir);
+    ASSERT_FALSE(audio.isEmpty());
+    w.comparePage()->setModel(runDir + "/checkpoints/best");
+    w.comparePage()->openFile(audio);
+    ASSERT_TRUE(waitFor([&] { return !w.comparePage()->busy(); }));
+    const auto& versions = w.comparePage()->comparison().versions;
+    ASSERT_FALSE(versions.empty());
+    EXPECT_EQ(versions.back().name, "super-res: audiounet/tiny");
+    EXPECT_TRUE(versions.back().hasMetrics);
+}
+
+TEST(Workbench, TrainingCanBePausedAndStoppedWithACheckpoint) {
+    app();
+    TempDir d;
+    fs::create_directories(d / "audio");
+    for (int i = 0; i < 4; ++i)
+        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
+                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    ASSERT_EQ(r.code, 0) << r.output;
+    TrainingPage page;
+    page.setWorkspace(QString::fromStdString(d / "ws"));
+    page.setDataset(QString::fromStdString(d / "set.h5"));
+    page.setModel("audiounet", "tiny");
+    page.setEpochs(1000, 0);
+    page.start();
+    const std::string run = page.activeRun().toStdString();
+    ASSERT_TRUE(waitFor([&] { return readRunMetrics(run).size() > 3; }));
+    page.setPaused(true);
+    ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == "paused"; }));
+    const size_t rows = readRunMetrics(run).size();
+    app().processEvents(QEventLoop::AllEvents, 300);
+    EXPECT_LE(readRunMetrics(run).size(), rows + 1);  // at most the step in flight
+    page.stop();
+    ASSERT_TRUE(waitFor([&] { return !page.training(); }));
+    EXPECT_EQ(readRunStatus(run).state, "stopped");
+    EXPECT_TRUE(fs::exists(run + "/checkpoints/last/model.pt"));
 }
 
 }  // namespace srlab
