@@ -10,6 +10,9 @@
 
 #include "audio/AudioFile.h"
 #include "cli/Commands.h"
+#include "model/ModelBench.h"
+#include "model/ModelConfig.h"
+#include <thread>
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
 #include "util/Error.h"
@@ -56,6 +59,36 @@ void runBenchBuild(BenchOptions& o) {
                 audioSeconds / rep.wallSeconds, peakRssMb());
 }
 
+struct ModelBenchOptions {
+    std::vector<std::string> models;  // arch/preset
+    int rate = 16000, dim = 8192, batch = 16, threads = 0;
+    bool noTraining = false;
+};
+
+void runBenchModels(const ModelBenchOptions& o) {
+    std::vector<std::pair<std::string, std::string>> todo;
+    if (o.models.empty()) {
+        for (const auto& a : modelArchs())
+            for (const auto& p : modelPresets(a))
+                if (p != "published" && p != "published-dropout") todo.emplace_back(a, p);
+    } else {
+        for (const auto& m : o.models) {
+            auto slash = m.find('/');
+            if (slash == std::string::npos) throw Error("--model", "'" + m + "' is not ARCH/PRESET");
+            todo.emplace_back(m.substr(0, slash), m.substr(slash + 1));
+        }
+    }
+    std::printf("%d Hz, patch %d, batch %d, %d thread(s)\n", o.rate, o.dim, o.batch,
+                o.threads > 0 ? o.threads : int(std::thread::hardware_concurrency()));
+    std::printf("%-24s %12s %14s %12s %14s\n", "model", "parameters", "train steps/s", "RTF (infer)", "forward ms");
+    for (const auto& [arch, preset] : todo) {
+        auto r = benchModel(arch, preset, o.rate, o.dim, o.batch, o.threads, !o.noTraining);
+        std::printf("%-24s %12lld %14.2f %12.4f %14.1f\n", (arch + "/" + preset).c_str(), (long long)r.parameters,
+                    r.trainStepsPerS, r.realTimeFactor, r.forwardMs);
+        std::fflush(stdout);
+    }
+}
+
 }  // namespace
 
 void addBenchCommand(CLI::App& root) {
@@ -74,6 +107,16 @@ void addBenchCommand(CLI::App& root) {
     b->add_option("--threads", o->spec.threads)->capture_default_str();
     b->add_option("--out", o->out, "Keep the dataset here (default: a temp file, removed)");
     b->callback([o] { runBenchBuild(*o); });
+
+    auto m = std::make_shared<ModelBenchOptions>();
+    CLI::App* mb = bench->add_subcommand("models", "Training steps/s, inference real-time factor, forward latency");
+    mb->add_option("--model", m->models, "ARCH/PRESET (repeatable; default: every non-published preset)");
+    mb->add_option("--rate", m->rate)->capture_default_str();
+    mb->add_option("--dim", m->dim, "Patch length in samples")->capture_default_str();
+    mb->add_option("--batch", m->batch)->capture_default_str();
+    mb->add_option("--threads", m->threads, "0 = all cores")->capture_default_str();
+    mb->add_flag("--no-training", m->noTraining, "Inference figures only");
+    mb->callback([m] { runBenchModels(*m); });
 }
 
 }  // namespace srlab::cli

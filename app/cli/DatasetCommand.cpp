@@ -176,6 +176,16 @@ void addDatasetCommand(CLI::App& root) {
     i->callback([=] {
         if (int rc = runInspect(*ipath, *imax, *ijson)) throw CLI::RuntimeError(rc);
     });
+
+    auto fpath = std::make_shared<std::string>();
+    auto fsplit = std::make_shared<std::string>("test");
+    CLI::App* f = ds->add_subcommand("files", "List the source files of one split (from the manifest)");
+    f->add_option("file", *fpath, "Dataset .h5")->required();
+    f->add_option("--split", *fsplit, "train, val or test")->capture_default_str();
+    f->callback([=] {
+        PairFileReader reader(*fpath);
+        for (const auto& s : splitSourceFiles(reader.manifestJson(), parseSplit(*fsplit))) std::printf("%s\n", s.c_str());
+    });
 }
 
 }  // namespace srlab::cli

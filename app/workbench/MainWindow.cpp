@@ -3,6 +3,8 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QMap>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QMenuBar>
@@ -14,6 +16,7 @@
 #include "ComparePage.h"
 #include "DatasetsPage.h"
 #include "TrainingPage.h"
+#include "infer/DefaultModels.h"
 #include "srlab/Version.h"
 
 namespace srlab {
@@ -53,12 +56,7 @@ MainWindow::MainWindow() {
     view->addAction("&Training", QKeySequence("Ctrl+2"), this, [this] { showPage("training"); });
     view->addAction("&Compare && Listen", QKeySequence("Ctrl+3"), this, [this] { showPage("compare"); });
     QMenu* help = menuBar()->addMenu("&Help");
-    help->addAction("&About SRLab", this, [this] {
-        QMessageBox::about(this, "About SRLab",
-                           QString("<b>SRLab %1</b><p>A research workbench for audio super-resolution.</p>"
-                                   "<p>Licence: GPL-3.0-or-later.</p>")
-                               .arg(kVersion));
-    });
+    help->addAction("&About SRLab", this, [this] { showAbout(); });
     connect(compare_, &ComparePage::loaded, this, &MainWindow::rememberRecent);
     connect(compare_, &ComparePage::failed, this, [this](const QString& m) {
         if (m != "cancelled") QMessageBox::warning(this, "Cannot open audio", m);
@@ -75,6 +73,36 @@ MainWindow::MainWindow() {
 
 void MainWindow::showPage(const QString& name) {
     tabs_->setCurrentIndex(name == "datasets" ? 0 : name == "training" ? 1 : 2);
+}
+
+// Package, version and licence of every recording behind the demo workspace and the shipped
+// models, summarised from their manifest.tsv files (one row per file).
+static QString attributions(const QStringList& manifests) {
+    QMap<QString, int> counts;
+    for (const QString& path : manifests) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) continue;
+        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList c = lines[i].split('\t');
+            if (c.size() >= 7) counts[QString("%1 %2 (%3)").arg(c[1], c[2], c[6])]++;
+        }
+    }
+    QString html;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        html += QString("<li>%1: %2 file(s)</li>").arg(it.key().toHtmlEscaped()).arg(it.value());
+    return html.isEmpty() ? QString("<p>No demo audio in this workspace.</p>") : "<ul>" + html + "</ul>";
+}
+
+void MainWindow::showAbout() {
+    QStringList manifests{workspace_ + "/attributions.tsv"};
+    for (const auto& m : shippedModels()) manifests << QString::fromStdString(m.dir) + "/data-manifest.tsv";
+    QMessageBox::about(this, "About SRLab",
+                       QString("<b>SRLab %1</b><p>A research workbench for audio super-resolution.</p>"
+                               "<p>Licence: GPL-3.0-or-later. Built on Qt, libtorch, FFTW, libsndfile, libsoxr, "
+                               "HDF5, PortAudio and QCustomPlot.</p>"
+                               "<p>Demo audio and the shipped models' training data come from Debian packages:</p>%2")
+                           .arg(kVersion, attributions(manifests)));
 }
 
 void MainWindow::setWorkspace(const QString& dir) {

@@ -23,6 +23,7 @@ public:
     // The workspace folder: datasets and runs/ live there; remembered across sessions.
     void setWorkspace(const QString& dir);
     QString workspace() const { return workspace_; }
+    void showAbout();
     void openAudio(const QString& path);
 
 protected:

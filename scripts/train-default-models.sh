@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Reproduces the shipped models under resources/models/: builds the development-set datasets
+# (seed 0: the same train/val/test files as `srlab eval --split test` uses), trains a small
+# spectral model on each for a fixed wall-time budget on CPU, evaluates it on the test split
+# beside the baselines and copies the best checkpoint, the command, the data manifest and the
+# metrics into resources/models/NAME. Usage: train-default-models.sh [SECONDS=900] [speech|music]...
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+budget=${1:-900}; shift || true
+which=${*:-speech music}
+srlab=${SRLAB_BIN:-$here/build/app/srlab}
+audio=$(bash "$here/scripts/dev-audio.sh")
+work=${SRLAB_MODEL_WORK:-$HOME/.cache/srlab/model-work}
+mkdir -p "$work"
+for kind in $which; do
+  case $kind in
+    speech) name=speech-16k-x4 rate=16000 ;;
+    music)  name=music-44k-x4 rate=44100 ;;
+    *) echo "unknown model kind $kind" >&2; exit 2 ;;
+  esac
+  ds=$work/$kind-$rate-x4.h5
+  [ -f "$ds" ] || "$srlab" dataset build --quiet --input "$audio/$kind" --out "$ds" --rate $rate --scale 4
+  run=$work/run-$name
+  rm -rf "$run"
+  cmd="srlab train --dataset $kind-$rate-x4.h5 --model spectral --preset small --loss mse+mrstft --stft-weight 0.05 --batch 16 --epochs 1000 --steps-per-epoch 200 --val-items 256 --time-limit $budget --seed 0"
+  "$srlab" train --quiet --dataset "$ds" --run "$run" --model spectral --preset small --loss mse+mrstft \
+    --stft-weight 0.05 --batch 16 --epochs 1000 --steps-per-epoch 200 --val-items 256 --time-limit "$budget" --seed 0
+  dest=$here/resources/models/$name
+  rm -rf "$dest"; mkdir -p "$dest"
+  cp "$run/checkpoints/best/model.pt" "$run/checkpoints/best/model.json" "$run/metrics.csv" "$run/config.json" "$dest/"
+  "$srlab" eval --input "$ds" --split test --checkpoint "$dest" --csv "$dest/test-metrics.csv" > "$dest/test-metrics.txt"
+  { head -1 "$audio/manifest.tsv"
+    "$srlab" dataset files "$ds" --split train | while read -r f; do grep -F "$kind/$(basename "$f")" "$audio/manifest.tsv"; done
+  } > "$dest/data-manifest.tsv"
+  printf '%s\n' "# Trained with scripts/train-default-models.sh $budget $kind on $(nproc) CPU cores:" "$cmd" > "$dest/train-command.txt"
+  grep -E "^mean" "$dest/test-metrics.txt"
+done
