@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "AbxPanel.h"
 #include "MetricsTable.h"
 #include "infer/DefaultModels.h"
 #include "infer/ModelUpsampler.h"
@@ -83,6 +84,8 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Com
     lay->addWidget(split, 1);
     player_ = new PlayerBar;
     lay->addWidget(player_);
+    abx_ = new AbxPanel(player_->player());
+    lay->addWidget(abx_);
 
     connect(open, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Open audio", QString(),
@@ -224,6 +227,7 @@ void ComparePage::show(Loaded&& l) {
     group_->setPanes(l.panes);
     metrics_->setComparison(c);
     player_->setComparison(c);
+    abx_->setComparison(c);
     progress_->setVisible(false);
     cancel_->setVisible(false);
     file_->setText(QString("%1   %2 Hz x%3, %4 s%5")

@@ -20,6 +20,7 @@ namespace srlab {
 class ModelUpsampler;
 class SpectrogramGroup;
 class MetricsTable;
+class AbxPanel;
 class PlayerBar;
 
 class ComparePage : public QWidget {
@@ -34,6 +35,7 @@ public:
     bool busy() const { return loading_; }
     SpectrogramGroup* spectrograms() const { return group_; }
     PlayerBar* player() const { return player_; }
+    AbxPanel* abx() const { return abx_; }
     const Comparison& comparison() const { return *comparison_; }
 
 Q_SIGNALS:
@@ -54,6 +56,7 @@ private:
     SpectrogramGroup* group_;
     MetricsTable* metrics_;
     PlayerBar* player_;
+    AbxPanel* abx_;
     std::unique_ptr<Comparison> comparison_;
     QString path_;
     std::shared_ptr<const ModelUpsampler> upsampler_;  // loaded on a worker, reused across files

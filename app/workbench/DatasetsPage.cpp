@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "DatasetsPage.h"
 
+#include <QTabWidget>
+
+#include "DatasetCharts.h"
+#include "PatchBrowser.h"
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -100,7 +105,14 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     report_->setReadOnly(true);
     report_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     report_->setPlaceholderText("Build or open a dataset to see its splits, files and statistics.");
-    lay->addWidget(report_, 1);
+    charts_ = new DatasetCharts;
+    patches_ = new PatchBrowser;
+    views_ = new QTabWidget;
+    views_->addTab(report_, "Summary");
+    views_->addTab(charts_, "Charts");
+    views_->addTab(patches_, "Patches");
+    lay->addWidget(views_, 1);
+    connect(patches_, &PatchBrowser::openSource, this, &DatasetsPage::openSource);
     connect(browseIn, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, "Audio folder");
         if (!d.isEmpty()) input_->setText(d);
@@ -175,16 +187,32 @@ void DatasetsPage::openDataset(const QString& path) {
     const QString before = report_->toPlainText();
     setBusy(true);
     const std::string p = path.toStdString();
-    job_.start<std::string>(
+    struct Opened {
+        std::string text;
+        DatasetStats stats;
+        int rate = 0, scale = 1;
+    };
+    job_.start<std::shared_ptr<Opened>>(
         this,
         [=](ProgressSink& prog, const CancelToken& c) {
             PairFileReader r(p);
-            return describe(r, computeDatasetStats(r, 500, prog, c));
+            auto o = std::make_shared<Opened>();
+            o->stats = computeDatasetStats(r, 500, prog, c);
+            o->text = describe(r, o->stats);
+            o->rate = r.info().spec.rate;
+            o->scale = r.info().spec.scale;
+            return o;
         },
         [this](double d, double t, const std::string&) { progress_->setValue(t > 0 ? int(1000 * d / t) : 0); },
-        [this, before](std::string text) {
+        [this, before, path](std::shared_ptr<Opened> o) {
             setBusy(false);
-            report_->setPlainText((before.startsWith("wrote") ? before + "\n" : QString()) + QString::fromStdString(text));
+            report_->setPlainText((before.startsWith("wrote") ? before + "\n" : QString()) + QString::fromStdString(o->text));
+            charts_->setStats(o->stats, o->rate, o->scale);
+            try {
+                patches_->setDataset(path);
+            } catch (const std::exception& e) {
+                report_->appendPlainText(QString("cannot browse patches: %1").arg(e.what()));
+            }
             Q_EMIT finished(true);
         },
         [this](const QString& msg) {

@@ -13,8 +13,12 @@ class QComboBox;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
 
 namespace srlab {
+
+class DatasetCharts;
+class PatchBrowser;
 
 class DatasetsPage : public QWidget {
     Q_OBJECT
@@ -28,8 +32,13 @@ public:
     bool busy() const { return busy_; }
     QString reportText() const;
 
+    QTabWidget* views() const { return views_; }
+    DatasetCharts* charts() const { return charts_; }
+    PatchBrowser* patches() const { return patches_; }
+
 Q_SIGNALS:
     void finished(bool ok);
+    void openSource(const QString& audioPath);  // "Open source in Compare" on a patch
 
 private:
     void setBusy(bool b);
@@ -39,6 +48,9 @@ private:
     QPushButton *build_, *cancel_;
     QProgressBar* progress_;
     QPlainTextEdit* report_;
+    QTabWidget* views_;
+    DatasetCharts* charts_;
+    PatchBrowser* patches_;
     bool busy_ = false;
     Job job_;
 };

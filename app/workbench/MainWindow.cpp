@@ -61,6 +61,7 @@ MainWindow::MainWindow() {
     connect(compare_, &ComparePage::failed, this, [this](const QString& m) {
         if (m != "cancelled") QMessageBox::warning(this, "Cannot open audio", m);
     });
+    connect(datasets_, &DatasetsPage::openSource, this, &MainWindow::openAudio);
     connect(training_, &TrainingPage::listenRequested, this, [this](const QString& audio, const QString& checkpoint) {
         showPage("compare");
         compare_->setModel(checkpoint);

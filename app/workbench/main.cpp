@@ -12,6 +12,7 @@
 #include "MainWindow.h"
 #include "TrainingPage.h"
 #include <QDir>
+#include <QTabWidget>
 #include "srlab/Version.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     cl.addHelpOption();
     cl.addVersionOption();
     cl.addOption({"page", "Start on this page (datasets, training, compare).", "name", "compare"});
+    cl.addOption({"dataset-tab", "Datasets page view: summary, charts, patches.", "name", "summary"});
     cl.addOption({"workspace", "Workspace folder (datasets, runs/).", "dir"});
     cl.addOption({"run", "Select this run folder on the Training page.", "dir"});
     cl.addOption({"model", "Show this checkpoint's super-res version in Compare & Listen.", "dir"});
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
     cl.process(app);
     srlab::MainWindow w;
     w.show();
+    w.datasetsPage()->views()->setCurrentIndex(QStringList{"summary", "charts", "patches"}.indexOf(cl.value("dataset-tab")));
     if (cl.isSet("workspace")) w.setWorkspace(cl.value("workspace"));
     if (cl.isSet("run")) w.trainingPage()->selectRun(QDir(cl.value("run")).absolutePath());
     if (cl.isSet("model")) w.comparePage()->setModel(QDir(cl.value("model")).absolutePath());

@@ -8,6 +8,10 @@
 #include "DatasetsPage.h"
 #include "MainWindow.h"
 #include "SpectrogramGroup.h"
+#include "AbxPanel.h"
+#include "audio/Player.h"
+#include "DatasetCharts.h"
+#include "PatchBrowser.h"
 #include "TrainingCurves.h"
 #include "TrainingPage.h"
 #include "train/Trainer.h"
@@ -133,6 +137,42 @@ TEST(Workbench, TrainingCanBePausedAndStoppedWithACheckpoint) {
     ASSERT_TRUE(waitFor([&] { return !page.training(); }));
     EXPECT_EQ(readRunStatus(run).state, "stopped");
     EXPECT_TRUE(fs::exists(run + "/checkpoints/last/model.pt"));
+}
+
+// Opening a dataset fills the charts and the patch browser; a patch can be played A/B and
+// leads back to its source file.
+TEST(Workbench, DatasetChartsAndPatchBrowserShowAnOpenedDataset) {
+    app();
+    TempDir d;
+    for (int i = 0; i < 4; ++i) writeMonoWav(d / ("c" + std::to_string(i) + ".wav"), chirp(80, 7000, 16000, 30000), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d.str() + " --out " + d / "set.h5" +
+                 " --rate 16000 --scale 4 --dim 2048 --stride 1024 --split 0.5,0.25,0.25");
+    ASSERT_EQ(r.code, 0) << r.output;
+    DatasetsPage page;
+    page.openDataset(QString::fromStdString(d / "set.h5"));
+    ASSERT_TRUE(waitFor([&] { return !page.busy(); }));
+    EXPECT_GE(page.charts()->graphCount(), 3 + 2 * 8);  // 2 spectra, histogram, 2 boxes per band
+    EXPECT_EQ(page.patches()->shownPanes(), 2);           // label and input
+    EXPECT_TRUE(page.patches()->sourceFile().endsWith(".wav")) << page.patches()->sourceFile().toStdString();
+    page.patches()->showPatch(Split::Test, 0);
+    EXPECT_TRUE(fs::exists(page.patches()->sourceFile().toStdString()));
+}
+
+TEST(Workbench, AbxPanelScoresBlindTrials) {
+    app();
+    Player player;
+    AbxPanel panel(player);
+    Comparison c;
+    c.rate = 16000;
+    c.frames = 1600;
+    for (const char* n : {"ground truth", "low-res", "spline"}) c.versions.push_back({n, std::vector<float>(1600, 0.f), 0, false, {}});
+    panel.setComparison(c);
+    panel.start();
+    ASSERT_NE(panel.session(), nullptr);
+    for (int i = 0; i < 10; ++i) panel.answer(panel.session()->versionX() == panel.session()->versionA());
+    EXPECT_EQ(panel.session()->correct(), 10);
+    EXPECT_TRUE(panel.resultText().contains("10/10")) << panel.resultText().toStdString();
+    EXPECT_TRUE(panel.resultText().contains("audible difference"));
 }
 
 }  // namespace srlab

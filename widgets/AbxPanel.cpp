@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "AbxPanel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <random>
+
+#include "audio/Player.h"
+
+namespace srlab {
+
+AbxPanel::AbxPanel(Player& player, QWidget* parent) : QWidget(parent), player_(player) {
+    a_ = new QComboBox;
+    b_ = new QComboBox;
+    start_ = new QPushButton("Start ABX");
+    playA_ = new QPushButton("Play A");
+    playB_ = new QPushButton("Play B");
+    playX_ = new QPushButton("Play X");
+    isA_ = new QPushButton("X is A");
+    isB_ = new QPushButton("X is B");
+    result_ = new QLabel("Blind ABX: pick two versions and press Start");
+    auto* lay = new QHBoxLayout(this);
+    lay->setContentsMargins(0, 0, 0, 0);
+    lay->addWidget(new QLabel("A"));
+    lay->addWidget(a_);
+    lay->addWidget(new QLabel("B"));
+    lay->addWidget(b_);
+    for (auto* w : {start_, playA_, playB_, playX_, isA_, isB_}) lay->addWidget(w);
+    lay->addWidget(result_, 1);
+    for (auto* w : {playA_, playB_, playX_, isA_, isB_}) w->setEnabled(false);
+    connect(start_, &QPushButton::clicked, this, [this] { start(); });
+    connect(playA_, &QPushButton::clicked, this, [this] { play('A'); });
+    connect(playB_, &QPushButton::clicked, this, [this] { play('B'); });
+    connect(playX_, &QPushButton::clicked, this, [this] { play('X'); });
+    connect(isA_, &QPushButton::clicked, this, [this] { answer(true); });
+    connect(isB_, &QPushButton::clicked, this, [this] { answer(false); });
+}
+
+void AbxPanel::setComparison(const Comparison& c) {
+    session_.reset();
+    a_->clear();
+    b_->clear();
+    for (const auto& v : c.versions) {
+        a_->addItem(QString::fromStdString(v.name));
+        b_->addItem(QString::fromStdString(v.name));
+    }
+    a_->setCurrentIndex(c.versions.size() > 2 ? 2 : 0);             // a baseline
+    b_->setCurrentIndex(int(c.versions.size()) - 1);                // the last: a model if any
+    if (b_->currentIndex() == a_->currentIndex()) b_->setCurrentIndex(0);
+    for (auto* w : {playA_, playB_, playX_, isA_, isB_}) w->setEnabled(false);
+    result_->setText("Blind ABX: pick two versions and press Start");
+}
+
+void AbxPanel::start() {
+    if (a_->currentIndex() < 0 || a_->currentIndex() == b_->currentIndex()) {
+        result_->setText("pick two different versions");
+        return;
+    }
+    session_ = std::make_unique<AbxSession>(a_->currentIndex(), b_->currentIndex(), std::random_device{}());
+    for (auto* w : {playA_, playB_, playX_, isA_, isB_}) w->setEnabled(true);
+    result_->setText(resultText());
+}
+
+void AbxPanel::play(char which) {
+    if (!session_) return;
+    const int v = which == 'A' ? session_->versionA() : which == 'B' ? session_->versionB() : session_->versionX();
+    player_.select(v);
+    if (!player_.isPlaying()) player_.play();
+}
+
+void AbxPanel::answer(bool saidA) {
+    if (!session_) return;
+    const bool right = session_->answer(saidA);
+    result_->setText(QString("%1 — %2").arg(right ? "correct" : "wrong", resultText()));
+}
+
+QString AbxPanel::resultText() const {
+    if (!session_) return {};
+    return QString("trial %1: %2/%3 correct, p = %4%5")
+        .arg(session_->trials() + 1)
+        .arg(session_->correct())
+        .arg(session_->trials())
+        .arg(session_->pValue(), 0, 'g', 3)
+        .arg(session_->trials() > 0 && session_->pValue() < 0.05 ? " (audible difference)" : "");
+}
+
+}  // namespace srlab

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Blind ABX over two versions of the current comparison: play A, B or the hidden X through the
+// shared player, answer, and see trials, correct answers and the binomial p-value. Which
+// version X was is revealed per trial only after the answer. GUI thread only.
+#include <QWidget>
+#include <memory>
+
+#include "compare/Abx.h"
+#include "compare/Comparison.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace srlab {
+
+class Player;
+
+class AbxPanel : public QWidget {
+    Q_OBJECT
+public:
+    AbxPanel(Player& player, QWidget* parent = nullptr);
+    void setComparison(const Comparison& c);
+    void start();
+    void answer(bool saidA);
+    void play(char which);  // 'A', 'B' or 'X'
+    const AbxSession* session() const { return session_.get(); }
+    QString resultText() const;
+
+private:
+    Player& player_;
+    QComboBox *a_, *b_;
+    QPushButton *start_, *playA_, *playB_, *playX_, *isA_, *isB_;
+    QLabel* result_;
+    std::unique_ptr<AbxSession> session_;
+};
+
+}  // namespace srlab
