@@ -10,6 +10,7 @@
 #include "dataset/PairBuilder.h"
 #include "infer/DefaultModels.h"
 #include "infer/ModelUpsampler.h"
+#include "util/AtomicFile.h"
 #include "util/Error.h"
 
 namespace srlab::cli {
@@ -23,17 +24,21 @@ struct UpsampleOptions {
     int threads = 0;
 };
 
-bool isAudioPath(const std::string& p) {
-    auto ext = fs::path(p).extension().string();
-    return ext == ".wav" || ext == ".flac";
-}
+// One input and an --out with an extension names a file (writeAudio judges the format).
+bool namesAFile(const std::string& p) { return fs::path(p).has_extension() && !fs::is_directory(p); }
 
 void runUpsample(const UpsampleOptions& o) {
     const auto files = collectAudioFiles(o.inputs);
     if (files.empty()) throw Error("--in", "no audio files found");
     if (o.format != "wav" && o.format != "flac") throw Error("--format", "must be wav or flac");
-    const bool toFile = files.size() == 1 && isAudioPath(o.out) && !fs::is_directory(o.out);
-    if (!toFile) fs::create_directories(o.out);
+    const bool toFile = files.size() == 1 && namesAFile(o.out);
+    if (toFile) {
+        checkWritableDir(o.out);
+    } else {
+        std::error_code ec;
+        fs::create_directories(o.out, ec);
+        if (ec) throw Error(o.out, "cannot create the output folder (" + ec.message() + ")");
+    }
 
     std::string checkpoint = o.checkpoint;
     std::unique_ptr<ModelUpsampler> model;
@@ -52,7 +57,12 @@ void runUpsample(const UpsampleOptions& o) {
             model->setChunking(o.chunk, o.overlap);
             progress.note("model: " + checkpoint);
         }
-        auto y = model->upsample(audio, rate, &progress, &interruptToken());
+        std::vector<float> y;
+        try {
+            y = model->upsample(audio, rate, &progress, &interruptToken());
+        } catch (const Error& e) {
+            throw Error(file, e.what());
+        }
         const std::string dest = toFile ? o.out : (fs::path(o.out) / (fs::path(file).stem().string() + "." + o.format)).string();
         writeAudio(dest, y, model->config().rate);
         progress.note(file + " -> " + dest + " (" + std::to_string(rate) + " -> " +

@@ -102,6 +102,7 @@ std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, 
 
 std::vector<float> ModelUpsampler::upsample(const std::vector<float>& audio, int inRate, ProgressSink* progress,
                                             const CancelToken* cancel) const {
+    if (inRate < 1000) throw Error("upsample", "input rate " + std::to_string(inRate) + " Hz is below 1 kHz: not audio to upsample");
     std::vector<float> low = std::abs(double(inRate) - lowRate()) < 1e-9 ? audio : resample(audio, inRate, lowRate());
     const size_t n = size_t(std::llround(double(audio.size()) * config().rate / double(inRate)));
     if (low.empty() || n == 0) throw Error("upsample", "the input has no samples");
