@@ -11,6 +11,9 @@
 #include "DatasetsPage.h"
 #include "MainWindow.h"
 #include "TrainingPage.h"
+#include "Watchdog.h"
+#include <cstdio>
+#include <memory>
 #include <QDir>
 #include <QTabWidget>
 #include "srlab/Version.h"
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
     cl.addVersionOption();
     cl.addOption({"page", "Start on this page (datasets, training, compare).", "name", "compare"});
     cl.addOption({"dataset-tab", "Datasets page view: summary, charts, patches.", "name", "summary"});
+    cl.addOption({"watchdog", "Report GUI-thread stalls (longest one at exit)."});
     cl.addOption({"workspace", "Workspace folder (datasets, runs/).", "dir"});
     cl.addOption({"run", "Select this run folder on the Training page.", "dir"});
     cl.addOption({"model", "Show this checkpoint's super-res version in Compare & Listen.", "dir"});
@@ -33,6 +37,8 @@ int main(int argc, char** argv) {
     cl.addPositionalArgument("audio", "Audio file to open in Compare & Listen.");
     cl.process(app);
     srlab::MainWindow w;
+    std::unique_ptr<srlab::Watchdog> watchdog;
+    if (cl.isSet("watchdog")) watchdog = std::make_unique<srlab::Watchdog>(&w);
     w.show();
     w.datasetsPage()->views()->setCurrentIndex(QStringList{"summary", "charts", "patches"}.indexOf(cl.value("dataset-tab")));
     if (cl.isSet("workspace")) w.setWorkspace(cl.value("workspace"));
@@ -57,5 +63,7 @@ int main(int argc, char** argv) {
         });
         QTimer::singleShot(300, poll, [poll] { poll->start(100); });
     }
-    return app.exec();
+    const int rc = app.exec();
+    if (watchdog) std::fprintf(stderr, "srlab-workbench: longest GUI-thread stall %lld ms\n", (long long)watchdog->maxGapMs());
+    return rc;
 }

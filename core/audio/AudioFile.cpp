@@ -81,10 +81,15 @@ AudioBuffer readAudio(const std::string& path) {
     out.rate = info.samplerate;
     out.channels = info.channels;
     // Some formats (MP3, Opus) report an estimate or no frame count: read in blocks until EOF.
-    const size_t block = 65536;
+    const size_t block = std::max<size_t>(1, 65536 / size_t(info.channels));
     std::vector<float> buf(block * size_t(info.channels));
-    if (info.frames > 0 && info.frames < (1LL << 34))
-        out.samples.reserve(size_t(info.frames) * size_t(info.channels));
+    // The header's frame count is a claim, not a fact (a corrupt one asks for terabytes): trust
+    // it for the reservation only as far as the file's size makes it plausible.
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    const double claimed = double(info.frames) * info.channels;
+    if (info.frames > 0 && !ec && claimed <= 16.0 * double(bytes) + 65536)
+        out.samples.reserve(size_t(claimed));
     for (;;) {
         sf_count_t got = sf_readf_float(f.get(), buf.data(), sf_count_t(block));
         if (got <= 0) break;

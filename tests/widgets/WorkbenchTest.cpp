@@ -14,6 +14,7 @@
 #include "PatchBrowser.h"
 #include "TrainingCurves.h"
 #include "TrainingPage.h"
+#include "Watchdog.h"
 #include "train/Trainer.h"
 #include "support/TestSupport.h"
 
@@ -94,9 +95,12 @@ TEST(Workbench, TrainingPageTrainsAndListenShowsTheSuperResVersion) {
     page->setDataset(QString::fromStdString(d / "set.h5"));
     page->setModel("audiounet", "tiny");
     page->setEpochs(2, 4);
+    Watchdog watchdog;
     page->start();
     ASSERT_TRUE(page->training());
     ASSERT_TRUE(waitFor([&] { return !page->training(); }, 120000));
+    // Training runs on its own thread: the window never freezes while it works.
+    EXPECT_LT(watchdog.maxGapMs(), 1000);
     const QString runDir = page->activeRun();
     EXPECT_EQ(readRunStatus(runDir.toStdString()).state, "finished");
     EXPECT_EQ(page->curves()->runs().size(), 1);
