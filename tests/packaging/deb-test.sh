@@ -15,8 +15,10 @@ echo "Depends: $deps"
 for lib in libtorch libsndfile1 libhdf5 libfftw3 libportaudio2 libsoxr0; do
   echo "$deps" | grep -q "$lib" || { echo "missing dependency on $lib"; exit 1; }
 done
-dpkg-deb -c "$deb" | grep -q "usr/share/man/man1/srlab.1" || { echo "no man page"; exit 1; }
-dpkg-deb -c "$deb" | grep -q "usr/share/srlab/models/.*/model.pt" || { echo "no default models"; exit 1; }
+listing=$(dpkg-deb -c "$deb")
+for f in usr/bin/srlab usr/share/man/man1/srlab.1 "usr/share/srlab/models/.*/model.pt"; do
+  echo "$listing" | grep -q "$f" || { echo "package lacks $f"; exit 1; }
+done
 dpkg -x "$deb" root
 env -u SRLAB_MODELS root/usr/bin/srlab --version | grep -q "srlab " || { echo "--version failed"; exit 1; }
 sox -n -r 4000 -b 16 in.wav synth 1.5 sine 220 sine 330 > /dev/null 2>&1
