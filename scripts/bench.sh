@@ -9,3 +9,10 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir "$work/in"; ln -s "$audio"/music/colobot-common-sounds__*.wav "$work/in/"
 "$srlab" bench build --input "$work/in" --rate 44100 --scale 4
 /usr/bin/python3 "$here/tests/python/scipy_pipeline.py" "$work/in" "$work/scipy.h5"
+
+# Models: training steps/s (batch 16 x 8192 samples) and inference real-time factor for every
+# small preset, at 16 kHz and 44.1 kHz; the published TFiLM forward on 8192 samples on one
+# thread (the figure a Python PyTorch port reaches in about 0.95 s on this machine).
+"$srlab" bench models --rate 16000
+"$srlab" bench models --rate 44100 --no-training --model spectral/small --model audiounet/small --model tfilm/small
+"$srlab" bench models --rate 16000 --threads 1 --no-training --model tfilm/published --model audiounet/published

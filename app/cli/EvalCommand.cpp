@@ -50,7 +50,10 @@ void runEval(EvalOptions o) {
         if (m.rate != o.rate || m.scale != o.scale)
             throw Error(c, "is a " + std::to_string(m.rate) + " Hz r=" + std::to_string(m.scale) +
                                " model; the evaluation is at " + std::to_string(o.rate) + " Hz r=" + std::to_string(o.scale));
-        methods.push_back(modelMethod(model, m.arch + "/" + m.preset));
+        std::string name = m.arch + "/" + m.preset;
+        for (const auto& other : methods)
+            if (other.name == name) name += " (" + c + ")";  // two checkpoints of one preset
+        methods.push_back(modelMethod(model, name));
     }
     const auto files = collectAudioFiles(inputs);
     if (files.empty()) throw Error("--input", "no audio files found");
