@@ -327,9 +327,15 @@ void TrainingPage::refreshRuns() {
     runs_->resizeColumnsToContents();
 }
 
-void TrainingPage::selectRun(const QString& runDir) {
-    for (int r = 0; r < runs_->rowCount(); ++r)
-        if (runs_->item(r, 0)->data(Qt::UserRole).toString() == runDir) runs_->selectRow(r);
+void TrainingPage::selectRun(const QString& runDir, bool addToSelection) {
+    for (int r = 0; r < runs_->rowCount(); ++r) {
+        if (runs_->item(r, 0)->data(Qt::UserRole).toString() != runDir) continue;
+        if (addToSelection)
+            runs_->selectionModel()->select(runs_->model()->index(r, 0),
+                                            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        else
+            runs_->selectRow(r);
+    }
 }
 
 void TrainingPage::showSelection() {

@@ -40,7 +40,7 @@ public:
     QString activeRun() const { return active_; }
     TrainingCurves* curves() const { return curves_; }
     void refreshRuns();
-    void selectRun(const QString& runDir);
+    void selectRun(const QString& runDir, bool addToSelection = false);  // several overlay
     // The first validation source file of the run's dataset, for "Listen".
     static QString validationFile(const QString& runDir);
 

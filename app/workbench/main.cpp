@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     cl.addOption({"dataset-tab", "Datasets page view: summary, charts, patches.", "name", "summary"});
     cl.addOption({"watchdog", "Report GUI-thread stalls (longest one at exit)."});
     cl.addOption({"workspace", "Workspace folder (datasets, runs/).", "dir"});
-    cl.addOption({"run", "Select this run folder on the Training page.", "dir"});
+    cl.addOption({"run", "Select this run folder on the Training page (repeatable: overlay).", "dir"});
     cl.addOption({"model", "Show this checkpoint's super-res version in Compare & Listen.", "dir"});
     cl.addOption({"dataset", "Open this dataset on the Datasets page.", "file"});
     cl.addOption({"screenshot", "Save a PNG of the window once loaded, then quit.", "file"});
@@ -42,7 +42,11 @@ int main(int argc, char** argv) {
     w.show();
     w.datasetsPage()->views()->setCurrentIndex(QStringList{"summary", "charts", "patches"}.indexOf(cl.value("dataset-tab")));
     if (cl.isSet("workspace")) w.setWorkspace(cl.value("workspace"));
-    if (cl.isSet("run")) w.trainingPage()->selectRun(QDir(cl.value("run")).absolutePath());
+    bool first = true;
+    for (const QString& run : cl.values("run")) {  // repeatable: several runs overlay
+        w.trainingPage()->selectRun(QDir(run).absolutePath(), !first);
+        first = false;
+    }
     if (cl.isSet("model")) w.comparePage()->setModel(QDir(cl.value("model")).absolutePath());
     if (cl.isSet("dataset")) {
         w.datasetsPage()->openDataset(cl.value("dataset"));
