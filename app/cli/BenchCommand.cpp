@@ -62,7 +62,7 @@ void runBenchBuild(BenchOptions& o) {
 struct ModelBenchOptions {
     std::vector<std::string> models;  // arch/preset
     int rate = 16000, dim = 8192, batch = 16, threads = 0;
-    bool noTraining = false;
+    bool noTraining = false, bf16 = false;
 };
 
 void runBenchModels(const ModelBenchOptions& o) {
@@ -78,11 +78,11 @@ void runBenchModels(const ModelBenchOptions& o) {
             todo.emplace_back(m.substr(0, slash), m.substr(slash + 1));
         }
     }
-    std::printf("%d Hz, patch %d, batch %d, %d thread(s)\n", o.rate, o.dim, o.batch,
-                o.threads > 0 ? o.threads : int(std::thread::hardware_concurrency()));
+    std::printf("%d Hz, patch %d, batch %d, %d thread(s)%s\n", o.rate, o.dim, o.batch,
+                o.threads > 0 ? o.threads : int(std::thread::hardware_concurrency()), o.bf16 ? ", bfloat16 inference" : "");
     std::printf("%-24s %12s %14s %12s %14s\n", "model", "parameters", "train steps/s", "RTF (infer)", "forward ms");
     for (const auto& [arch, preset] : todo) {
-        auto r = benchModel(arch, preset, o.rate, o.dim, o.batch, o.threads, !o.noTraining);
+        auto r = benchModel(arch, preset, o.rate, o.dim, o.batch, o.threads, !o.noTraining, o.bf16);
         std::printf("%-24s %12lld %14.2f %12.4f %14.1f\n", (arch + "/" + preset).c_str(), (long long)r.parameters,
                     r.trainStepsPerS, r.realTimeFactor, r.forwardMs);
         std::fflush(stdout);
@@ -116,6 +116,7 @@ void addBenchCommand(CLI::App& root) {
     mb->add_option("--batch", m->batch)->capture_default_str();
     mb->add_option("--threads", m->threads, "0 = all cores")->capture_default_str();
     mb->add_flag("--no-training", m->noTraining, "Inference figures only");
+    mb->add_flag("--bf16", m->bf16, "Inference in bfloat16 (U-Net models)");
     mb->callback([m] { runBenchModels(*m); });
 }
 

@@ -20,9 +20,10 @@ struct ModelUpsampler::Impl {
     int batch = 4;
 
     // (m, 1, T) baseline chunks -> estimates on the CPU.
+    torch::ScalarType dtype = torch::kFloat;
     torch::Tensor forward(const torch::Tensor& x) const {
         torch::NoGradGuard noGrad;
-        return net->infer(x.to(device)).to(torch::kCPU).contiguous();
+        return net->infer(x.to(device, dtype)).to(torch::kCPU, torch::kFloat).contiguous();
     }
 };
 
@@ -46,6 +47,18 @@ ModelUpsampler::~ModelUpsampler() = default;
 const ModelConfig& ModelUpsampler::config() const { return d_->net->config(); }
 const std::string& ModelUpsampler::checkpoint() const { return d_->checkpoint; }
 ChunkPlan ModelUpsampler::chunking() const { return d_->plan; }
+
+void ModelUpsampler::setPrecision(const std::string& precision) {
+    if (precision == "fp32") {
+        d_->dtype = torch::kFloat;
+    } else if (precision == "bf16") {
+        if (config().isSpectral()) throw Error("--precision", "bf16 is for the U-Net models; spectral models need fp32");
+        d_->dtype = torch::kBFloat16;
+    } else {
+        throw Error("--precision", "must be fp32 or bf16");
+    }
+    d_->net->to(d_->dtype);
+}
 
 void ModelUpsampler::setChunking(size_t chunk, size_t overlap) {
     const size_t mult = size_t(config().multiple());

@@ -32,6 +32,10 @@ public:
     // chunk 0 = the training patch length; overlap 0 = a quarter of the chunk.
     void setChunking(size_t chunk, size_t overlap);
     ChunkPlan chunking() const;
+    // "fp32" (default) or "bf16": bfloat16 weights and activations for the U-Net models, about
+    // twice as fast on CPUs with AVX512-BF16, at ~-50 dB relative precision. Throws Error for
+    // spectral models (their STFTs need float32).
+    void setPrecision(const std::string& precision);
 
     // Low-res samples at lowRate() -> exactly n samples at config().rate. Thread-safe.
     std::vector<float> run(const std::vector<float>& low, size_t n, ProgressSink* progress = nullptr,

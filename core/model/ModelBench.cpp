@@ -7,6 +7,7 @@
 
 #include "model/Nets.h"
 #include "train/Losses.h"
+#include "util/Error.h"
 
 namespace srlab {
 namespace {
@@ -27,7 +28,7 @@ double medianSeconds(F&& f, int reps) {
 }  // namespace
 
 ModelBenchResult benchModel(const std::string& arch, const std::string& preset, int rate, int dim, int batch,
-                            int threads, bool withTraining) {
+                            int threads, bool withTraining, bool bf16) {
     torch::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
     auto cfg = makeModelConfig(arch, preset);
     cfg.fitTo(rate, 4, dim);
@@ -35,12 +36,18 @@ ModelBenchResult benchModel(const std::string& arch, const std::string& preset, 
     auto net = makeNet(cfg);
     ModelBenchResult r{arch, preset, countParameters(*net)};
     auto x = torch::randn({1, 1, dim}) * 0.1;
+    if (bf16) {
+        if (cfg.isSpectral()) throw Error("--bf16", "bfloat16 inference is for the U-Net models (STFTs need float32)");
+        net->to(torch::kBFloat16);
+        x = x.to(torch::kBFloat16);
+        withTraining = false;
+    }
     {
         net->eval();
         torch::NoGradGuard g;
         r.forwardMs = 1000 * medianSeconds([&] { net->forward(x); }, 5);
         // Inference as `srlab upsample` runs it: batches of 4 chunks through infer().
-        auto chunks = torch::randn({4, 1, dim}) * 0.1;
+        auto chunks = (torch::randn({4, 1, dim}) * 0.1).to(x.scalar_type());
         const double s = medianSeconds([&] { net->infer(chunks); }, 3);
         r.realTimeFactor = s / (4.0 * dim / rate);
     }

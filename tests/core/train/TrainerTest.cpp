@@ -205,6 +205,14 @@ TEST(ModelUpsampler, ChunkedOutputMatchesASinglePassWithoutSeams) {
         peak = std::max(peak, double(std::abs(single[i])));
     }
     EXPECT_LT(worst, 1e-3 * peak) << "worst " << worst << " of peak " << peak;
+    // bfloat16 inference stays within bf16 precision of the float32 result.
+    ModelUpsampler bf(d / "run/checkpoints/best", "cpu", 1);
+    bf.setPrecision("bf16");
+    auto half = bf.runSinglePass(low, n);
+    double err = 0, ref = 0;
+    for (size_t i = 0; i < n; ++i) err += double(half[i] - single[i]) * (half[i] - single[i]), ref += double(single[i]) * single[i];
+    EXPECT_LT(10 * std::log10(err / ref), -30.0);
+    EXPECT_THROW(bf.setPrecision("fp8"), Error);
     // Any input rate: 11025 Hz in -> resampled to 4 kHz -> 16 kHz out, duration kept.
     auto y = model.upsample(harmonics(200, 11025, 11025), 11025);
     EXPECT_EQ(y.size(), 16000u);
