@@ -37,6 +37,16 @@ bool waitFor(Pred done, int ms = 60000) {
     while (!done() && t.elapsed() < ms) app().processEvents(QEventLoop::AllEvents, 20);
     return done();
 }
+// Four chirps at 16 kHz -> d/set.h5 (16 kHz, r = 4, 1024-sample patches), through the CLI.
+bool buildToneDataset(const TempDir& d) {
+    fs::create_directories(d / "audio");
+    for (int i = 0; i < 4; ++i)
+        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
+                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    if (r.code != 0) ADD_FAILURE() << r.output;
+    return r.code == 0;
+}
 }  // namespace
 
 TEST(Workbench, CompareLoadsVersionsIntoSyncedPanes) {
@@ -83,12 +93,7 @@ TEST(Workbench, BuilderFormRunsARealBuild) {
 TEST(Workbench, TrainingPageTrainsAndListenShowsTheSuperResVersion) {
     app();
     TempDir d;
-    fs::create_directories(d / "audio");
-    for (int i = 0; i < 4; ++i)
-        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
-    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
-                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
-    ASSERT_EQ(r.code, 0) << r.output;
+    ASSERT_TRUE(buildToneDataset(d));
     MainWindow w;
     w.setWorkspace(QString::fromStdString(d / "ws"));
     TrainingPage* page = w.trainingPage();
@@ -118,12 +123,7 @@ TEST(Workbench, TrainingPageTrainsAndListenShowsTheSuperResVersion) {
 TEST(Workbench, TrainingCanBePausedAndStoppedWithACheckpoint) {
     app();
     TempDir d;
-    fs::create_directories(d / "audio");
-    for (int i = 0; i < 4; ++i)
-        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
-    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
-                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
-    ASSERT_EQ(r.code, 0) << r.output;
+    ASSERT_TRUE(buildToneDataset(d));
     TrainingPage page;
     page.setWorkspace(QString::fromStdString(d / "ws"));
     page.setDataset(QString::fromStdString(d / "set.h5"));
