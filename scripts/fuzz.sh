@@ -6,6 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 build=${SRLAB_FUZZ_BUILD_DIR:-$here/build-fuzz}
+SRLAB_EXTRA_PKGS=clang bash "$here/scripts/install-deps.sh"
 CXX=clang++ CC=clang cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSRLAB_FUZZ=ON \
   -DSRLAB_SANITIZE=address,undefined > "$build.log" 2>&1 || { cat "$build.log"; exit 1; }
 cmake --build "$build"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package SRLab needs to build, test and run (idempotent).
-# Runs apt-get as root, or through sudo when not root. Set SRLAB_SKIP_APT=1 to skip.
+# Runs apt-get as root, or through sudo when not root. Set SRLAB_SKIP_APT=1 to skip;
+# SRLAB_EXTRA_PKGS adds packages.
 set -euo pipefail
 [ "${SRLAB_SKIP_APT:-0}" = 1 ] && exit 0
 
@@ -16,6 +17,9 @@ PKGS=(
   # packaging
   dpkg-dev file
 )
+# Optional extras a script needs (scripts/fuzz.sh asks for clang).
+read -r -a extra <<< "${SRLAB_EXTRA_PKGS:-}"
+PKGS+=("${extra[@]}")
 
 missing=()
 for p in "${PKGS[@]}"; do
