@@ -206,6 +206,7 @@ void DatasetsPage::openDataset(const QString& path) {
         [this](double d, double t, const std::string&) { progress_->setValue(t > 0 ? int(1000 * d / t) : 0); },
         [this, before, path](std::shared_ptr<Opened> o) {
             setBusy(false);
+            progress_->setValue(progress_->maximum());
             report_->setPlainText((before.startsWith("wrote") ? before + "\n" : QString()) + QString::fromStdString(o->text));
             charts_->setStats(o->stats, o->rate, o->scale);
             try {
