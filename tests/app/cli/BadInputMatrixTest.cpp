@@ -60,6 +60,25 @@ protected:
         r = run(cli() + " train --quiet --threads 1 --dataset " + d / "set.h5" + " --model audiounet --preset tiny --epochs 1 --batch 4 --run " +
                 d / "run");
         ASSERT_EQ(r.code, 0) << r.output;
+        // HDF5 files: someone else's, one missing a dataset, one with a mis-shaped dataset.
+        const std::string py = "/usr/bin/python3 -c \"import h5py, shutil, sys; d = sys.argv[1]; "
+                               "h5py.File(d + '/other.h5', 'w').create_dataset('x', data=[1, 2, 3]); "
+                               "shutil.copy(d + '/set.h5', d + '/nolabel.h5'); f = h5py.File(d + '/nolabel.h5', 'r+'); "
+                               "del f['train/label']; f.close(); "
+                               "shutil.copy(d + '/set.h5', d + '/shape.h5'); f = h5py.File(d + '/shape.h5', 'r+'); "
+                               "n = f['train/data'].shape[0]; del f['train/data']; f['train/data'] = [[[0.0]] * 100] * n; f.close()\" ";
+        r = run(py + d.str());
+        ASSERT_EQ(r.code, 0) << r.output;
+        fs::create_directories(d / "badtypes");
+        writeText(d / "badtypes/config.json", "{\"dataset\": \"x.h5\", \"model\": {\"arch\": \"audiounet\", \"rate\": 16000, "
+                                               "\"scale\": 4, \"dim\": 1024}, \"batch\": \"sixteen\"}");
+        fs::create_directories(d / "cut-ck");
+        fs::copy(d / "run/checkpoints/best/model.json", d / "cut-ck/model.json");
+        {
+            std::ifstream in(d / "run/checkpoints/best/model.pt", std::ios::binary);
+            std::string bytes((std::istreambuf_iterator<char>(in)), {});
+            std::ofstream(d / "cut-ck/model.pt", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+        }
         fs::create_directories(d / "badrun");
         writeText(d / "badrun/config.json", "{ broken");
         fs::create_directories(d / "garbage-ck");
@@ -121,6 +140,11 @@ TEST_F(BadInputs, EveryCaseFailsCleanlyWithAMessageNamingTheProblem) {
         {"rate too low", "dataset build --input " + d / "audio" + " --out " + d / "o15.h5 --rate 10", "rate", d / "o15.h5"},
         {"model for another rate", "eval --input " + d / "good.wav" + " --rate 44100 --scale 4" + ck, "16000 Hz", ""},
         {"empty split", "eval --input " + d / "set.h5" + " --split nosuch", "nosuch", ""},
+        {"HDF5 that is not ours", "dataset inspect " + d / "other.h5", "other.h5", ""},
+        {"dataset missing its labels", "train --dataset " + d / "nolabel.h5" + " --run " + d / "r7", "nolabel.h5", d / "r7/config.json"},
+        {"mis-shaped dataset", "dataset inspect " + d / "shape.h5", "shape.h5", ""},
+        {"config with wrong types", "train --resume " + d / "badtypes", "config.json", ""},
+        {"truncated checkpoint", "upsample --checkpoint " + d / "cut-ck" + " --in " + d / "good.wav" + " --out " + d / "o17.wav", "model.pt", d / "o17.wav"},
         {"input at 100 Hz", "upsample" + ck + " --in " + d / "lowrate.wav" + " --out " + d / "o16.wav", "lowrate.wav", d / "o16.wav"},
     };
     ASSERT_GE(cases.size(), 25u);
