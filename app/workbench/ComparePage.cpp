@@ -14,9 +14,7 @@
 #include <QVBoxLayout>
 #include <QSignalBlocker>
 #include <cmath>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
+
 
 #include "AbxPanel.h"
 #include "MetricsTable.h"
@@ -139,11 +137,7 @@ void ComparePage::modelChosen() {
     if (!dir.isEmpty()) {
         // The model fixes the rate and scale; the settings follow it.
         try {
-            std::ifstream in((dir + "/model.json").toStdString());
-            std::stringstream text;
-            text << in.rdbuf();
-            auto j = nlohmann::json::parse(text.str());
-            const auto cfg = ModelConfig::fromJson(j.at("model").dump());
+            const auto cfg = readCheckpointConfig(dir.toStdString());
             const QSignalBlocker b1(rate_), b2(scale_);
             if (rate_->findText(QString::number(cfg.rate)) < 0) rate_->addItem(QString::number(cfg.rate));
             rate_->setCurrentText(QString::number(cfg.rate));

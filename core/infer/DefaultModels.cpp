@@ -4,10 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "model/ModelConfig.h"
 #include "util/Error.h"
 
 namespace srlab {
@@ -34,14 +33,12 @@ std::vector<ShippedModel> shippedModels() {
         std::error_code ec;
         if (!fs::is_directory(dir, ec)) continue;
         for (const auto& e : fs::directory_iterator(dir, ec)) {
-            std::ifstream in(e.path() / "model.json");
-            if (!in) continue;
+            if (!fs::exists(e.path() / "model.json", ec)) continue;
             try {
-                auto j = nlohmann::json::parse(in);
-                out.push_back({e.path().string(), e.path().filename().string(), j.at("model").at("rate").get<int>(),
-                               j.at("model").at("scale").get<int>()});
-            } catch (const nlohmann::json::exception&) {
-                continue;  // not a model folder
+                const ModelConfig cfg = readCheckpointConfig(e.path().string());
+                out.push_back({e.path().string(), e.path().filename().string(), cfg.rate, cfg.scale});
+            } catch (const Error&) {
+                continue;  // not a usable model folder
             }
         }
         if (!out.empty()) break;  // the first folder that has models wins

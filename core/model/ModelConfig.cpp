@@ -2,6 +2,7 @@
 #include "model/ModelConfig.h"
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "util/Error.h"
@@ -154,6 +155,19 @@ ModelConfig ModelConfig::fromJson(const std::string& text) {
     }
     c.validate();
     return c;
+}
+
+ModelConfig readCheckpointConfig(const std::string& checkpointDir) {
+    const std::string file = checkpointDir + "/model.json";
+    std::ifstream in(file);
+    if (!in) throw Error(file, "cannot open (not a checkpoint folder?)");
+    try {
+        return ModelConfig::fromJson(nlohmann::json::parse(in).at("model").dump());
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(file, std::string("malformed checkpoint description: ") + e.what());
+    } catch (const Error& e) {
+        throw Error(file, e.what());
+    }
 }
 
 }  // namespace srlab

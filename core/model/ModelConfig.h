@@ -41,6 +41,10 @@ struct ModelConfig {
     static ModelConfig fromJson(const std::string& json);  // throws Error
 };
 
+// The model config stored in a checkpoint folder's model.json (torch-free, for the GUI and the
+// shipped-model lookup). Throws Error naming the file.
+ModelConfig readCheckpointConfig(const std::string& checkpointDir);
+
 // Named presets: "published" sizes of each paper and small ones that train on 2 CPU cores.
 std::vector<std::string> modelArchs();
 std::vector<std::string> modelPresets(const std::string& arch);
