@@ -26,7 +26,7 @@ void MetricsTable::setComparison(const Comparison& c) {
         setVerticalHeaderItem(r, new QTableWidgetItem(QString("%1  %2").arg(r + 1).arg(QString::fromStdString(v.name))));
         for (int k = 0; k < int(cat.size()); ++k) {
             const QString text = v.hasMetrics ? QString::number(v.metrics.*cat[size_t(k)].field, 'f', 3)
-                                              : (c.hasTruth && r == 0 ? "reference" : "-");
+                                              : !c.hasTruth ? "-" : r == 0 ? "reference" : QString::fromUtf8("…");
             auto* item = new QTableWidgetItem(text);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             setItem(r, k, item);

@@ -98,16 +98,18 @@ void PatchBrowser::showPatch(Split split, size_t index) {
     c.scale = info.spec.scale;
     c.frames = size_t(dim);
     c.hasTruth = info.hasLabel;
-    if (info.hasLabel) c.versions.push_back({"label (high-res)", label, 0, false, {}});
-    c.versions.push_back({"input (" + toString(info.spec.baseline) + ")", input, rate / (2.0 * c.scale), false, {}});
+    if (info.hasLabel) c.versions.push_back({"label (high-res)", std::make_shared<const std::vector<float>>(std::move(label)), 0, false, {}});
+    c.versions.push_back({"input (" + toString(info.spec.baseline) + ")", std::make_shared<const std::vector<float>>(std::move(input)),
+                          rate / (2.0 * c.scale), false, {}});
 
+    for (auto& v : c.versions) v.rms = rmsOf(*v.audio);
     wave_->clearGraphs();
     QVector<double> t(dim);
     for (int i = 0; i < dim; ++i) t[i] = double(i) / rate;
     const QColor colours[2] = {QColor(214, 39, 40), QColor(31, 119, 180)};
     std::vector<PaneData> panes;
     for (size_t v = 0; v < c.versions.size(); ++v) {
-        const auto& a = c.versions[v].audio;
+        const auto& a = *c.versions[v].audio;
         auto* g = wave_->addGraph();
         g->setName(QString::fromStdString(c.versions[v].name));
         g->setPen(QPen(colours[(v + (info.hasLabel ? 0 : 1)) % 2], 1));

@@ -51,13 +51,11 @@ PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent), player_(new Player) {
 }
 
 void PlayerBar::setComparison(const Comparison& c) {
-    std::vector<std::vector<float>> v;
+    std::vector<Samples> v;
     rms_.clear();
     for (const auto& ver : c.versions) {
         v.push_back(ver.audio);
-        double s = 0;
-        for (float x : ver.audio) s += double(x) * x;
-        rms_.push_back(float(std::sqrt(s / std::max<size_t>(1, ver.audio.size()))));
+        rms_.push_back(float(ver.rms));
     }
     player_->load(std::move(v), c.rate);
     for (auto* b : versions_->buttons()) {

@@ -52,12 +52,13 @@ SpectrogramGroup::SpectrogramGroup(QWidget* parent) : QWidget(parent) {
 }
 
 void SpectrogramGroup::setPanes(const std::vector<PaneData>& panes) {
-    for (auto* p : panes_) p->deleteLater();
-    panes_.clear();
-    for (const PaneData& d : panes) {
+    // Panes are reused across loads (creating a plot widget costs more than refilling one).
+    while (panes_.size() > panes.size()) {
+        panes_.back()->deleteLater();
+        panes_.pop_back();
+    }
+    while (panes_.size() < panes.size()) {
         auto* p = new SpectrogramPane;
-        p->applyStyle(style_);
-        p->setSpectrogram(d.title, d.spec, d.maxHz, d.bandLimitHz, d.diff);
         connect(p->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &SpectrogramGroup::syncRange);
         connect(p, &SpectrogramPane::cursorMoved, this, [this](double t, double hz, double db) {
             readout_->setText(QString("%1 s   %2 Hz   %3 dB").arg(t, 0, 'f', 3).arg(hz, 0, 'f', 0).arg(db, 0, 'f', 1));
@@ -65,6 +66,15 @@ void SpectrogramGroup::setPanes(const std::vector<PaneData>& panes) {
         connect(p, &SpectrogramPane::regionSelected, this, &SpectrogramGroup::regionSelected);
         paneLayout_->addWidget(p, 1);
         panes_.push_back(p);
+    }
+    for (size_t i = 0; i < panes.size(); ++i) {
+        const PaneData& d = panes[i];
+        SpectrogramPane* p = panes_[i];
+        p->applyStyle(style_);
+        p->setSources(d.sources, d.rate, d.windowMs);
+        p->setSpectrogram(d.title, d.spec, d.maxHz, d.bandLimitHz, d.diff, d.cells);
+        p->setPlayhead(-1);
+        p->setSelection(0, 0);
     }
     restyle();
 }

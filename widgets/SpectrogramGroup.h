@@ -20,6 +20,11 @@ struct PaneData {
     DisplaySpectrogram spec;
     double maxHz = 0, bandLimitHz = 0;
     bool diff = false;
+    PaneCells cells;  // optional, built with the spectrogram on a worker
+    // For zoomed detail (see SpectrogramPane::setSources); empty: the overview only.
+    std::vector<Samples> sources;
+    int rate = 0;
+    double windowMs = 0;
 };
 
 class SpectrogramGroup : public QWidget {

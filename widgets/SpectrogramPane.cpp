@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrogramPane.h"
 
+#include <QPointer>
+#include <QThreadPool>
 #include <cmath>
 
 #include "ColorMaps.h"
@@ -33,17 +35,42 @@ SpectrogramPane::SpectrogramPane(QWidget* parent) : QCustomPlot(parent) {
     axisRect()->setRangeZoom(Qt::Horizontal);
     axisRect()->setRangeDrag(Qt::Horizontal);
     setPlayhead(-1);
+    detailTimer_.setSingleShot(true);
+    detailTimer_.setInterval(40);  // wait for the wheel or drag to settle
+    connect(&detailTimer_, &QTimer::timeout, this, &SpectrogramPane::requestDetail);
+    connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &SpectrogramPane::rangeChanged);
 }
 
-double SpectrogramPane::rowToHz(double row) const {
-    const double t = row / (kRows - 1);
-    switch (style_.scale) {
-        case FreqScale::Linear: return t * maxHz_;
-        case FreqScale::Log: return kLogMinHz * std::pow(maxHz_ / kLogMinHz, t);
-        case FreqScale::Mel: return melToHz(t * hzToMel(maxHz_));
+double rowToHz(double row, FreqScale scale, double maxHz) {
+    const double t = row / (kPaneRows - 1);
+    switch (scale) {
+        case FreqScale::Linear: return t * maxHz;
+        case FreqScale::Log: return kLogMinHz * std::pow(maxHz / kLogMinHz, t);
+        case FreqScale::Mel: return melToHz(t * hzToMel(maxHz));
     }
     return 0;
 }
+
+PaneCells makePaneCells(const DisplaySpectrogram& sp, FreqScale scale, double maxHz) {
+    auto data = std::make_shared<QCPColorMapData>(
+        int(sp.frames), kPaneRows,
+        QCPRange(sp.startSeconds, sp.startSeconds + double(std::max<size_t>(sp.frames, 2) - 1) * sp.secondsPerFrame),
+        QCPRange(0, kPaneRows - 1));
+    std::vector<double> binOf(kPaneRows);
+    for (int r = 0; r < kPaneRows; ++r) binOf[size_t(r)] = std::min(rowToHz(r, scale, maxHz) / sp.hzPerBin, double(sp.bins - 1));
+    for (size_t f = 0; f < sp.frames; ++f) {
+        const float* col = sp.db.data() + f * sp.bins;
+        for (int r = 0; r < kPaneRows; ++r) {
+            const double b = binOf[size_t(r)];
+            const size_t k = size_t(b);
+            const double w = b - double(k);
+            data->setCell(int(f), r, k + 1 < sp.bins ? col[k] * (1 - w) + col[k + 1] * w : col[k]);
+        }
+    }
+    return {std::move(data), scale};
+}
+
+double SpectrogramPane::rowToHz(double row) const { return srlab::rowToHz(row, style_.scale, maxHz_); }
 
 double SpectrogramPane::hzToRow(double hz) const {
     double t = 0;
@@ -52,17 +79,79 @@ double SpectrogramPane::hzToRow(double hz) const {
         case FreqScale::Log: t = std::log(std::max(hz, kLogMinHz) / kLogMinHz) / std::log(maxHz_ / kLogMinHz); break;
         case FreqScale::Mel: t = hzToMel(hz) / hzToMel(maxHz_); break;
     }
-    return t * (kRows - 1);
+    return t * (kPaneRows - 1);
 }
 
 void SpectrogramPane::setSpectrogram(const QString& title, const DisplaySpectrogram& s, double maxHz,
-                                     double bandLimitHz, bool diff) {
+                                     double bandLimitHz, bool diff, PaneCells cells) {
     spec_ = s;
+    specCells_ = std::move(cells);
+    detailCells_ = {};
+    detail_ = {};
+    showingDetail_ = false;
+    ++*detailGeneration_;
     maxHz_ = maxHz;
     bandLimit_ = bandLimitHz;
     diff_ = diff;
     title_->setText(title);
     rebuild();
+    xAxis->setRange(spec_.startSeconds, spec_.endSeconds());
+}
+
+void SpectrogramPane::setSources(std::vector<Samples> sources, int rate, double windowMs) {
+    sources_ = std::move(sources);
+    rate_ = rate;
+    windowMs_ = windowMs;
+}
+
+void SpectrogramPane::rangeChanged(const QCPRange& r) {
+    if (!spec_.frames) return;
+    // Detail that covers the view is drawn (it is never coarser than the overview); otherwise
+    // the overview stands in. Either may have too few frames for the pixels: then new detail
+    // is asked for once the view settles.
+    const bool covers = detail_.frames && detail_.startSeconds <= r.lower + 1e-9 && detail_.endSeconds() >= r.upper - 1e-9;
+    if (showingDetail_ != covers) {
+        showingDetail_ = covers;
+        rebuild();
+    }
+    if (needsDetail()) detailTimer_.start();
+}
+
+bool SpectrogramPane::needsDetail() const {
+    const double px = std::max(1, axisRect()->width());
+    return !sources_.empty() && spec_.frames && xAxis->range().size() / shown().secondsPerFrame < px / 2;
+}
+
+void SpectrogramPane::requestDetail() {
+    if (!needsDetail()) return;
+    // Half a view either side, so a scroll stays inside the detail for a while.
+    const QCPRange r = xAxis->range();
+    const size_t n = sources_.front()->size();
+    const size_t b = size_t(std::clamp((r.lower - r.size() / 2) * rate_, 0.0, double(n)));
+    const size_t e = size_t(std::clamp((r.upper + r.size() / 2) * rate_, 0.0, double(n)));
+    if (e <= b + 1) return;
+    const int gen = ++*detailGeneration_;
+    auto generation = detailGeneration_;
+    const size_t columns = size_t(std::max(1, axisRect()->width())) * 2;
+    QPointer<SpectrogramPane> self(this);
+    QThreadPool::globalInstance()->start([=, sources = sources_, rate = rate_, ms = windowMs_, scale = style_.scale,
+                                          maxHz = maxHz_] {
+        if (generation->load() != gen) return;  // superseded before it started
+        DisplaySpectrogram d = makeDisplaySpectrogram(*sources[0], b, e, rate, ms, columns, 1);
+        if (sources.size() > 1) {
+            const DisplaySpectrogram ref = makeDisplaySpectrogram(*sources[1], b, e, rate, ms, columns, 1);
+            for (size_t i = 0; i < d.db.size() && i < ref.db.size(); ++i) d.db[i] -= ref.db[i];
+        }
+        PaneCells cells = makePaneCells(d, scale, maxHz);
+        QMetaObject::invokeMethod(self, [self, generation, gen, d = std::move(d), cells = std::move(cells)]() mutable {
+            if (!self || generation->load() != gen) return;
+            self->detail_ = std::move(d);
+            self->detailCells_ = std::move(cells);
+            self->showingDetail_ = true;
+            self->rebuild();
+            Q_EMIT self->detailShown();
+        }, Qt::QueuedConnection);
+    });
 }
 
 void SpectrogramPane::applyStyle(const SpectrogramStyle& st) {
@@ -75,30 +164,20 @@ void SpectrogramPane::applyStyle(const SpectrogramStyle& st) {
 }
 
 double SpectrogramPane::valueAt(double seconds, double hz) const {
-    if (!spec_.frames || spec_.hzPerBin <= 0) return NAN;
-    const long f = std::lround(seconds / spec_.secondsPerFrame);
-    const long k = std::lround(hz / spec_.hzPerBin);
-    if (f < 0 || f >= long(spec_.frames) || k < 0 || k >= long(spec_.bins)) return NAN;
-    return spec_.db[size_t(f) * spec_.bins + size_t(k)];
+    const DisplaySpectrogram& sp = shown();
+    if (!sp.frames || sp.hzPerBin <= 0) return NAN;
+    const long f = std::lround((seconds - sp.startSeconds) / sp.secondsPerFrame);
+    const long k = std::lround(hz / sp.hzPerBin);
+    if (f < 0 || f >= long(sp.frames) || k < 0 || k >= long(sp.bins)) return NAN;
+    return sp.db[size_t(f) * sp.bins + size_t(k)];
 }
 
 void SpectrogramPane::rebuild() {
-    if (!spec_.frames || maxHz_ <= 0) return;
-    auto* data = map_->data();
-    data->setSize(int(spec_.frames), kRows);
-    data->setRange(QCPRange(0, double(spec_.frames - 1) * spec_.secondsPerFrame), QCPRange(0, kRows - 1));
-    std::vector<double> binOf(kRows);
-    for (int r = 0; r < kRows; ++r) binOf[size_t(r)] = rowToHz(r) / spec_.hzPerBin;
-    for (size_t f = 0; f < spec_.frames; ++f) {
-        const float* col = spec_.db.data() + f * spec_.bins;
-        for (int r = 0; r < kRows; ++r) {
-            const double b = std::min(binOf[size_t(r)], double(spec_.bins - 1));
-            const size_t k = size_t(b);
-            const double w = b - double(k);
-            const double v = k + 1 < spec_.bins ? col[k] * (1 - w) + col[k + 1] * w : col[k];
-            data->setCell(int(f), r, v);
-        }
-    }
+    const DisplaySpectrogram& sp = shown();
+    if (!sp.frames || maxHz_ <= 0) return;
+    PaneCells& cells = showingDetail_ ? detailCells_ : specCells_;
+    if (!cells.data || cells.scale != style_.scale) cells = makePaneCells(sp, style_.scale, maxHz_);
+    map_->setData(const_cast<QCPColorMapData*>(cells.data.get()), true);  // copy=true leaves it as is
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (double hz : {50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 12000.0, 16000.0, 20000.0}) {
         if (hz > maxHz_) break;
@@ -106,8 +185,7 @@ void SpectrogramPane::rebuild() {
         ticker->addTick(hzToRow(hz), hz >= 1000 ? QString("%1k").arg(hz / 1000) : QString::number(hz));
     }
     yAxis->setTicker(ticker);
-    yAxis->setRange(0, kRows - 1);
-    xAxis->setRange(0, double(spec_.frames) * spec_.secondsPerFrame);
+    yAxis->setRange(0, kPaneRows - 1);
     const bool showNyq = bandLimit_ > 0 && bandLimit_ < maxHz_;
     nyquist_->setVisible(showNyq);
     if (showNyq) {
@@ -126,14 +204,14 @@ void SpectrogramPane::setPlayhead(double seconds) {
 
 void SpectrogramPane::setSelection(double t0, double t1) {
     selection_->setVisible(t1 > t0);
-    selection_->topLeft->setCoords(t0, kRows - 1);
+    selection_->topLeft->setCoords(t0, kPaneRows - 1);
     selection_->bottomRight->setCoords(t1, 0);
     replot(QCustomPlot::rpQueuedReplot);
 }
 
 void SpectrogramPane::mouseMoveEvent(QMouseEvent* e) {
     const double t = xAxis->pixelToCoord(e->pos().x());
-    const double hz = rowToHz(std::clamp(yAxis->pixelToCoord(e->pos().y()), 0.0, double(kRows - 1)));
+    const double hz = rowToHz(std::clamp(yAxis->pixelToCoord(e->pos().y()), 0.0, double(kPaneRows - 1)));
     Q_EMIT cursorMoved(t, hz, valueAt(t, hz));
     if (dragging_) setSelection(std::min(dragStart_, t), std::max(dragStart_, t));
     else QCustomPlot::mouseMoveEvent(e);

@@ -12,8 +12,10 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <QPointer>
 #include <QSignalBlocker>
 #include <cmath>
+#include <mutex>
 
 
 #include "AbxPanel.h"
@@ -25,12 +27,6 @@
 #include "SpectrogramGroup.h"
 
 namespace srlab {
-
-struct ComparePage::Loaded {
-    Comparison comparison;
-    std::shared_ptr<const ModelUpsampler> upsampler;
-    std::vector<PaneData> panes;
-};
 
 ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Comparison) {
     auto* lay = new QVBoxLayout(this);
@@ -151,6 +147,36 @@ void ComparePage::modelChosen() {
     if (!path_.isEmpty()) openFile(path_);
 }
 
+namespace {
+
+PaneData paneFor(size_t i, int rate, const Version& v, double windowMs, FreqScale scale) {
+    PaneData d{QString("%1  %2").arg(i + 1).arg(QString::fromStdString(v.name)),
+               makeDisplaySpectrogram(*v.audio, rate, windowMs, 1600, 1), rate / 2.0, v.bandLimitHz, false};
+    d.cells = makePaneCells(d.spec, scale, d.maxHz);
+    d.sources = {v.audio};
+    d.rate = rate;
+    d.windowMs = windowMs;
+    return d;
+}
+
+// Version k minus the ground truth, in dB, with the low-res Nyquist marked.
+PaneData differencePane(const Comparison& c, size_t k, const PaneData& version, const PaneData& truth) {
+    PaneData diff = version;
+    for (size_t b = 0; b < diff.spec.db.size(); ++b) diff.spec.db[b] -= truth.spec.db[b];
+    diff.title = QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(c.versions[k].name));
+    diff.diff = true;
+    diff.bandLimitHz = c.rate / (2.0 * c.scale);
+    diff.sources = {c.versions[k].audio, c.versions[0].audio};
+    diff.cells = makePaneCells(diff.spec, version.cells.scale, diff.maxHz);
+    return diff;
+}
+
+}  // namespace
+
+// Loading is staged so the slow parts never hold back the fast ones: the versions and their
+// spectrograms are shown first, then the metrics fill the table, then a model's version joins
+// (inference takes seconds on a long file). Each stage is posted to the GUI thread; a newer
+// load's generation drops an older one's posts.
 void ComparePage::openFile(const QString& path) {
     path_ = path;
     loading_ = true;
@@ -163,48 +189,68 @@ void ComparePage::openFile(const QString& path) {
     s.scale = scale_->value();
     s.filter = parseDecimFilter(filter_->currentText().toStdString());
     const double winMs = windowMs_->value();
+    const FreqScale scale = group_->style().scale;
     const std::string p = path.toStdString();
     const std::string checkpoint = model_->currentData().toString().toStdString();
     auto upsampler = upsampler_;
-    job_.start<std::shared_ptr<Loaded>>(
+    const int gen = ++generation_;
+    QPointer<ComparePage> self(this);
+    auto post = [self, gen](auto fn) {
+        QMetaObject::invokeMethod(self, [self, gen, fn = std::move(fn)]() mutable {
+            if (self && self->generation_ == gen) fn(self.data());
+        }, Qt::QueuedConnection);
+    };
+    job_.start<bool>(
         this,
-        [=](ProgressSink&, const CancelToken& cancel) {
-            auto l = std::make_shared<Loaded>();
-            CompareSettings settings = s;
+        [=](ProgressSink& progress, const CancelToken& cancel) {
+            std::vector<PaneData> panes;
+            std::mutex mu;
+            Comparison c = makeVersions(p, s, cancel, [&](size_t i, const Version& v) {
+                PaneData d = paneFor(i, s.rate, v, winMs, scale);
+                std::lock_guard<std::mutex> lock(mu);
+                if (panes.size() <= i) panes.resize(i + 1);
+                panes[i] = std::move(d);
+            });
+            const size_t diffOf = c.hasTruth && c.versions.size() > 2 ? 2 : 0;  // first baseline
+            if (diffOf) panes.push_back(differencePane(c, diffOf, panes[diffOf], panes[0]));
+            auto shown = [&c] {  // what the GUI keeps: everything but the low-rate signal
+                Comparison v = c;
+                v.low = {};
+                return v;
+            };
+            post([v = shown(), panes](ComparePage* page) { page->showVersions(v, panes); });
+            progress.progress(1, 3, "metrics");
+            addMetrics(c, cancel);
+            post([v = shown()](ComparePage* page) { page->showMetrics(v); });
             if (!checkpoint.empty()) {
+                progress.progress(2, 3, "model");
                 auto model = upsampler;
                 if (!model || model->checkpoint() != checkpoint) model = std::make_shared<ModelUpsampler>(checkpoint);
                 const auto& m = model->config();
-                if (m.rate == s.rate && m.scale == s.scale)
-                    settings.models.push_back(modelMethod(model, m.arch + "/" + m.preset));
-                l->upsampler = model;
+                if (m.rate == s.rate && m.scale == s.scale) {
+                    c.versions.push_back(methodVersion(c, modelMethod(model, m.arch + "/" + m.preset)));
+                    addMetrics(c, cancel);
+                    const size_t k = c.versions.size() - 1;
+                    panes.insert(panes.begin() + long(k), paneFor(k, c.rate, c.versions[k], winMs, scale));
+                    if (c.hasTruth) {
+                        panes.pop_back();  // the difference pane now shows the model
+                        panes.push_back(differencePane(c, k, panes[k], panes[0]));
+                    }
+                    post([v = shown(), panes](ComparePage* page) {
+                        page->showVersions(v, panes);
+                        page->showMetrics(v);
+                    });
+                }
+                post([model](ComparePage* page) { page->upsampler_ = model; });
             }
-            l->comparison = makeComparison(p, settings, cancel);
-            const Comparison& c = l->comparison;
-            const double nyq = c.rate / 2.0;
-            DisplaySpectrogram truth;
-            for (size_t i = 0; i < c.versions.size(); ++i) {
-                cancel.throwIfCancelled();
-                const Version& v = c.versions[i];
-                PaneData d{QString("%1  %2").arg(i + 1).arg(QString::fromStdString(v.name)),
-                           makeDisplaySpectrogram(v.audio, c.rate, winMs, 1600), nyq, v.bandLimitHz, false};
-                if (i == 0 && c.hasTruth) truth = d.spec;
-                l->panes.push_back(std::move(d));
-            }
-            // Difference pane: the model (else the first baseline) against the ground truth.
-            if (c.hasTruth && c.versions.size() > 2) {
-                const size_t k = s.models.size() < settings.models.size() ? c.versions.size() - 1 : 2;
-                PaneData diff = l->panes[k];
-                for (size_t b = 0; b < diff.spec.db.size(); ++b) diff.spec.db[b] -= truth.db[b];
-                diff.title = QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(c.versions[k].name));
-                diff.diff = true;
-                diff.bandLimitHz = c.rate / (2.0 * c.scale);
-                l->panes.push_back(std::move(diff));
-            }
-            return l;
+            return true;
         },
-        [](double, double, const std::string&) {},
-        [this](std::shared_ptr<Loaded> l) { show(std::move(*l)); },
+        [this](double done, double total, const std::string& what) {
+            progress_->setRange(0, int(total));
+            progress_->setValue(int(done));
+            progress_->setFormat(QString::fromStdString(what));
+        },
+        [this](bool) { finish(); },
         [this](const QString& msg) {
             loading_ = false;
             progress_->setVisible(false);
@@ -214,24 +260,32 @@ void ComparePage::openFile(const QString& path) {
         });
 }
 
-void ComparePage::show(Loaded&& l) {
-    upsampler_ = l.upsampler;
-    *comparison_ = std::move(l.comparison);
-    const Comparison& c = *comparison_;
-    group_->setPanes(l.panes);
+void ComparePage::showVersions(const Comparison& c, const std::vector<PaneData>& panes) {
+    *comparison_ = c;
+    group_->setPanes(panes);
     metrics_->setComparison(c);
     player_->setComparison(c);
     abx_->setComparison(c);
-    progress_->setVisible(false);
-    cancel_->setVisible(false);
     file_->setText(QString("%1   %2 Hz x%3, %4 s%5")
                        .arg(QString::fromStdString(c.path))
                        .arg(c.rate)
                        .arg(c.scale)
                        .arg(double(c.frames) / c.rate, 0, 'f', 1)
                        .arg(c.hasTruth ? "" : "   (low-res input: no ground truth)"));
+    Q_EMIT panesShown(QString::fromStdString(c.path));
+}
+
+void ComparePage::showMetrics(const Comparison& c) {
+    for (size_t i = 0; i < c.versions.size() && i < comparison_->versions.size(); ++i)
+        comparison_->versions[i].hasMetrics = c.versions[i].hasMetrics, comparison_->versions[i].metrics = c.versions[i].metrics;
+    metrics_->setComparison(*comparison_);
+}
+
+void ComparePage::finish() {
+    progress_->setVisible(false);
+    cancel_->setVisible(false);
     loading_ = false;
-    Q_EMIT loaded(QString::fromStdString(c.path));
+    Q_EMIT loaded(QString::fromStdString(comparison_->path));
 }
 
 }  // namespace srlab

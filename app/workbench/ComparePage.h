@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "Job.h"
+#include "SpectrogramGroup.h"
 #include "compare/Comparison.h"
 
 class QComboBox;
@@ -39,12 +40,14 @@ public:
     const Comparison& comparison() const { return *comparison_; }
 
 Q_SIGNALS:
-    void loaded(const QString& path);
+    void panesShown(const QString& path);  // every version's spectrogram is on screen
+    void loaded(const QString& path);      // and the metrics (and model version) are in
     void failed(const QString& message);
 
 private:
-    struct Loaded;
-    void show(Loaded&& l);
+    void showVersions(const Comparison& c, const std::vector<PaneData>& panes);
+    void showMetrics(const Comparison& c);
+    void finish();
 
     void modelChosen();
     QComboBox *rate_, *filter_, *model_;
@@ -61,6 +64,7 @@ private:
     QString path_;
     std::shared_ptr<const ModelUpsampler> upsampler_;  // loaded on a worker, reused across files
     bool loading_ = false;
+    int generation_ = 0;  // of the load whose stages are shown
     Job job_;
 };
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -82,7 +84,6 @@ AudioBuffer readAudio(const std::string& path) {
     out.channels = info.channels;
     // Some formats (MP3, Opus) report an estimate or no frame count: read in blocks until EOF.
     const size_t block = std::max<size_t>(1, 65536 / size_t(info.channels));
-    std::vector<float> buf(block * size_t(info.channels));
     // The header's frame count is a claim, not a fact (a corrupt one asks for terabytes): trust
     // it for the reservation only as far as the file's size makes it plausible.
     std::error_code ec;
@@ -90,18 +91,32 @@ AudioBuffer readAudio(const std::string& path) {
     const double claimed = double(info.frames) * info.channels;
     if (info.frames > 0 && !ec && claimed <= 16.0 * double(bytes) + 65536)
         out.samples.reserve(size_t(claimed));
+    // Blocks are read straight into place; a block is checked for NaN/Inf by its exponent bits
+    // (a vectorisable OR), and searched only when one is there.
+    const size_t c = size_t(info.channels);
     for (;;) {
-        sf_count_t got = sf_readf_float(f.get(), buf.data(), sf_count_t(block));
+        const size_t at = out.samples.size();
+        // Within the reservation when there is room (no reallocation at the end of the file).
+        const size_t room = (out.samples.capacity() - at) / c;
+        const size_t want = room > 0 ? std::min(room, block) : block;
+        out.samples.resize(at + want * c);
+        const sf_count_t got = sf_readf_float(f.get(), out.samples.data() + at, sf_count_t(want));
+        out.samples.resize(at + size_t(std::max<sf_count_t>(got, 0)) * c);
         if (got <= 0) break;
-        out.samples.insert(out.samples.end(), buf.begin(), buf.begin() + got * info.channels);
+        uint32_t special = 0;
+        for (size_t i = at; i < out.samples.size(); ++i) {
+            uint32_t bits;
+            std::memcpy(&bits, &out.samples[i], sizeof bits);
+            special |= uint32_t((bits & 0x7f800000u) == 0x7f800000u);
+        }
+        if (special)
+            for (size_t i = at; i < out.samples.size(); ++i)
+                if (!std::isfinite(out.samples[i]))
+                    throw Error(path, "contains a non-finite sample (NaN or Inf) at frame " + std::to_string(i / c));
     }
     if (sf_error(f.get()) != SF_ERR_NO_ERROR)
         throw Error(path, std::string("read error: ") + sf_strerror(f.get()));
     if (out.samples.empty()) throw Error(path, "contains no audio frames");
-    for (size_t i = 0; i < out.samples.size(); ++i)
-        if (!std::isfinite(out.samples[i]))
-            throw Error(path, "contains a non-finite sample (NaN or Inf) at frame " +
-                                  std::to_string(i / size_t(info.channels)));
     return out;
 }
 

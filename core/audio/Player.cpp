@@ -74,14 +74,27 @@ void Player::stopStream() {
 }
 
 void Player::load(std::vector<std::vector<float>> versions, int rate) {
+    std::vector<Samples> shared;
+    for (auto& v : versions) shared.push_back(makeSamples(std::move(v)));
+    load(std::move(shared), rate);
+}
+
+void Player::load(std::vector<Samples> versions, int rate) {
     stopStream();
     const bool rateChanged = rate != rate_;
     rate_ = rate;
     frames_ = 0;
-    for (const auto& v : versions) frames_ = std::max(frames_, v.size());
-    for (auto& v : versions) v.resize(frames_, 0.0f);
+    for (const auto& v : versions) frames_ = std::max(frames_, v->size());
+    for (auto& v : versions)
+        if (v->size() < frames_) {
+            auto padded = *v;
+            padded.resize(frames_, 0.0f);
+            v = makeSamples(std::move(padded));
+        }
     if (versions.size() > size_t(kMaxVersions)) versions.resize(kMaxVersions);
     versions_ = std::move(versions);
+    data_.clear();
+    for (const auto& v : versions_) data_.push_back(v->data());
     pos_ = 0;
     current_ = fadeFrom_ = 0;
     fading_ = false;
@@ -176,10 +189,10 @@ int Player::render(float* out, unsigned long n, double dacTime) {
             fadePos_ = 0;
             fading_ = true;
         }
-        float v = gains_[current_].load(std::memory_order_relaxed) * versions_[size_t(current_)][pos_];
+        float v = gains_[current_].load(std::memory_order_relaxed) * data_[size_t(current_)][pos_];
         if (fading_) {
             const float a = float(fadePos_) / float(fadeLen);
-            const float from = gains_[fadeFrom_].load(std::memory_order_relaxed) * versions_[size_t(fadeFrom_)][pos_];
+            const float from = gains_[fadeFrom_].load(std::memory_order_relaxed) * data_[size_t(fadeFrom_)][pos_];
             v = a * v + (1.0f - a) * from;
             if (++fadePos_ >= fadeLen) fading_ = false;
         }

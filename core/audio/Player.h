@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "audio/Samples.h"
+
 namespace srlab {
 
 class Player {
@@ -30,6 +32,7 @@ public:
     std::string deviceName() const { return device_; }
 
     // Stops playback and replaces the versions (equal lengths; shorter ones are zero-padded).
+    void load(std::vector<Samples> versions, int rate);
     void load(std::vector<std::vector<float>> versions, int rate);
     size_t frames() const { return frames_; }
     int rate() const { return rate_; }
@@ -56,7 +59,8 @@ private:
 
     void* stream_ = nullptr;
     std::string device_;
-    std::vector<std::vector<float>> versions_;  // written only while the stream is stopped
+    std::vector<Samples> versions_;  // written only while the stream is stopped
+    std::vector<const float*> data_;  // versions_' samples, for the callback
     size_t frames_ = 0;
     int rate_ = 48000;
     bool streamRunning_ = false;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare/Comparison.h"
 
+#include <atomic>
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include <cmath>
 
@@ -14,65 +17,127 @@
 
 namespace srlab {
 
-Comparison makeComparison(const std::string& path, const CompareSettings& s, const CancelToken& cancel) {
+namespace {
+
+// Runs the jobs on one worker per core, in order (so put the longest first), and rethrows the
+// first error after all have stopped.
+void runAll(std::vector<std::function<void()>> jobs) {
+    std::atomic<size_t> next{0};
+    std::mutex mu;
+    std::exception_ptr first;
+    auto worker = [&] {
+        for (size_t i; (i = next++) < jobs.size();) try {
+                jobs[i]();
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(mu);
+                if (!first) first = std::current_exception();
+            }
+    };
+    const size_t n = std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < n; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (first) std::rethrow_exception(first);
+}
+
+}  // namespace
+
+double rmsOf(const std::vector<float>& x) {
+    double s = 0;
+    for (float v : x) s += double(v) * v;
+    return std::sqrt(s / double(std::max<size_t>(1, x.size())));
+}
+
+Comparison makeVersions(const std::string& path, const CompareSettings& s, const CancelToken& cancel,
+                        const VersionReady& ready) {
     if (s.scale < 1 || s.rate < 1000) throw Error(path, "invalid rate or scale");
     int inRate = 0;
-    const std::vector<float> mono = readMono(path, &inRate);
+    std::vector<float> mono = readMono(path, &inRate);
     Comparison c;
     c.path = path;
     c.rate = s.rate;
     c.scale = s.scale;
     const double lowRate = double(s.rate) / s.scale;
-    std::vector<float> low;
+    std::vector<std::function<void()>> jobs;
+    auto announce = [&](size_t i) {
+        c.versions[i].rms = rmsOf(*c.versions[i].audio);
+        if (ready) ready(i, c.versions[i]);
+    };
     if (inRate <= lowRate * 1.001) {  // real low-res input: nothing to compare against
-        low = resample(mono, inRate, lowRate);
-        c.frames = low.size() * size_t(s.scale);
+        c.low = resample(mono, inRate, lowRate);
+        c.frames = c.low.size() * size_t(s.scale);
     } else {
-        std::vector<float> hi = toTargetRate(mono, inRate, s.rate, s.scale);
+        std::vector<float> hi = toTargetRate(std::move(mono), inRate, s.rate, s.scale);
         if (hi.size() < std::max<size_t>(2048, minDecimateLength(s.filter)))
             throw Error(path, "too short to compare (under 2048 samples at the target rate)");
-        low = decimate(hi, s.scale, s.filter);
         c.frames = hi.size();
         c.hasTruth = true;
-        c.versions.push_back({"ground truth", std::move(hi), 0, false, {}});
+        c.versions.push_back({"ground truth", makeSamples(std::move(hi)), 0, false, {}});
+        // The truth can be drawn while the low-res signal is derived from it.
+        auto truthShown = std::async(std::launch::async, announce, 0);
+        c.low = decimate(*c.versions[0].audio, s.scale, s.filter);
+        truthShown.get();
     }
     cancel.throwIfCancelled();
     // The low-res version is heard through band-limited interpolation; it is labelled by its
     // band limit, and differs from the "sinc" baseline only in name when both are shown.
-    c.versions.push_back({"low-res", sincUpsample(low, s.scale, c.frames), lowRate / 2, false, {}});
-    for (const auto& b : s.baselines) {
-        cancel.throwIfCancelled();
-        if (b == "sinc") continue;  // identical to low-res as heard
-        c.versions.push_back({b, upsample(low, s.scale, c.frames, parseBaseline(b)), 0, false, {}});
-    }
-    for (const auto& m : s.models) {
-        cancel.throwIfCancelled();
-        c.versions.push_back({"super-res: " + m.name, m.run(low, c.frames), 0, false, {}});
-    }
-    if (c.hasTruth) {
-        // One thread per version: metrics dominate the time to open a long file.
-        std::vector<std::future<void>> jobs;
-        for (size_t i = 1; i < c.versions.size(); ++i)
-            jobs.push_back(std::async(std::launch::async, [&c, &s, i] {
-                c.versions[i].metrics = computeMetrics(c.versions[0].audio, c.versions[i].audio, s.rate, s.scale);
-                c.versions[i].hasMetrics = true;
-            }));
-        for (auto& j : jobs) j.get();
-        cancel.throwIfCancelled();
-    }
+    const size_t first = c.versions.size();
+    c.versions.push_back({"low-res", {}, lowRate / 2, false, {}});
+    for (const auto& b : s.baselines)
+        if (b != "sinc") c.versions.push_back({b, {}, 0, false, {}});  // "sinc" is the low-res version
+    for (size_t i = first; i < c.versions.size(); ++i)
+        jobs.push_back([&c, &s, &cancel, &announce, i, first] {
+            cancel.throwIfCancelled();
+            Version& v = c.versions[i];
+            v.audio = makeSamples(
+                i == first ? sincUpsample(c.low, s.scale, c.frames) : upsample(c.low, s.scale, c.frames, parseBaseline(v.name)));
+            announce(i);
+        });
+    runAll(std::move(jobs));
+    cancel.throwIfCancelled();
     return c;
 }
 
-DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, int rate, double windowMs, size_t columns,
-                                          int threads) {
+Version methodVersion(const Comparison& c, const Method& m) {
+    Version v{"super-res: " + m.name, makeSamples(m.run(c.low, c.frames)), 0, false, {}};
+    v.rms = rmsOf(*v.audio);
+    return v;
+}
+
+void addMetrics(Comparison& c, const CancelToken& cancel) {
+    if (!c.hasTruth) return;
+    const MetricReference reference(*c.versions[0].audio, c.rate, c.scale);
+    std::vector<std::function<void()>> jobs;
+    for (size_t i = 1; i < c.versions.size(); ++i)
+        if (!c.versions[i].hasMetrics)
+            jobs.push_back([&c, &reference, &cancel, i] {
+                cancel.throwIfCancelled();
+                c.versions[i].metrics = reference.measure(*c.versions[i].audio);
+                c.versions[i].hasMetrics = true;
+            });
+    runAll(std::move(jobs));
+    cancel.throwIfCancelled();
+}
+
+DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, size_t begin, size_t end, int rate,
+                                          double windowMs, size_t columns, int threads) {
     DisplaySpectrogram d;
     int win = std::max(16, int(std::lround(windowMs * rate / 1000.0)));
     int nfft = 1;
     while (nfft < win) nfft <<= 1;
-    const int hop = std::max<int>(win / 4, int(x.size() / std::max<size_t>(columns, 1)));
-    const Spectrogram s = powerSpectrogram(x.data(), x.size(), {nfft, hop, win, true}, threads);
+    end = std::min(end, x.size());
+    begin = std::min(begin, end);
+    const int hop = std::max<int>(win / 4, int((end - begin) / std::max<size_t>(columns, 1)));
+    // Frames near the ends of a range see real samples beyond it, not padding.
+    const size_t b = begin - std::min<size_t>(begin, size_t(nfft / 2)), e = std::min(x.size(), end + size_t(nfft / 2));
+    if (e - b < 2) return d;
+    const bool inside = b + size_t(nfft / 2) == begin && e == end + size_t(nfft / 2);
+    const Spectrogram s = inside ? powerSpectrogram(x.data() + b, e - b, {nfft, hop, win, false}, threads)
+                                 : powerSpectrogram(x.data() + begin, end - begin, {nfft, hop, win, true}, threads);
     d.frames = s.frames;
     d.bins = s.bins;
+    d.startSeconds = double(begin) / rate;
     d.secondsPerFrame = double(hop) / rate;
     d.hzPerBin = double(rate) / nfft;
     // Power of a full-scale sine with this window is (sum w / 2)^2 = (win/4)^2: 0 dB there.
@@ -81,6 +146,11 @@ DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, int rate,
     for (size_t i = 0; i < s.power.size(); ++i)
         d.db[i] = float(10.0 * std::log10(std::max(double(s.power[i]) / ref, 1e-14)));
     return d;
+}
+
+DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, int rate, double windowMs, size_t columns,
+                                          int threads) {
+    return makeDisplaySpectrogram(x, 0, x.size(), rate, windowMs, columns, threads);
 }
 
 }  // namespace srlab

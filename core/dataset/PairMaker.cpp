@@ -6,8 +6,8 @@
 
 namespace srlab {
 
-std::vector<float> toTargetRate(const std::vector<float>& mono, int inRate, int rate, int scale) {
-    std::vector<float> hi = resample(mono, inRate, rate);
+std::vector<float> toTargetRate(std::vector<float> mono, int inRate, int rate, int scale) {
+    std::vector<float> hi = inRate == rate ? std::move(mono) : resample(mono, inRate, rate);
     hi.resize(hi.size() - hi.size() % size_t(scale));
     return hi;
 }

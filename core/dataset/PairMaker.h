@@ -15,7 +15,7 @@ struct Pair {
 };
 
 // mono at inRate -> high-res `rate`, cropped to a multiple of scale.
-std::vector<float> toTargetRate(const std::vector<float>& mono, int inRate, int rate, int scale);
+std::vector<float> toTargetRate(std::vector<float> mono, int inRate, int rate, int scale);
 
 // From high-res audio (already at spec.rate, cropped): low and input; label = hi.
 Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <thread>
 
 #include "util/Error.h"
 
@@ -65,10 +66,43 @@ void cascadeAny(const std::vector<Biquad>& sos, size_t n, Get get, Sink sink) {
     }
 }
 
-// Forward-backward filtering of x (scipy semantics). emit(j, y) receives the final zero-phase
-// output for original index j, in decreasing j order.
-template <typename X, typename Emit>
-void filtfilt(const std::vector<Biquad>& sos, const X& x, size_t n, Emit emit) {
+// Samples after which the cascade's response to its state has decayed below 1e-15: from the
+// largest pole radius. A chunk that starts this far early in the steady state ends its
+// warm-up in the exact state, so chunks can run in parallel. 0 when a pole is not inside the
+// unit circle (then there is one chunk).
+size_t warmUpLength(const std::vector<Biquad>& sos) {
+    double rho = 0;
+    for (const Biquad& q : sos) {
+        const double disc = q.a1 * q.a1 - 4 * q.a2;
+        const double r = disc < 0 ? std::sqrt(q.a2)
+                                  : std::max(std::abs(-q.a1 + std::sqrt(disc)), std::abs(-q.a1 - std::sqrt(disc))) / 2;
+        rho = std::max(rho, r);
+    }
+    if (rho >= 1) return 0;
+    return rho <= 0 ? 1 : size_t(std::ceil(std::log(1e-15) / std::log(rho)));
+}
+
+// Runs `pass(begin, end, start)` over [0, L) in up to one chunk per core; a chunk starts its
+// recursion at `start` (<= begin) and keeps outputs from `begin`.
+template <typename Pass>
+void overChunks(size_t L, size_t warm, int threads, Pass pass) {
+    constexpr size_t kMinChunk = size_t(1) << 20;  // below this a thread costs more than it saves
+    const size_t cores = threads > 0 ? size_t(threads) : std::max(1u, std::thread::hardware_concurrency());
+    const size_t chunks = warm == 0 ? 1 : std::clamp<size_t>(L / std::max(kMinChunk, 4 * warm), 1, cores);
+    std::vector<std::thread> workers;
+    for (size_t c = 1; c < chunks; ++c) {
+        const size_t b = L * c / chunks, e = L * (c + 1) / chunks;
+        workers.emplace_back([=] { pass(b, e, b - warm); });
+    }
+    pass(0, L / chunks, 0);
+    for (auto& w : workers) w.join();
+}
+
+// Forward-backward filtering of x (scipy semantics). Each chunk of the backward pass gets its
+// own emitter from makeEmit(); emit(j, y) receives the final zero-phase output for original
+// index j in decreasing j order within the chunk (chunks run on several threads).
+template <typename X, typename MakeEmit>
+void filtfilt(const std::vector<Biquad>& sos, const X& x, size_t n, MakeEmit makeEmit, int threads = 0) {
     const size_t edge = padLength(sos.size());
     if (n <= edge)
         throw Error("decimate", "input of " + std::to_string(n) +
@@ -82,13 +116,21 @@ void filtfilt(const std::vector<Biquad>& sos, const X& x, size_t n, Emit emit) {
         const size_t k = i - edge - n;  // 0.. edge-1
         return 2.0 * double(x[n - 1]) - double(x[n - 2 - k]);
     };
+    const size_t warm = warmUpLength(sos);
     std::vector<double> fwd(L);
-    cascadeAny(sos, L, ext, [&](size_t i, double y) { fwd[i] = y; });
-    cascadeAny(sos, L, [&](size_t i) { return fwd[L - 1 - i]; },
-               [&](size_t i, double y) {
-                   const size_t k = L - 1 - i;  // index in ext
-                   if (k >= edge && k < edge + n) emit(k - edge, y);
-               });
+    overChunks(L, warm, threads, [&](size_t b, size_t e, size_t start) {
+        cascadeAny(sos, e - start, [&](size_t i) { return ext(start + i); }, [&](size_t i, double y) {
+            if (start + i >= b) fwd[start + i] = y;
+        });
+    });
+    // The backward pass runs over the reversed signal: position i is index L-1-i.
+    overChunks(L, warm, threads, [&](size_t b, size_t e, size_t start) {
+        auto emit = makeEmit();
+        cascadeAny(sos, e - start, [&](size_t i) { return fwd[L - 1 - (start + i)]; }, [&](size_t i, double y) {
+            const size_t k = L - 1 - (start + i);  // index in ext
+            if (start + i >= b && k >= edge && k < edge + n) emit(k - edge, y);
+        });
+    });
 }
 
 double besselI0(double x) {
@@ -159,7 +201,7 @@ std::vector<Biquad> cheby1Lowpass(int order, double rippleDb, double wn) {
 
 std::vector<double> sosfiltfilt(const std::vector<Biquad>& sos, const std::vector<double>& x) {
     std::vector<double> y(x.size());
-    filtfilt(sos, x, x.size(), [&](size_t j, double v) { y[j] = v; });
+    filtfilt(sos, x, x.size(), [&] { return [&](size_t j, double v) { y[j] = v; }; });
     return y;
 }
 
@@ -184,7 +226,7 @@ size_t minDecimateLength(DecimFilter filter) {
     return filter == DecimFilter::Cheby ? padLength(kChebyOrder / 2) + 1 : 1;
 }
 
-std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filter) {
+std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filter, int threads) {
     if (r < 1) throw Error("decimate", "scale must be at least 1");
     const size_t n = x.size(), m = (n + size_t(r) - 1) / size_t(r);
     std::vector<float> y(m);
@@ -195,15 +237,21 @@ std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filt
             break;
         case DecimFilter::Cheby: {
             const auto sos = cheby1Lowpass(kChebyOrder, kChebyRipple, 0.8 / r);
-            // emit() walks j downwards; a countdown avoids a division per sample.
-            size_t phase = (n - 1) % size_t(r), kept = m;
-            filtfilt(sos, x, n, [&](size_t, double v) {
-                if (phase == 0) {
-                    y[--kept] = float(v);
-                    phase = size_t(r);
-                }
-                --phase;
-            });
+            // Keeps every r-th output (j % r == 0); a countdown avoids a division per sample.
+            const size_t step = size_t(r);
+            filtfilt(sos, x, n, [&] {
+                return [&y, step, phase = size_t(0), started = false](size_t j, double v) mutable {
+                    if (!started) {
+                        phase = j % step;
+                        started = true;
+                    }
+                    if (phase == 0) {
+                        y[j / step] = float(v);
+                        phase = step;
+                    }
+                    --phase;
+                };
+            }, threads);
             break;
         }
         case DecimFilter::Sinc: {

@@ -29,7 +29,9 @@ std::vector<double> sosfiltfilt(const std::vector<Biquad>& sos, const std::vecto
 std::vector<float> kaiserSincLowpass(double cutoff, int half, double beta);
 
 // Decimate by integer factor r. Output length is ceil(x.size() / r), like x[::r].
-std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filter);
+// Long inputs filter in parallel chunks (threads 0 = all cores), each starting early enough
+// that its recursion has settled into the exact state (differences stay below 1e-6).
+std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filter, int threads = 0);
 
 // Shortest input `decimate` accepts for this filter (the Chebyshev path needs edge padding).
 size_t minDecimateLength(DecimFilter filter);

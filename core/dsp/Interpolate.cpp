@@ -89,15 +89,13 @@ std::vector<float> linearUpsample(const std::vector<float>& low, int r, size_t n
     const size_t m = low.size();
     std::vector<float> out(n);
     if (m == 0) return out;
-    for (size_t i = 0; i < n; ++i) {
-        const size_t k = i / size_t(r);
-        if (k + 1 >= m) {
-            out[i] = low[m - 1];
-            continue;
-        }
-        const float t = float(i - k * size_t(r)) / float(r);
-        out[i] = low[k] + (low[k + 1] - low[k]) * t;
-    }
+    // Knot by knot, phase by phase: no division per sample.
+    std::vector<float> t(static_cast<size_t>(r));
+    for (int p = 0; p < r; ++p) t[size_t(p)] = float(p) / float(r);
+    size_t i = 0;
+    for (size_t k = 0; k + 1 < m && i < n; ++k)
+        for (int p = 0; p < r && i < n; ++p, ++i) out[i] = low[k] + (low[k + 1] - low[k]) * t[size_t(p)];
+    for (; i < n; ++i) out[i] = low[m - 1];
     return out;
 }
 

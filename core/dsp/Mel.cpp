@@ -44,13 +44,22 @@ MelBank melFilterbank(int rate, int nfft, int nMels, double fmin, double fmax) {
 
 std::vector<float> applyMel(const MelBank& bank, const Spectrogram& spec) {
     if (int(spec.bins) != bank.bins) throw Error("mel", "filterbank and spectrogram sizes differ");
+    // Each triangle covers a few bins: sum over its non-zero span only.
+    std::vector<std::pair<size_t, size_t>> span(size_t(bank.nMels), {0, 0});
+    for (int m = 0; m < bank.nMels; ++m) {
+        const float* w = bank.weights.data() + size_t(m) * spec.bins;
+        size_t lo = 0, hi = spec.bins;
+        while (lo < hi && w[lo] == 0.0f) ++lo;
+        while (hi > lo && w[hi - 1] == 0.0f) --hi;
+        span[size_t(m)] = {lo, hi};
+    }
     std::vector<float> out(spec.frames * size_t(bank.nMels), 0.0f);
     for (size_t f = 0; f < spec.frames; ++f) {
         const float* p = spec.power.data() + f * spec.bins;
         for (int m = 0; m < bank.nMels; ++m) {
             const float* w = bank.weights.data() + size_t(m) * spec.bins;
             double acc = 0;
-            for (size_t k = 0; k < spec.bins; ++k) acc += double(w[k]) * p[k];
+            for (size_t k = span[size_t(m)].first; k < span[size_t(m)].second; ++k) acc += double(w[k]) * p[k];
             out[f * size_t(bank.nMels) + size_t(m)] = float(acc);
         }
     }

@@ -39,14 +39,16 @@ EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int sca
             if (cancel.cancelled()) return;
             try {
                 int inRate = 0;
-                const auto mono = readMono(files[i], &inRate);
-                std::vector<float> hi = toTargetRate(mono, inRate, rate, scale);
+                std::vector<float> mono = readMono(files[i], &inRate);
+                std::vector<float> hi = toTargetRate(std::move(mono), inRate, rate, scale);
                 if (hi.size() < std::max<size_t>(2048, minDecimateLength(filter)))
                     throw Error(files[i], "too short to evaluate (under 2048 samples at the target rate)");
-                const auto low = decimate(hi, scale, filter);
+                // Files already run in parallel: one thread each inside.
+                const auto low = decimate(hi, scale, filter, 1);
+                const MetricReference reference(hi, rate, scale, 1);
                 for (const Method& m : methods) {
                     const auto est = m.run(low, hi.size());
-                    perFile[i].push_back({files[i], m.name, computeMetrics(hi, est, rate, scale)});
+                    perFile[i].push_back({files[i], m.name, reference.measure(est)});
                 }
             } catch (const Error& e) {
                 why[i] = e.what();

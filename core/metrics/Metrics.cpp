@@ -47,11 +47,9 @@ double snrPatchDb(const float* y, const float* yh, size_t n, size_t patch) {
     return sum / double(count);
 }
 
-Lsd lsdStandard(const float* y, const float* yh, size_t n, int rate, int scale) {
-    checkSizes(y, yh, n);
-    if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
-    const Spectrogram a = powerSpectrogram(y, n, kLsdStft);
-    const Spectrogram b = powerSpectrogram(yh, n, kLsdStft);
+namespace {
+
+Lsd lsdOf(const Spectrogram& a, const Spectrogram& b, int scale) {
     // First bin at or above the low-res Nyquist: k * rate / nfft >= rate / (2 scale).
     const size_t split = std::min(a.bins, size_t(std::ceil(double(kLsdStft.nfft) / (2.0 * scale))));
     Lsd out;
@@ -75,10 +73,7 @@ Lsd lsdStandard(const float* y, const float* yh, size_t n, int rate, int scale) 
     return out;
 }
 
-double lsdKuleshov(const float* y, const float* yh, size_t n) {
-    checkSizes(y, yh, n);
-    const Spectrogram a = powerSpectrogram(y, n, kLsdStft);
-    const Spectrogram b = powerSpectrogram(yh, n, kLsdStft);
+double lsdKuleshovOf(const Spectrogram& a, const Spectrogram& b) {
     std::vector<double> perBin(a.bins, 0.0);
     for (size_t f = 0; f < a.frames; ++f)
         for (size_t k = 0; k < a.bins; ++k) {
@@ -90,17 +85,15 @@ double lsdKuleshov(const float* y, const float* yh, size_t n) {
     return std::min(sum / double(a.bins), 10.0);
 }
 
-double psnrLogMel(const float* y, const float* yh, size_t n, int rate) {
-    checkSizes(y, yh, n);
-    const MelBank bank = melFilterbank(rate, kLsdStft.nfft, 128);
-    auto logMel = [&](const float* x) {
-        std::vector<float> m = applyMel(bank, powerSpectrogram(x, n, kLsdStft));
-        for (float& v : m) v = 10.0f * std::log10(std::max(v, 1e-10f));
-        return m;
-    };
-    const auto a = logMel(y), b = logMel(yh);
+std::vector<float> logMelOf(const MelBank& bank, const Spectrogram& s) {
+    std::vector<float> m = applyMel(bank, s);
+    for (float& v : m) v = 10.0f * std::log10(std::max(v, 1e-10f));
+    return m;
+}
+
+// PSNR of [0,1]-normalised log-mel images; `top` is the reference's peak.
+double psnrOf(const std::vector<float>& a, float top, const std::vector<float>& b) {
     if (a.empty()) throw Error("metrics", "signal too short for a mel spectrogram");
-    const float top = *std::max_element(a.begin(), a.end());
     const double range = 80.0;
     double err = 0;
     for (size_t i = 0; i < a.size(); ++i) {
@@ -110,6 +103,28 @@ double psnrLogMel(const float* y, const float* yh, size_t n, int rate) {
     }
     err /= double(a.size());
     return 10.0 * std::log10(1.0 / std::max(err, 1e-12));
+}
+
+float peak(const std::vector<float>& v) { return v.empty() ? 0.0f : *std::max_element(v.begin(), v.end()); }
+
+}  // namespace
+
+Lsd lsdStandard(const float* y, const float* yh, size_t n, int rate, int scale) {
+    checkSizes(y, yh, n);
+    if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
+    return lsdOf(powerSpectrogram(y, n, kLsdStft), powerSpectrogram(yh, n, kLsdStft), scale);
+}
+
+double lsdKuleshov(const float* y, const float* yh, size_t n) {
+    checkSizes(y, yh, n);
+    return lsdKuleshovOf(powerSpectrogram(y, n, kLsdStft), powerSpectrogram(yh, n, kLsdStft));
+}
+
+double psnrLogMel(const float* y, const float* yh, size_t n, int rate) {
+    checkSizes(y, yh, n);
+    const MelBank bank = melFilterbank(rate, kLsdStft.nfft, 128);
+    const auto a = logMelOf(bank, powerSpectrogram(y, n, kLsdStft));
+    return psnrOf(a, peak(a), logMelOf(bank, powerSpectrogram(yh, n, kLsdStft)));
 }
 
 double mse(const float* y, const float* yh, size_t n) {
@@ -129,23 +144,42 @@ double nrmse(const float* y, const float* yh, size_t n) {
     return std::sqrt(e) / std::max(std::sqrt(s), 1e-12);
 }
 
+MetricReference::MetricReference(const std::vector<float>& y, int rate, int scale, int threads)
+    : y_(y), scale_(scale) {
+    checkSizes(y.data(), y.data(), y.size());
+    if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
+    spec_ = powerSpectrogram(y.data(), y.size(), kLsdStft, threads);
+    bank_ = melFilterbank(rate, kLsdStft.nfft, 128);
+    logMel_ = logMelOf(bank_, spec_);
+    logMelTop_ = peak(logMel_);
+}
+
+MetricSet MetricReference::measure(const std::vector<float>& yh) const {
+    if (y_.size() != yh.size())
+        throw Error("metrics", "reference has " + std::to_string(y_.size()) + " samples, estimate " +
+                                   std::to_string(yh.size()));
+    const size_t n = y_.size();
+    const float *y = y_.data(), *e = yh.data();
+    const Spectrogram s = powerSpectrogram(e, n, kLsdStft);
+    MetricSet m;
+    m.snr = snrDb(y, e, n);
+    m.snrPatch = snrPatchDb(y, e, n);
+    const Lsd l = lsdOf(spec_, s, scale_);
+    m.lsd = l.all;
+    m.lsdHf = l.hf;
+    m.lsdLf = l.lf;
+    m.lsdKuleshov = lsdKuleshovOf(spec_, s);
+    m.psnrMel = psnrOf(logMel_, logMelTop_, logMelOf(bank_, s));
+    m.nrmse = nrmse(y, e, n);
+    m.mse = mse(y, e, n);
+    return m;
+}
+
 MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& yh, int rate, int scale) {
     if (y.size() != yh.size())
         throw Error("metrics", "reference has " + std::to_string(y.size()) + " samples, estimate " +
                                    std::to_string(yh.size()));
-    const size_t n = y.size();
-    MetricSet m;
-    m.snr = snrDb(y.data(), yh.data(), n);
-    m.snrPatch = snrPatchDb(y.data(), yh.data(), n);
-    const Lsd l = lsdStandard(y.data(), yh.data(), n, rate, scale);
-    m.lsd = l.all;
-    m.lsdHf = l.hf;
-    m.lsdLf = l.lf;
-    m.lsdKuleshov = lsdKuleshov(y.data(), yh.data(), n);
-    m.psnrMel = psnrLogMel(y.data(), yh.data(), n, rate);
-    m.nrmse = nrmse(y.data(), yh.data(), n);
-    m.mse = mse(y.data(), yh.data(), n);
-    return m;
+    return MetricReference(y, rate, scale).measure(yh);
 }
 
 const std::vector<MetricInfo>& metricCatalogue() {

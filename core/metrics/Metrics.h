@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "dsp/Mel.h"
+#include "dsp/Stft.h"
+
 namespace srlab {
 
 // 20 log10(||y|| / max(||yh - y||, 1e-8)) over the whole signal.
@@ -42,6 +45,23 @@ struct MetricSet {
 };
 
 MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& yh, int rate, int scale);
+
+// The reference's side of every metric (its spectrogram and log-mel image), computed once and
+// measured against any number of estimates: one STFT per estimate instead of six. `y` must
+// outlive the reference. measure() is const and may run on several threads at once.
+class MetricReference {
+public:
+    MetricReference(const std::vector<float>& y, int rate, int scale, int threads = 0);  // 0: all cores
+    MetricSet measure(const std::vector<float>& yh) const;
+
+private:
+    const std::vector<float>& y_;
+    int scale_;
+    Spectrogram spec_;
+    MelBank bank_;
+    std::vector<float> logMel_;
+    float logMelTop_ = 0;
+};
 
 struct MetricInfo {
     const char* key;         // column name in tables and CSV

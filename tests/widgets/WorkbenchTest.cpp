@@ -60,11 +60,35 @@ TEST(Workbench, CompareLoadsVersionsIntoSyncedPanes) {
     ASSERT_EQ(c.versions.size(), 4u);  // ground truth, low-res, spline, linear
     SpectrogramGroup* g = w.comparePage()->spectrograms();
     ASSERT_EQ(g->paneCount(), 5);      // + difference pane
+    // Where the chirp is at 1.25 s in the overview, before zooming.
+    SpectrogramPane* truth = g->pane(0);
+    auto peakAt = [truth](double t) {
+        std::pair<double, double> best{0, -1e9};  // Hz, dB
+        for (double hz = 50; hz < 22000; hz += 10)
+            if (truth->valueAt(t, hz) > best.second) best = {hz, truth->valueAt(t, hz)};
+        return best;
+    };
+    const auto overviewPeak = peakAt(1.25);
+    int details = 0;
+    for (int i = 0; i < g->paneCount(); ++i)
+        QObject::connect(g->pane(i), &SpectrogramPane::detailShown, [&details] { ++details; });
     g->pane(0)->xAxis->setRange(1.0, 1.5);
     for (int i = 1; i < g->paneCount(); ++i) {
         EXPECT_DOUBLE_EQ(g->pane(i)->xAxis->range().lower, 1.0);
         EXPECT_DOUBLE_EQ(g->pane(i)->xAxis->range().upper, 1.5);
     }
+    // Zoomed in, every pane (the difference pane too) recomputes the view off the GUI thread.
+    ASSERT_TRUE(waitFor([&] { return details == g->paneCount(); }));
+    for (int i = 0; i < g->paneCount(); ++i) {
+        const DisplaySpectrogram& s = g->pane(i)->shownSpectrogram();
+        EXPECT_TRUE(g->pane(i)->showingDetail());
+        EXPECT_LE(s.startSeconds, 1.0);
+        EXPECT_GE(s.endSeconds(), 1.5);
+        EXPECT_LT(s.endSeconds() - s.startSeconds, 2.5);  // the view and its margins, not the file
+    }
+    const auto detailPeak = peakAt(1.25);
+    EXPECT_NEAR(detailPeak.first, overviewPeak.first, 0.05 * overviewPeak.first);
+    EXPECT_NEAR(detailPeak.second, overviewPeak.second, 3.0);
     SpectrogramStyle st = g->style();
     st.floorDb = -80;
     st.colorMap = "viridis";
@@ -169,7 +193,7 @@ TEST(Workbench, AbxPanelScoresBlindTrials) {
     Comparison c;
     c.rate = 16000;
     c.frames = 1600;
-    for (const char* n : {"ground truth", "low-res", "spline"}) c.versions.push_back({n, std::vector<float>(1600, 0.f), 0, false, {}});
+    for (const char* n : {"ground truth", "low-res", "spline"}) c.versions.push_back({n, std::make_shared<const std::vector<float>>(1600, 0.f), 0, false, {}});
     panel.setComparison(c);
     panel.start();
     ASSERT_NE(panel.session(), nullptr);
