@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Dataset-build benchmark on the 39-minute development music (colobot, 44.1 kHz, r=4, dim 8192,
+# Benchmarks, all in one run. Dataset-build benchmark on the 39-minute development music (colobot, 44.1 kHz, r=4, dim 8192,
 # stride 4096, cheby + spline), SRLab and the published-style scipy pipeline in one run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,3 +16,10 @@ mkdir "$work/in"; ln -s "$audio"/music/colobot-common-sounds__*.wav "$work/in/"
 "$srlab" bench models --rate 16000
 "$srlab" bench models --rate 44100 --no-training --model spectral/small --model audiounet/small --model tfilm/small
 "$srlab" bench models --rate 16000 --threads 1 --no-training --model tfilm/published --model audiounet/published
+
+# Compare & Listen: a 10-minute 44.1 kHz file (five development songs end to end) opened with
+# every version drawn, then zoom/scroll re-render and zoomed-detail latency at 1600 px.
+sox "$audio"/music/colobot-common-sounds__{Humanitarian,Hv2,Infinite,Proton,Quite}.wav "$work/ten-min.wav"
+"${SRLAB_BUILD_DIR:-$here/build}/app/srlab-bench-gui" "$work/ten-min.wav" --width 1600 2>/dev/null
+"${SRLAB_BUILD_DIR:-$here/build}/app/srlab-bench-gui" "$work/ten-min.wav" --width 1600 \
+  --model "$here/resources/models/music-44k-x4" --frames 50 2>/dev/null
