@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <random>
 
 #include "audio/Player.h"
@@ -14,6 +15,10 @@ namespace srlab {
 AbxPanel::AbxPanel(Player& player, QWidget* parent) : QWidget(parent), player_(player) {
     a_ = new QComboBox;
     b_ = new QComboBox;
+    trials_ = new QSpinBox;
+    trials_->setRange(5, 100);
+    trials_->setValue(16);
+    trials_->setSuffix(" trials");
     start_ = new QPushButton("Start ABX");
     playA_ = new QPushButton("Play A");
     playB_ = new QPushButton("Play B");
@@ -27,6 +32,7 @@ AbxPanel::AbxPanel(Player& player, QWidget* parent) : QWidget(parent), player_(p
     lay->addWidget(a_);
     lay->addWidget(new QLabel("B"));
     lay->addWidget(b_);
+    lay->addWidget(trials_);
     for (auto* w : {start_, playA_, playB_, playX_, isA_, isB_}) lay->addWidget(w);
     lay->addWidget(result_, 1);
     for (auto* w : {playA_, playB_, playX_, isA_, isB_}) w->setEnabled(false);
@@ -58,7 +64,8 @@ void AbxPanel::start() {
         result_->setText("pick two different versions");
         return;
     }
-    session_ = std::make_unique<AbxSession>(a_->currentIndex(), b_->currentIndex(), std::random_device{}());
+    session_ = std::make_unique<AbxSession>(a_->currentIndex(), b_->currentIndex(), std::random_device{}(),
+                                            trials_->value());
     for (auto* w : {playA_, playB_, playX_, isA_, isB_}) w->setEnabled(true);
     result_->setText(resultText());
 }
@@ -72,18 +79,22 @@ void AbxPanel::play(char which) {
 
 void AbxPanel::answer(bool saidA) {
     if (!session_) return;
-    const bool right = session_->answer(saidA);
-    result_->setText(QString("%1 — %2").arg(right ? "correct" : "wrong", resultText()));
+    session_->answer(saidA);
+    if (session_->finished())
+        for (auto* w : {isA_, isB_, playX_}) w->setEnabled(false);
+    result_->setText(resultText());
 }
 
 QString AbxPanel::resultText() const {
     if (!session_) return {};
-    return QString("trial %1: %2/%3 correct, p = %4%5")
-        .arg(session_->trials() + 1)
-        .arg(session_->correct())
-        .arg(session_->trials())
-        .arg(session_->pValue(), 0, 'g', 3)
-        .arg(session_->trials() > 0 && session_->pValue() < 0.05 ? " (audible difference)" : "");
+    const AbxSession& s = *session_;
+    if (!s.finished())  // no score while the test runs: it would steer the listener
+        return QString("trial %1 of %2: play A, B and X, then answer").arg(s.trials() + 1).arg(s.plannedTrials());
+    return QString("done: %1/%2 correct, p = %3 (%4)")
+        .arg(s.correct())
+        .arg(s.trials())
+        .arg(s.pValue(), 0, 'g', 3)
+        .arg(s.pValue() < 0.05 ? "audible difference" : "no audible difference shown");
 }
 
 }  // namespace srlab

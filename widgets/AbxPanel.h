@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Blind ABX over two versions of the current comparison: play A, B or the hidden X through the
-// shared player, answer, and see trials, correct answers and the binomial p-value. Which
-// version X was is revealed per trial only after the answer. GUI thread only.
+// Blind ABX over two versions of the current comparison: N trials (chosen before the start) of
+// playing A, B or the hidden X through the shared player and answering; no feedback until the
+// last answer, then the score and its binomial p-value. GUI thread only.
 #include <QWidget>
 #include <memory>
 
@@ -12,6 +12,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QSpinBox;
 
 namespace srlab {
 
@@ -31,6 +32,7 @@ public:
 private:
     Player& player_;
     QComboBox *a_, *b_;
+    QSpinBox* trials_;
     QPushButton *start_, *playA_, *playB_, *playX_, *isA_, *isB_;
     QLabel* result_;
     std::unique_ptr<AbxSession> session_;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare/Abx.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace srlab {
@@ -15,11 +17,13 @@ double binomialTailP(int n, int k) {
     return std::min(1.0, p);
 }
 
-AbxSession::AbxSession(int versionA, int versionB, uint64_t seed) : a_(versionA), b_(versionB), rng_(seed) {
+AbxSession::AbxSession(int versionA, int versionB, uint64_t seed, int trials)
+    : a_(versionA), b_(versionB), rng_(seed), planned_(std::max(1, trials)) {
     xIsA_ = (rng_() & 1) != 0;
 }
 
 bool AbxSession::answer(bool saidA) {
+    if (finished()) return false;
     const bool right = saidA == xIsA_;
     ++trials_;
     correct_ += right;

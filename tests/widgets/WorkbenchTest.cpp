@@ -197,10 +197,16 @@ TEST(Workbench, AbxPanelScoresBlindTrials) {
     panel.setComparison(c);
     panel.start();
     ASSERT_NE(panel.session(), nullptr);
-    for (int i = 0; i < 10; ++i) panel.answer(panel.session()->versionX() == panel.session()->versionA());
-    EXPECT_EQ(panel.session()->correct(), 10);
-    EXPECT_TRUE(panel.resultText().contains("10/10")) << panel.resultText().toStdString();
-    EXPECT_TRUE(panel.resultText().contains("audible difference"));
+    ASSERT_EQ(panel.session()->plannedTrials(), 16);
+    for (int i = 0; i < 15; ++i) {
+        panel.answer(panel.session()->versionX() == panel.session()->versionA());
+        EXPECT_FALSE(panel.resultText().contains("correct")) << "score shown during the test";
+    }
+    EXPECT_TRUE(panel.resultText().contains("trial 16 of 16"));
+    panel.answer(panel.session()->versionX() == panel.session()->versionA());
+    EXPECT_EQ(panel.session()->correct(), 16);
+    EXPECT_TRUE(panel.resultText().contains("16/16")) << panel.resultText().toStdString();
+    EXPECT_TRUE(panel.resultText().contains("(audible difference)"));
 }
 
 }  // namespace srlab

@@ -15,7 +15,7 @@ TEST(Abx, BinomialTailMatchesExactValues) {
 }
 
 TEST(Abx, HiddenXIsBalancedAndAnswersAreScored) {
-    AbxSession s(1, 3, 42);
+    AbxSession s(1, 3, 42, 2000);
     int xa = 0;
     for (int i = 0; i < 2000; ++i) {
         const bool xIsA = s.versionX() == 1;
@@ -26,9 +26,12 @@ TEST(Abx, HiddenXIsBalancedAndAnswersAreScored) {
     EXPECT_NEAR(xa / 2000.0, 0.5, 0.05);
     EXPECT_EQ(s.correct(), 2000);
     EXPECT_LT(s.pValue(), 1e-100);
-    AbxSession guess(0, 1, 7);
+    AbxSession guess(0, 1, 7, 400);
     for (int i = 0; i < 400; ++i) guess.answer(true);  // always "A": right about half the time
     EXPECT_GT(guess.pValue(), 0.01);
+    EXPECT_TRUE(guess.finished());
+    EXPECT_FALSE(guess.answer(true));  // past the planned trials nothing counts
+    EXPECT_EQ(guess.trials(), 400);
 }
 
 }  // namespace srlab
