@@ -12,6 +12,7 @@
 #include "infer/ModelUpsampler.h"
 #include "infer/Evaluator.h"
 #include "util/AtomicFile.h"
+#include "dataset/PairSpec.h"
 #include "util/Error.h"
 
 namespace srlab::cli {
@@ -41,6 +42,7 @@ void runEval(EvalOptions o) {
     }
     if (o.scale < 1 || o.scale > 16) throw Error("--scale", "must be between 1 and 16");
     if (o.rate < 1000) throw Error("--rate", "must be at least 1000 Hz");
+    checkScaleFitsRate(o.rate, o.scale, "--scale");
     const DecimFilter filter = parseDecimFilter(o.filter);
     std::vector<Method> methods;
     for (const auto& b : o.baselines) methods.push_back(baselineMethod(b, o.scale));

@@ -11,6 +11,7 @@
 #include "audio/AudioFile.h"
 #include "audio/Resampler.h"
 #include "dataset/PairMaker.h"
+#include "dataset/PairSpec.h"
 #include "dsp/Interpolate.h"
 #include "dsp/Stft.h"
 #include "util/Error.h"
@@ -52,6 +53,7 @@ double rmsOf(const std::vector<float>& x) {
 Comparison makeVersions(const std::string& path, const CompareSettings& s, const CancelToken& cancel,
                         const VersionReady& ready) {
     if (s.scale < 1 || s.rate < 1000) throw Error(path, "invalid rate or scale");
+    checkScaleFitsRate(s.rate, s.scale, "target");
     int inRate = 0;
     std::vector<float> mono = readMono(path, &inRate);
     Comparison c;

@@ -198,7 +198,15 @@ BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const st
     if (files.empty()) throw Error(outPath, "no input audio files found");
 
     AtomicFile out(outPath);
-    PairFileWriter writer(out.tempPath(), spec);
+    // Errors name the user's file, not the temporary one being written.
+    auto renamed = [&](const Error& e) { return e.subject() == out.tempPath() ? Error(outPath, e.problem()) : e; };
+    std::unique_ptr<PairFileWriter> writerPtr;
+    try {
+        writerPtr = std::make_unique<PairFileWriter>(out.tempPath(), spec);
+    } catch (const Error& e) {
+        throw renamed(e);
+    }
+    PairFileWriter& writer = *writerPtr;
 
     const size_t total = files.size();
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -271,6 +279,9 @@ BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const st
         report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         writer.finish(report.toJson());
         out.commit();
+    } catch (const Error& e) {
+        joinAll();
+        throw renamed(e);
     } catch (...) {
         joinAll();
         throw;

@@ -3,6 +3,8 @@
 
 #include <hdf5.h>
 
+#include <cstring>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -12,7 +14,9 @@
 namespace srlab {
 namespace {
 
-constexpr int kFormatVersion = 1;
+// 2: written with the 1.8+ file format, whose metadata (superblock, object headers, chunk
+// indexes) carries checksums, so a damaged file is refused by HDF5 instead of misread.
+constexpr int kFormatVersion = 2;
 
 std::recursive_mutex& h5Lock() {
     static std::recursive_mutex mu;
@@ -20,9 +24,15 @@ std::recursive_mutex& h5Lock() {
 }
 
 // HDF5 prints its own error stacks to stderr by default; we report through exceptions.
+// Before any other HDF5 call. No atexit clean-up: after a failed write (disk full) HDF5 keeps
+// the file it could not close, and closing it again at exit crashes inside the library (found
+// by the full-disk test). The kernel releases the file at exit anyway.
 void silenceHdf5() {
     static std::once_flag once;
-    std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+    std::call_once(once, [] {
+        H5dont_atexit();
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    });
 }
 
 class Hid {
@@ -157,7 +167,9 @@ PairFileWriter::PairFileWriter(const std::string& path, const PairSpec& spec) : 
     d_->path = path;
     d_->spec = spec;
     d_->block = std::max<size_t>(1, (1u << 20) / (sizeof(float) * size_t(spec.dim)));  // ~1 MB chunks
-    d_->file = Hid(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    d_->file = Hid(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
     if (!d_->file.ok()) throw Error(path, "cannot create HDF5 file");
     const hid_t f = d_->file.get();
     attrString(f, "format", "srlab-pairs");
@@ -228,10 +240,31 @@ struct PairFileReader::Impl {
     std::array<Hid, 3> data, label;
 };
 
+namespace {
+
+// Refuses, before HDF5 parses anything, files without checksummed metadata (superblock version
+// 0 or 1): HDF5 trusts such metadata, and a damaged file can crash it rather than fail.
+void checkSuperblock(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path, "cannot open (missing or unreadable)");
+    char head[9] = {};
+    in.read(head, sizeof head);
+    static const char kSignature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+    if (in.gcount() < 9 || std::memcmp(head, kSignature, 8) != 0)
+        throw Error(path, "not an HDF5 file (or truncated)");
+    if (static_cast<unsigned char>(head[8]) < 2)
+        throw Error(path, "HDF5 file is not an SRLab pair dataset of format " + std::to_string(kFormatVersion) +
+                              " (its metadata has no checksums: written by other software, or by SRLab before "
+                              "format 2; rebuild it with `srlab dataset build`)");
+}
+
+}  // namespace
+
 PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
     std::lock_guard<std::recursive_mutex> lock(h5Lock());
     silenceHdf5();
     d_->path = path;
+    checkSuperblock(path);
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw Error(path, "not an HDF5 file (or missing, unreadable or truncated)");
     d_->file = Hid(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);

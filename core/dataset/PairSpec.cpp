@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/PairSpec.h"
 
+#include <cstdio>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -24,11 +26,20 @@ Split parseSplit(const std::string& name) {
     throw Error("split", "unknown split '" + name + "' (use train, val or test)");
 }
 
+void checkScaleFitsRate(int rate, int scale, const std::string& what) {
+    if (scale < 1 || rate % scale == 0) return;
+    char low[32];
+    std::snprintf(low, sizeof low, "%g", double(rate) / scale);
+    throw Error(what, "rate " + std::to_string(rate) + " Hz is not a multiple of the scale " + std::to_string(scale) +
+                          ": the low-res rate would be " + low + " Hz");
+}
+
 void PairSpec::validate() const {
     auto bad = [](const std::string& m) { throw Error("build settings", m); };
     if (rate < 1000 || rate > 768000) bad("rate " + std::to_string(rate) + " Hz is outside 1000..768000");
     if (scale < 1 || scale > 16) bad("scale must be between 1 and 16");
     if (dim < 16 || dim > (1 << 22)) bad("dim must be between 16 and 4194304");
+    checkScaleFitsRate(rate, scale, "build settings");
     if (dim % scale) bad("dim " + std::to_string(dim) + " is not a multiple of the scale " + std::to_string(scale));
     if (stride < 1) bad("stride must be positive");
     if (baseline == Baseline::None && stride % scale)

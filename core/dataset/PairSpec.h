@@ -37,4 +37,8 @@ struct PairSpec {
     static PairSpec fromJson(const std::string& json);  // throws Error
 };
 
+// The low-res rate rate/scale must be a whole number of Hz (audio files and devices have
+// integer rates). Throws Error(what, ...) naming both numbers otherwise.
+void checkScaleFitsRate(int rate, int scale, const std::string& what);
+
 }  // namespace srlab

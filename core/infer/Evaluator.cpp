@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "infer/Evaluator.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -43,6 +44,8 @@ EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int sca
                 std::vector<float> hi = toTargetRate(std::move(mono), inRate, rate, scale);
                 if (hi.size() < std::max<size_t>(2048, minDecimateLength(filter)))
                     throw Error(files[i], "too short to evaluate (under 2048 samples at the target rate)");
+                if (std::all_of(hi.begin(), hi.end(), [](float v) { return v == 0.0f; }))
+                    throw Error(files[i], "digital silence: SNR and LSD against a silent reference are undefined");
                 // Files already run in parallel: one thread each inside.
                 const auto low = decimate(hi, scale, filter, 1);
                 const MetricReference reference(hi, rate, scale, 1);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "srlab/Version.h"
 #include "util/Error.h"
 
 namespace srlab {
@@ -157,12 +158,26 @@ ModelConfig ModelConfig::fromJson(const std::string& text) {
     return c;
 }
 
+void checkCheckpointFormat(const std::string& text, const std::string& file) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return;  // the caller's parser reports it
+    const auto v = j.find("format_version");
+    if (v == j.end()) return;
+    if (!v->is_number_integer()) throw Error(file, "format_version is not an integer");
+    if (v->get<int64_t>() > kCheckpointFormat || v->get<int64_t>() < 1)
+        throw Error(file, "checkpoint format " + std::to_string(v->get<int64_t>()) + " (written by SRLab " +
+                              j.value("tool_version", std::string("?")) + "); this SRLab " + kVersion +
+                              " reads checkpoint format " + std::to_string(kCheckpointFormat));
+}
+
 ModelConfig readCheckpointConfig(const std::string& checkpointDir) {
     const std::string file = checkpointDir + "/model.json";
     std::ifstream in(file);
     if (!in) throw Error(file, "cannot open (not a checkpoint folder?)");
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    checkCheckpointFormat(text, file);
     try {
-        return ModelConfig::fromJson(nlohmann::json::parse(in).at("model").dump());
+        return ModelConfig::fromJson(nlohmann::json::parse(text).at("model").dump());
     } catch (const nlohmann::json::exception& e) {
         throw Error(file, std::string("malformed checkpoint description: ") + e.what());
     } catch (const Error& e) {

@@ -45,6 +45,11 @@ struct ModelConfig {
 // shipped-model lookup). Throws Error naming the file.
 ModelConfig readCheckpointConfig(const std::string& checkpointDir);
 
+// model.json carries "format_version" (absent in the first checkpoints: 1). A checkpoint from
+// a newer SRLab is refused with both versions named rather than half-read.
+constexpr int kCheckpointFormat = 1;
+void checkCheckpointFormat(const std::string& modelJsonText, const std::string& file);
+
 // Named presets: "published" sizes of each paper and small ones that train on 2 CPU cores.
 std::vector<std::string> modelArchs();
 std::vector<std::string> modelPresets(const std::string& arch);

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "model/ModelConfig.h"
+#include "srlab/Version.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -22,15 +24,20 @@ std::string slurp(const std::string& path) {
 }
 
 void writeRaw(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), std::streamsize(bytes.size()));
-    out.flush();
-    if (!out) throw Error(path.string(), "cannot write (disk full?)");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out.write(bytes.data(), std::streamsize(bytes.size()));
+        out.close();
+        if (!out) throw Error(path.filename().string(), "cannot write (disk full?)");
+    }
+    fsyncPath(path.string(), false);
 }
 
 std::string metaJson(const SrNet& net, const CheckpointMeta& m) {
     auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    nlohmann::json j{{"model", nlohmann::json::parse(net.config().toJson())},
+    nlohmann::json j{{"format", "srlab-checkpoint"}, {"format_version", kCheckpointFormat},
+                     {"tool_version", kVersion},
+                     {"model", nlohmann::json::parse(net.config().toJson())},
                      {"step", m.step}, {"epoch", m.epoch}, {"batch", m.batch}, {"wall_s", m.wallS},
                      {"val_loss", num(m.valLoss)}, {"val_snr_db", num(m.valSnr)}, {"val_lsd_db", num(m.valLsd)},
                      {"weights", "model.pt: pickled dict of float32 tensors, torch.load() reads it"}};
@@ -39,6 +46,7 @@ std::string metaJson(const SrNet& net, const CheckpointMeta& m) {
 
 CheckpointMeta parseMeta(const std::string& path, const std::string& text, std::string* modelJson) {
     CheckpointMeta m;
+    checkCheckpointFormat(text, path);
     try {
         auto j = nlohmann::json::parse(text);
         if (modelJson) *modelJson = j.at("model").dump();
@@ -65,9 +73,9 @@ std::string checkpointDir(const std::string& path) {
     return p.string();
 }
 
-void saveCheckpoint(const std::string& dir, SrNet& net, const CheckpointMeta& meta, const TrainState& state) {
-    fs::path final(dir), tmp(dir + ".tmp"), old(dir + ".old");
-    fs::remove_all(tmp);
+namespace {
+
+void writeCheckpointFiles(const fs::path& tmp, SrNet& net, const CheckpointMeta& meta, const TrainState& state) {
     fs::create_directories(tmp);
 
     c10::Dict<std::string, at::Tensor> weights;
@@ -99,11 +107,27 @@ void saveCheckpoint(const std::string& dir, SrNet& net, const CheckpointMeta& me
     std::ostringstream s;
     archive.save_to(s);
     writeRaw(tmp / "state.pt", s.str());
+    fsyncPath(tmp.string(), true);
+}
 
+}  // namespace
+
+void saveCheckpoint(const std::string& dir, SrNet& net, const CheckpointMeta& meta, const TrainState& state) {
+    fs::path final(dir), tmp(dir + ".tmp"), old(dir + ".old");
+    fs::remove_all(tmp);
+    try {
+        writeCheckpointFiles(tmp, net, meta, state);
+    } catch (const std::exception& e) {  // a full disk: no half checkpoint is left, the last good one stays
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+        const auto* err = dynamic_cast<const Error*>(&e);
+        throw Error(dir, "cannot write checkpoint: " + (err ? err->subject() + ": " + err->problem() : std::string(e.what())));
+    }
     // Swap folders so a crash leaves either the old or the new checkpoint, never half of one.
     fs::remove_all(old);
     if (fs::exists(final)) fs::rename(final, old);
     fs::rename(tmp, final);
+    fsyncPath(final.parent_path().string(), true);
     fs::remove_all(old);
 }
 
@@ -124,12 +148,18 @@ void loadWeights(const std::string& dir, SrNet& net) {
     }
     if (!value.isGenericDict()) throw Error(file, "not a dict of tensors");
     auto dict = value.toGenericDict();
+    // Keys must be names and values float tensors: anything else is named, never thrown raw.
+    for (const auto& entry : dict)
+        if (!entry.key().isString()) throw Error(file, "not a dict keyed by tensor names");
     torch::NoGradGuard guard;
     auto assign = [&](const std::string& name, torch::Tensor& t) {
         auto it = dict.find(name);
         if (it == dict.end()) throw Error(file, "missing tensor '" + name + "' for this model config");
+        if (!it->value().isTensor()) throw Error(file, "'" + name + "' is not a tensor");
         auto src = it->value().toTensor();
+        if (!src.is_floating_point()) throw Error(file, "tensor '" + name + "' is not floating point");
         if (src.sizes() != t.sizes()) throw Error(file, "tensor '" + name + "' has the wrong shape for this model config");
+        if (!torch::isfinite(src).all().item<bool>()) throw Error(file, "tensor '" + name + "' holds NaN or Inf");
         t.copy_(src);
     };
     for (auto& p : net.named_parameters()) assign(p.key(), p.value());

@@ -23,14 +23,14 @@ std::string parentOf(const std::string& path) {
     return p.empty() ? std::string(".") : p.string();
 }
 
+}  // namespace
+
 void fsyncPath(const std::string& path, bool directory) {
     int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
 }
-
-}  // namespace
 
 void checkWritableDir(const std::string& path) {
     const std::string dir = parentOf(path);

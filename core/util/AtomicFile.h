@@ -27,6 +27,9 @@ private:
 // Writes `text` to `path` through an AtomicFile; throws Error naming the file on failure.
 void writeFileAtomically(const std::string& path, const std::string& text);
 
+// Flushes a file's (or a folder's entries') data to the disk; best effort.
+void fsyncPath(const std::string& path, bool directory);
+
 // Throws Error naming the folder when a file cannot be created next to `path`.
 void checkWritableDir(const std::string& path);
 

@@ -14,6 +14,8 @@ public:
         : std::runtime_error(subject.empty() ? problem : subject + ": " + problem),
           subject_(subject) {}
     const std::string& subject() const { return subject_; }
+    // The message without "SUBJECT: ".
+    std::string problem() const { return subject_.empty() ? what() : std::string(what()).substr(subject_.size() + 2); }
 
 private:
     std::string subject_;

@@ -4,6 +4,10 @@
 // names the offending file or option, and no output file left behind.
 #include <sndfile.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 #include "audio/AudioFile.h"
 #include "support/TestSupport.h"
 
@@ -46,6 +50,13 @@ protected:
         fs::create_directories(d / "noaudio");
         writeText(d / "noaudio/readme.txt", "nothing here");
         writeText(d / "text.h5", "not an HDF5 file");
+        {  // a WAV header claiming zero channels (bytes 22-23 of the canonical header)
+            std::ifstream in(d / "good.wav", std::ios::binary);
+            std::string bytes((std::istreambuf_iterator<char>(in)), {});
+            bytes[22] = bytes[23] = 0;
+            std::ofstream(d / "zero-ch.wav", std::ios::binary) << bytes;
+        }
+        writeMonoWav(d / "silence.wav", std::vector<float>(16000, 0.0f), 16000);
         auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
                      " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
         ASSERT_EQ(r.code, 0) << r.output;
@@ -92,6 +103,13 @@ protected:
         const auto pos = json.find("\"filters\": [");
         json.replace(pos, 12, "\"filters\": [9, ");
         writeText(d / "mismatch-ck/model.json", json);
+        fs::create_directories(d / "newer-ck");  // as a future SRLab would write it
+        fs::copy(d / "run/checkpoints/best/model.pt", d / "newer-ck/model.pt");
+        std::ifstream best(d / "run/checkpoints/best/model.json");
+        std::string newer((std::istreambuf_iterator<char>(best)), {});
+        ASSERT_NE(newer.find("\"format_version\": 1"), std::string::npos) << newer;
+        newer.replace(newer.find("\"format_version\": 1"), 19, "\"format_version\": 2");
+        writeText(d / "newer-ck/model.json", newer);
     }
     static void TearDownTestSuite() {
         delete dir_;
@@ -146,6 +164,13 @@ TEST_F(BadInputs, EveryCaseFailsCleanlyWithAMessageNamingTheProblem) {
         {"config with wrong types", "train --resume " + d / "badtypes", "config.json", ""},
         {"truncated checkpoint", "upsample --checkpoint " + d / "cut-ck" + " --in " + d / "good.wav" + " --out " + d / "o17.wav", "model.pt", d / "o17.wav"},
         {"input at 100 Hz", "upsample" + ck + " --in " + d / "lowrate.wav" + " --out " + d / "o16.wav", "lowrate.wav", d / "o16.wav"},
+        {"zero channels", "upsample" + ck + " --in " + d / "zero-ch.wav" + " --out " + d / "o18.wav", "zero-ch.wav", d / "o18.wav"},
+        {"digital silence as reference", "eval --input " + d / "silence.wav" + " --rate 16000 --scale 4", "silence.wav: digital silence", ""},
+        {"scale that does not fit the rate", "dataset build --input " + d / "audio" + " --out " + d / "o19.h5 --rate 44100 --scale 8",
+         "not a multiple of the scale 8", d / "o19.h5"},
+        {"scale that does not fit the rate (eval)", "eval --input " + d / "good.wav" + " --rate 22050 --scale 4", "5512.5 Hz", ""},
+        {"checkpoint of a newer version", "upsample --checkpoint " + d / "newer-ck" + " --in " + d / "good.wav" + " --out " + d / "o20.wav",
+         "checkpoint format 2", d / "o20.wav"},
     };
     ASSERT_GE(cases.size(), 25u);
     for (const auto& c : cases) {
@@ -156,6 +181,93 @@ TEST_F(BadInputs, EveryCaseFailsCleanlyWithAMessageNamingTheProblem) {
         EXPECT_EQ(r.output.find("unexpected error"), std::string::npos) << r.output;
         if (!c.output.empty()) EXPECT_FALSE(fs::exists(c.output)) << c.output;
     }
+}
+
+}  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// Inputs that are extreme but valid must simply work: the right rate and length, finite samples.
+TEST_F(BadInputs, ExtremeButValidInputsWork) {
+    const TempDir& d = *dir_;
+    const std::string ck = " --checkpoint " + d / "run/checkpoints/best";  // 4 kHz -> 16 kHz
+    writeWav(d / "u8.wav", sine(440, 16000, 16000), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_U8);
+    writeWav(d / "r384k.wav", sine(1000, 384000, 384000), 384000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    writeMonoWav(d / "dc.wav", std::vector<float>(16000, 0.5f), 16000);
+    std::vector<float> square(16000);
+    for (size_t i = 0; i < square.size(); ++i) square[i] = (i / 20) % 2 ? 1.0f : -1.0f;  // full scale, 400 Hz
+    writeWav(d / "clipped.wav", square, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    for (const char* name : {"u8", "r384k", "dc", "clipped", "silence"}) {
+        SCOPED_TRACE(name);
+        const std::string out = d / (std::string("x-") + name + ".wav");
+        const auto r = run(cli() + " upsample" + ck + " --in " + d / (std::string(name) + ".wav") + " --out " + out);
+        ASSERT_EQ(r.code, 0) << r.output;
+        int rate = 0;
+        const auto y = readMono(out, &rate);
+        EXPECT_EQ(rate, 16000);
+        EXPECT_EQ(y.size(), 16000u);  // one second in, one second out
+        EXPECT_TRUE(std::all_of(y.begin(), y.end(), [](float v) { return std::isfinite(v); }));
+    }
+    // Baselines keep DC and a full-scale square finite and close to the truth.
+    for (const char* name : {"dc", "clipped"}) {
+        const auto r = run(cli() + " eval --input " + d / (std::string(name) + ".wav") + " --rate 16000 --scale 4");
+        EXPECT_EQ(r.code, 0) << r.output;
+        EXPECT_EQ(r.output.find("inf"), std::string::npos) << r.output;
+        EXPECT_EQ(r.output.find("nan"), std::string::npos) << r.output;
+    }
+}
+
+// One hour of audio builds a dataset like one second does (files are processed whole).
+TEST_F(BadInputs, OneHourFileBuilds) {
+    const TempDir& d = *dir_;
+    fs::create_directories(d / "hour");
+    writeMonoWav(d / "hour/hour.wav", chirp(50, 7000, 16000, size_t(16000) * 3600), 16000);
+    const auto r = run(cli() + " dataset build --quiet --input " + d / "hour" + " --out " + d / "hour.h5" +
+                       " --rate 16000 --scale 4 --dim 1024 --stride 65536");
+    ASSERT_EQ(r.code, 0) << r.output;
+    const auto inspect = run(cli() + " dataset inspect " + d / "hour.h5");
+    ASSERT_EQ(inspect.code, 0) << inspect.output;
+    EXPECT_NE(inspect.output.find("879"), std::string::npos) << inspect.output;  // (57.6M - 1024) / 65536 + 1
+}
+
+// A full disk, injected: the shell ignores SIGXFSZ and caps file size (ulimit -f, KiB), so
+// writes past it fail with EFBIG as they would with ENOSPC. On a real small tmpfs too where
+// the machine lets the test mount one.
+TEST_F(BadInputs, FullDiskFailsCleanlyAndLeavesNothing) {
+    const TempDir& d = *dir_;
+    const std::string ck = " --checkpoint " + d / "run/checkpoints/best";
+    auto capped = [](const std::string& args) { return run("bash -c 'trap \"\" XFSZ; ulimit -f 16; exec " + cli() + " " + args + "'"); };
+    fs::create_directories(d / "full");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"dataset build --quiet --input " + d / "audio" + " --out " + d / "full/set.h5", "full/set.h5"},
+        {"upsample" + ck + " --in " + d / "good.wav" + " --out " + d / "full/up.wav", "full/up.wav"},
+    };
+    for (const auto& [args, out] : cases) {
+        SCOPED_TRACE(args);
+        const auto r = capped(args);
+        EXPECT_EQ(r.code, 1) << r.output;
+        EXPECT_NE(r.output.find(out), std::string::npos) << r.output;
+        EXPECT_EQ(r.output.find("unexpected error"), std::string::npos) << r.output;
+    }
+    EXPECT_TRUE(fs::is_empty(d / "full")) << "partial or temporary files left behind";
+    // Training: the checkpoint (a 244 kB model.pt) does not fit under 200 kB.
+    const auto t = run("bash -c 'trap \"\" XFSZ; ulimit -f 200; exec " + cli() + " train --quiet --threads 1 --dataset " +
+                       d / "set.h5" + " --model audiounet --preset tiny --epochs 1 --batch 4 --run " + d / "fullrun'");
+    EXPECT_EQ(t.code, 1) << t.output;
+    EXPECT_NE(t.output.find("epoch-0001: cannot write checkpoint"), std::string::npos) << t.output;
+    EXPECT_TRUE(fs::is_empty(d / "fullrun/checkpoints")) << "a half-written checkpoint was left";
+
+    fs::create_directories(d / "tmpfs");
+    if (run("mount -t tmpfs -o size=64k srlab-test " + d / "tmpfs").code != 0) {
+        std::printf("(no tmpfs: this machine does not allow the test to mount one; the injected case ran)\n");
+        return;
+    }
+    const auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "tmpfs/set.h5");
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("tmpfs/set.h5"), std::string::npos) << r.output;
+    EXPECT_TRUE(fs::is_empty(d / "tmpfs"));
+    run("umount " + d / "tmpfs");
 }
 
 }  // namespace srlab
