@@ -19,6 +19,7 @@
 #include "dataset/PairMaker.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
+#include "util/Json.h"
 #include "util/Hash.h"
 
 namespace fs = std::filesystem;
@@ -53,7 +54,7 @@ std::string BuildReport::toJson() const {
 std::vector<std::string> splitSourceFiles(const std::string& manifestJson, Split split) {
     std::vector<std::string> out;
     try {
-        auto j = nlohmann::json::parse(manifestJson);
+        auto j = parseJson(manifestJson);
         for (const auto& e : j.at("sources"))
             if (e.value("used", false) && e.at("split").get<std::string>() == toString(split))
                 out.push_back(e.at("path").get<std::string>());

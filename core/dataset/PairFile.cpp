@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -60,14 +61,44 @@ private:
     herr_t (*close_)(hid_t) = nullptr;
 };
 
-void attrString(hid_t loc, const char* name, const std::string& value) {
+// Strings are stored fixed-length: variable-length ones live in HDF5's global heap, which has no
+// checksum, and a damaged global heap hangs libhdf5 (found by FuzzDataset).
+Hid fixedString(size_t bytes) {
     Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_size(type.get(), std::max<size_t>(1, bytes));
+    H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
     H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    return type;
+}
+
+void attrString(hid_t loc, const char* name, const std::string& value) {
+    Hid type = fixedString(value.size());
     Hid space(H5Screate(H5S_SCALAR), H5Sclose);
     Hid attr(H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    const char* p = value.c_str();
-    H5Awrite(attr.get(), type.get(), &p);
+    std::string padded = value;
+    padded.resize(std::max<size_t>(1, value.size()), '\0');
+    H5Awrite(attr.get(), type.get(), padded.data());
+}
+
+// A fixed-length string attribute or scalar dataset; `what` names it in errors.
+std::string readFixedString(hid_t obj, bool attribute, const std::string& what, const std::string& path,
+                            uintmax_t fileBytes) {
+    Hid ftype(attribute ? H5Aget_type(obj) : H5Dget_type(obj), H5Tclose);
+    if (H5Tget_class(ftype.get()) != H5T_STRING) throw Error(path, what + " is not a string");
+    if (H5Tis_variable_str(ftype.get()) != 0)
+        throw Error(path, what + " is a variable-length string: not written by SRLab (format 2 stores fixed-length strings)");
+    const size_t size = H5Tget_size(ftype.get());
+    if (size == 0 || size > fileBytes) throw Error(path, what + " has an impossible length (damaged?)");
+    Hid space(attribute ? H5Aget_space(obj) : H5Dget_space(obj), H5Sclose);
+    if (H5Sget_simple_extent_npoints(space.get()) != 1) throw Error(path, what + " is not a single string");
+    Hid mtype = fixedString(size);
+    H5Tset_cset(mtype.get(), H5Tget_cset(ftype.get()));  // HDF5 does not convert between charsets
+    std::string out(size, '\0');
+    const herr_t rc = attribute ? H5Aread(obj, mtype.get(), out.data())
+                                : H5Dread(obj, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
+    if (rc < 0) throw Error(path, "cannot read " + what);
+    out.resize(std::min(out.size(), out.find('\0')));
+    return out;
 }
 
 template <typename T>
@@ -80,28 +111,19 @@ void attrScalar(hid_t loc, const char* name, hid_t type, T value) {
 std::string readAttrString(hid_t loc, const char* name, const std::string& path) {
     if (H5Aexists(loc, name) <= 0) throw Error(path, std::string("missing attribute '") + name + "' (not an SRLab dataset?)");
     Hid attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
-    Hid ftype(H5Aget_type(attr.get()), H5Tclose);
-    if (H5Tget_class(ftype.get()) != H5T_STRING) throw Error(path, std::string("attribute '") + name + "' is not a string");
-    Hid mtype(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(mtype.get(), H5T_VARIABLE);
-    H5Tset_cset(mtype.get(), H5Tget_cset(ftype.get()));  // HDF5 does not convert between charsets
-    char* s = nullptr;
-    if (H5Tis_variable_str(ftype.get()) <= 0 || H5Aread(attr.get(), mtype.get(), &s) < 0 || !s)
-        throw Error(path, std::string("cannot read attribute '") + name + "'");
-    std::string out(s);
-    H5free_memory(s);
-    return out;
+    std::error_code ec;
+    const uintmax_t bytes = std::filesystem::file_size(path, ec);
+    return readFixedString(attr.get(), true, std::string("attribute '") + name + "'", path, ec ? 0 : bytes);
 }
 
-// Variable-length UTF-8 string as a scalar dataset (h5py: f['manifest'][()].decode()).
+// A UTF-8 string as a scalar dataset (h5py: f['manifest'][()].decode()).
 void writeStringDataset(hid_t loc, const char* name, const std::string& value) {
-    Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.get(), H5T_VARIABLE);
-    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    Hid type = fixedString(value.size());
     Hid space(H5Screate(H5S_SCALAR), H5Sclose);
     Hid ds(H5Dcreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-    const char* p = value.c_str();
-    if (!ds.ok() || H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p) < 0)
+    std::string padded = value;
+    padded.resize(std::max<size_t>(1, value.size()), '\0');
+    if (!ds.ok() || H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()) < 0)
         throw Error("manifest", "cannot write");
 }
 
@@ -166,7 +188,9 @@ PairFileWriter::PairFileWriter(const std::string& path, const PairSpec& spec) : 
     silenceHdf5();
     d_->path = path;
     d_->spec = spec;
-    d_->block = std::max<size_t>(1, (1u << 20) / (sizeof(float) * size_t(spec.dim)));  // ~1 MB chunks
+    // Chunks of about 1 MB and at most 64 patches: a random batch read touches little beyond
+    // its patches, and a small dataset stays small (a chunk is allocated whole).
+    d_->block = std::clamp<size_t>((1u << 20) / (sizeof(float) * size_t(spec.dim)), 1, 64);
     Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
     d_->file = Hid(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
@@ -280,6 +304,8 @@ PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
     }
     in.hasLabel = !in.spec.lowResInput;
     in.inputDim = in.spec.inputDim();
+    std::error_code ec;
+    const uintmax_t fileBytes = std::filesystem::file_size(path, ec);
     for (Split s : kSplits) {
         const std::string g = toString(s);
         auto open = [&](const std::string& name, hsize_t width) {
@@ -294,6 +320,12 @@ PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
                 (width && (dims[1] != width || dims[2] != 1)))
                 throw Error(path, "dataset '" + full + "' has the wrong shape (expected (n, " +
                                       std::to_string(width) + ", 1))");
+            // Patches are stored uncompressed: a count the file cannot hold is a damaged header
+            // (and would otherwise size allocations).
+            const double bytes = double(dims[0]) * double(std::max<hsize_t>(width, 1)) * 4.0;
+            if (bytes > double(fileBytes) + 1e6)
+                throw Error(path, "dataset '" + full + "' claims " + std::to_string(dims[0]) +
+                                      " entries, more than the file can hold (damaged?)");
             return std::make_pair(std::move(ds), size_t(dims[0]));
         };
         auto [data, n] = open("data", hsize_t(in.inputDim));
@@ -363,15 +395,10 @@ std::string PairFileReader::manifestJson() const {
     const hid_t f = d_->file.get();
     if (H5Lexists(f, "manifest", H5P_DEFAULT) <= 0) throw Error(d_->path, "missing dataset 'manifest'");
     Hid ds(H5Dopen2(f, "manifest", H5P_DEFAULT), H5Dclose);
-    Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.get(), H5T_VARIABLE);
-    H5Tset_cset(type.get(), H5T_CSET_UTF8);
-    char* s = nullptr;
-    if (H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) < 0 || !s)
-        throw Error(d_->path, "cannot read the manifest");
-    std::string out(s);
-    H5free_memory(s);
-    return out;
+    if (!ds.ok()) throw Error(d_->path, "cannot read the manifest");
+    std::error_code ec;
+    const uintmax_t bytes = std::filesystem::file_size(d_->path, ec);
+    return readFixedString(ds.get(), false, "dataset 'manifest'", d_->path, ec ? 0 : bytes);
 }
 
 }  // namespace srlab

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/Error.h"
+#include "util/Json.h"
 
 namespace srlab {
 
@@ -71,7 +72,7 @@ std::string PairSpec::toJson() const {
 PairSpec PairSpec::fromJson(const std::string& text) {
     PairSpec s;
     try {
-        const auto j = nlohmann::json::parse(text);
+        const auto j = parseJson(text);
         s.rate = j.at("rate").get<int>();
         s.scale = j.at("scale").get<int>();
         s.filter = parseDecimFilter(j.at("filter").get<std::string>());

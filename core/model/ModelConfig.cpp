@@ -7,6 +7,7 @@
 
 #include "srlab/Version.h"
 #include "util/Error.h"
+#include "util/Json.h"
 
 namespace srlab {
 namespace {
@@ -134,7 +135,7 @@ std::string ModelConfig::toJson() const {
 ModelConfig ModelConfig::fromJson(const std::string& text) {
     ModelConfig c;
     try {
-        auto j = nlohmann::json::parse(text);
+        auto j = parseJson(text);
         c.arch = j.at("arch").get<std::string>();
         c.preset = j.value("preset", std::string());
         c.rate = j.at("rate").get<int>();
@@ -177,7 +178,7 @@ ModelConfig readCheckpointConfig(const std::string& checkpointDir) {
     const std::string text((std::istreambuf_iterator<char>(in)), {});
     checkCheckpointFormat(text, file);
     try {
-        return ModelConfig::fromJson(nlohmann::json::parse(text).at("model").dump());
+        return ModelConfig::fromJson(parseJson(text).at("model").dump());
     } catch (const nlohmann::json::exception& e) {
         throw Error(file, std::string("malformed checkpoint description: ") + e.what());
     } catch (const Error& e) {

@@ -10,6 +10,7 @@
 #include "srlab/Version.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
+#include "util/Json.h"
 
 namespace srlab {
 namespace fs = std::filesystem;
@@ -48,7 +49,7 @@ CheckpointMeta parseMeta(const std::string& path, const std::string& text, std::
     CheckpointMeta m;
     checkCheckpointFormat(text, path);
     try {
-        auto j = nlohmann::json::parse(text);
+        auto j = parseJson(text);
         if (modelJson) *modelJson = j.at("model").dump();
         m.step = j.at("step").get<int64_t>();
         m.epoch = j.at("epoch").get<int>();

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/Error.h"
+#include "util/Json.h"
 
 namespace srlab {
 
@@ -31,7 +32,7 @@ std::string TrainConfig::toJson() const {
 TrainConfig TrainConfig::fromJson(const std::string& text) {
     TrainConfig c;
     try {
-        auto j = nlohmann::json::parse(text);
+        auto j = parseJson(text);
         c.dataset = j.at("dataset").get<std::string>();
         c.model = ModelConfig::fromJson(j.at("model").dump());
         c.loss = j.value("loss", c.loss);

@@ -26,14 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    if (!in) throw Error(p.string(), "cannot read");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::string csvNum(double v) {
     if (!std::isfinite(v)) return "";
     char buf[32];
@@ -41,7 +33,6 @@ std::string csvNum(double v) {
     return buf;
 }
 
-const char* kCsvHeader = "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db\n";
 
 std::string csvRow(const TrainRow& r) {
     return std::to_string(r.step) + "," + std::to_string(r.epoch) + "," + csvNum(r.wallS) + "," +
@@ -102,11 +93,12 @@ Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig&
 // Keeps metrics.csv in step with the checkpoint a resumed run starts from.
 void truncateMetrics(const fs::path& csv, int64_t lastStep) {
     std::ifstream in(csv);
-    std::string line, kept = kCsvHeader;
+    std::string line, kept = kMetricsCsvHeader;
     std::getline(in, line);
+    TrainRow row;
     while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        if (std::stoll(line.substr(0, line.find(','))) > lastStep) break;
+        if (!parseMetricsRow(line, &row)) continue;  // a row cut by the crash being resumed from
+        if (row.step > lastStep) break;
         kept += line + "\n";
     }
     writeFileAtomically(csv.string(), kept);
@@ -140,65 +132,8 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
     j["code_version"] = kVersion;
     j["libtorch"] = TORCH_VERSION;
     writeFileAtomically((dir / "config.json").string(), j.dump(2));
-    writeFileAtomically((dir / "metrics.csv").string(), kCsvHeader);
+    writeFileAtomically((dir / "metrics.csv").string(), kMetricsCsvHeader);
     writeStatus(runDir, "created", "");
-}
-
-TrainConfig readRunConfig(const std::string& runDir) {
-    auto path = fs::path(runDir) / "config.json";
-    if (!fs::exists(path)) throw Error(runDir, "is not a run folder (no config.json)");
-    try {
-        return TrainConfig::fromJson(slurp(path));
-    } catch (const Error& e) {
-        throw Error(path.string(), e.what());
-    }
-}
-
-std::vector<TrainRow> readRunMetrics(const std::string& runDir) {
-    std::vector<TrainRow> rows;
-    std::ifstream in(fs::path(runDir) / "metrics.csv");
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-        std::vector<std::string> f;
-        std::stringstream ss(line);
-        std::string cell;
-        while (std::getline(ss, cell, ',')) f.push_back(cell);
-        if (f.size() < 4) continue;  // a row cut by a crash
-        auto num = [&](size_t i) { return i < f.size() && !f[i].empty() ? std::stod(f[i]) : NAN; };
-        TrainRow r;
-        r.step = std::stoll(f[0]);
-        r.epoch = std::stoi(f[1]);
-        r.wallS = num(2);
-        r.trainLoss = num(3);
-        r.valLoss = num(4);
-        r.valSnr = num(5);
-        r.valLsd = num(6);
-        rows.push_back(r);
-    }
-    return rows;
-}
-
-RunStatus readRunStatus(const std::string& runDir) {
-    try {
-        auto j = nlohmann::json::parse(slurp(fs::path(runDir) / "status.json"));
-        return {j.value("state", "unknown"), j.value("message", "")};
-    } catch (...) {
-        return {"unknown", ""};
-    }
-}
-
-std::vector<std::string> listCheckpoints(const std::string& runDir) {
-    std::vector<std::string> out;
-    fs::path dir = fs::path(runDir) / "checkpoints";
-    if (!fs::exists(dir)) return out;
-    for (const auto& e : fs::directory_iterator(dir)) {
-        auto name = e.path().filename().string();
-        if (e.is_directory() && fs::exists(e.path() / "model.json") && name.find('.') == std::string::npos)
-            out.push_back(e.path().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control) {

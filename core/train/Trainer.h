@@ -13,19 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "train/RunFolder.h"
 #include "train/TrainConfig.h"
 #include "util/CancelToken.h"
 
 namespace srlab {
 
-struct TrainRow {
-    int64_t step = 0;
-    int epoch = 0;
-    double wallS = 0;
-    double trainLoss = 0;
-    double valLoss = NAN, valSnr = NAN, valLsd = NAN;  // set on the row that ends an epoch
-    bool hasVal() const { return valLoss == valLoss; }
-};
 
 // Called on the training thread; implementations forward to wherever they report.
 struct TrainEvents {
@@ -49,13 +42,6 @@ void createRun(const std::string& runDir, TrainConfig cfg);
 // (bad dataset, NaN loss...) after recording it in status.json and train.log.
 RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control);
 
-TrainConfig readRunConfig(const std::string& runDir);
-std::vector<TrainRow> readRunMetrics(const std::string& runDir);
-struct RunStatus {
-    std::string state, message;
-};
-RunStatus readRunStatus(const std::string& runDir);
-std::vector<std::string> listCheckpoints(const std::string& runDir);  // epoch-*, best, last
 std::string describeDevice(const std::string& request);  // "cuda (NVIDIA ...)" or "cpu (N threads)"
 
 }  // namespace srlab

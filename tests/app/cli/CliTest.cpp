@@ -97,7 +97,8 @@ TEST(Cli, BuildInspectEvalAndReadWithH5py) {
     const auto py = run("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + (d / "set.h5") +
                         "', 'r'); x, y = f['train/data'][:], f['train/label'][:]; "
                         "assert x.shape[1:] == (4096, 1) and x.shape == y.shape and x.dtype == 'float32'; "
-                        "print(x.shape[0], f.attrs['rate'], f.attrs['filter'])\"");
+                        "import json; assert json.loads(f.attrs['spec'])['rate'] == 16000; "
+                        "print(x.shape[0], f.attrs['rate'], f.attrs['filter'].decode())\"");
     ASSERT_EQ(py.code, 0) << py.output;
     EXPECT_NE(py.output.find("16000 cheby"), std::string::npos) << py.output;
     const auto i = run(cli() + " dataset inspect " + (d / "set.h5") + " --json " + (d / "stats.json"));

@@ -184,6 +184,12 @@ TEST(PairFileReader, RejectsFilesThatAreNotOurs) {
                                      "', 'w', libver='latest'); f['data'] = [1, 2, 3]\"");
     ASSERT_EQ(latest.code, 0) << latest.output;
     EXPECT_NE(refusal(d / "latest.h5").find("missing attribute 'format'"), std::string::npos) << refusal(d / "latest.h5");
+    // Found by FuzzDataset: a damaged global heap (where variable-length strings live) hung
+    // libhdf5. Such strings are refused before they are read.
+    const CommandResult vlen = run("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + (d / "vlen.h5") +
+                                   "', 'w', libver='latest'); f.attrs['format'] = 'srlab-pairs'\"");
+    ASSERT_EQ(vlen.code, 0) << vlen.output;
+    EXPECT_NE(refusal(d / "vlen.h5").find("variable-length string"), std::string::npos) << refusal(d / "vlen.h5");
 }
 
 }  // namespace srlab

@@ -27,6 +27,16 @@ TEST(PairSpec, JsonRoundTripAndValidation) {
     EXPECT_THROW(bad.validate(), Error);
     EXPECT_THROW(PairSpec::fromJson("{\"rate\": \"fast\"}"), Error);
     EXPECT_THROW(PairSpec::fromJson("not json"), Error);
+    // Found by FuzzJson: a float far outside int's range was cast to int (undefined behaviour).
+    EXPECT_THROW(PairSpec::fromJson("{\"rate\": 1.6888e44, \"scale\": 4, \"dim\": 64, \"stride\": 512}"), Error);
+    // A whole-valued float is an integer.
+    PairSpec whole;
+    whole.rate = 16000;
+    std::string text = whole.toJson();
+    text.replace(text.find("16000"), 5, "16000.0");
+    EXPECT_EQ(PairSpec::fromJson(text).rate, 16000);
+    EXPECT_THROW(checkScaleFitsRate(44100, 8, "x"), Error);
+    EXPECT_NO_THROW(checkScaleFitsRate(44100, 4, "x"));
 }
 
 TEST(Splits, DeterministicByFileAndNeverEmptyWhenAsked) {

@@ -219,3 +219,30 @@ TEST(ModelUpsampler, ChunkedOutputMatchesASinglePassWithoutSeams) {
 }
 
 }  // namespace srlab
+
+namespace srlab {
+
+// A damaged metrics.csv (a crash mid-row, a disk error, an editor) must not take the Training
+// page down: std::stoll threw on such rows before. Rows that parse are kept, others skipped.
+TEST(RunFolder, DamagedMetricsRowsAreSkipped) {
+    test::TempDir d;
+    test::writeText(d / "metrics.csv", std::string(kMetricsCsvHeader) +
+                                           "1,0,0.5,0.25,,,\n"
+                                           "2,0,1.0,0.20,0.3,12.5,1.1\n"
+                                           "x,0,1.0,0.20\n"
+                                           "99999999999999999999999,0,1,1\n"
+                                           "3,-1,1,1\n"
+                                           "4,0,1.5,0.1\n"
+                                           "5,0,2.0,0.");
+    const auto rows = readRunMetrics(d.str());
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[1].step, 2);
+    EXPECT_TRUE(rows[1].hasVal());
+    EXPECT_FALSE(rows[0].hasVal());
+    EXPECT_EQ(rows[2].step, 4);
+    EXPECT_EQ(rows[3].step, 5);  // "0." parses: a row cut inside a number is still a number
+    test::writeText(d / "status.json", "[1, 2]");
+    EXPECT_EQ(readRunStatus(d.str()).state, "unknown");
+}
+
+}  // namespace srlab

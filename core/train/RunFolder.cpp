@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/RunFolder.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "util/Error.h"
+
+namespace srlab {
+namespace fs = std::filesystem;
+
+const char* const kMetricsCsvHeader = "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db\n";
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    if (!in) throw Error(p.string(), "cannot read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// A whole cell as a number; empty means NaN (no validation on that row).
+bool number(const std::string& cell, double* out) {
+    if (cell.empty()) {
+        *out = NAN;
+        return true;
+    }
+    char* end = nullptr;
+    errno = 0;
+    *out = std::strtod(cell.c_str(), &end);
+    return end == cell.c_str() + cell.size() && errno != ERANGE;
+}
+
+}  // namespace
+
+TrainConfig readRunConfig(const std::string& runDir) {
+    auto path = fs::path(runDir) / "config.json";
+    if (!fs::exists(path)) throw Error(runDir, "is not a run folder (no config.json)");
+    try {
+        return TrainConfig::fromJson(slurp(path));
+    } catch (const Error& e) {
+        throw Error(path.string(), e.what());
+    }
+}
+
+bool parseMetricsRow(const std::string& line, TrainRow* r) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) f.push_back(cell);
+    if (f.size() < 4 || f.size() > 7) return false;
+    f.resize(7);
+    double v[7];
+    for (size_t i = 0; i < 7; ++i)
+        if (!number(f[i], &v[i])) return false;
+    // step and epoch are counts: whole, non-negative, in range
+    if (!(v[0] >= 0 && v[0] < 9e15 && v[0] == std::floor(v[0])) || !(v[1] >= 0 && v[1] < 1e9 && v[1] == std::floor(v[1])))
+        return false;
+    r->step = int64_t(v[0]);
+    r->epoch = int(v[1]);
+    r->wallS = v[2];
+    r->trainLoss = v[3];
+    r->valLoss = v[4];
+    r->valSnr = v[5];
+    r->valLsd = v[6];
+    return true;
+}
+
+std::vector<TrainRow> readRunMetrics(const std::string& runDir) {
+    std::vector<TrainRow> rows;
+    std::ifstream in(fs::path(runDir) / "metrics.csv");
+    std::string line;
+    std::getline(in, line);  // header
+    TrainRow r;
+    while (std::getline(in, line))
+        if (parseMetricsRow(line, &r)) rows.push_back(r);
+    return rows;
+}
+
+RunStatus readRunStatus(const std::string& runDir) {
+    try {
+        const auto j = nlohmann::json::parse(slurp(fs::path(runDir) / "status.json"));
+        if (!j.is_object()) return {"unknown", ""};
+        auto text = [&](const char* k, const char* fallback) {
+            return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(fallback);
+        };
+        return {text("state", "unknown"), text("message", "")};
+    } catch (const std::exception&) {
+        return {"unknown", ""};
+    }
+}
+
+std::vector<std::string> listCheckpoints(const std::string& runDir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::path(runDir) / "checkpoints", ec)) {
+        const auto name = e.path().filename().string();
+        if (e.is_directory(ec) && fs::exists(e.path() / "model.json", ec) && name.find('.') == std::string::npos)
+            out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace srlab

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Reading a run folder back (see Trainer.h for its layout), without libtorch: the GUI and the
+// fuzzers use these. A damaged file gives an Error naming it (config.json) or is read as far as
+// it makes sense (metrics.csv rows that do not parse are skipped, as a crash can cut the last).
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "train/TrainConfig.h"
+
+namespace srlab {
+
+struct TrainRow {
+    int64_t step = 0;
+    int epoch = 0;
+    double wallS = 0;
+    double trainLoss = 0;
+    double valLoss = NAN, valSnr = NAN, valLsd = NAN;  // set on the row that ends an epoch
+    bool hasVal() const { return valLoss == valLoss; }
+};
+
+// The header metrics.csv starts with.
+extern const char* const kMetricsCsvHeader;
+
+TrainConfig readRunConfig(const std::string& runDir);
+std::vector<TrainRow> readRunMetrics(const std::string& runDir);
+// One metrics.csv row; false when it does not parse (cut or damaged).
+bool parseMetricsRow(const std::string& line, TrainRow* row);
+
+struct RunStatus {
+    std::string state, message;
+};
+RunStatus readRunStatus(const std::string& runDir);  // "unknown" when missing or damaged
+std::vector<std::string> listCheckpoints(const std::string& runDir);  // epoch-*, best, last
+
+}  // namespace srlab
