@@ -139,8 +139,9 @@ void ComparePage::modelChosen() {
             rate_->setCurrentText(QString::number(cfg.rate));
             scale_->setValue(cfg.scale);
         } catch (const std::exception& e) {
-            file_->setText(QString("error: %1: %2").arg(dir, e.what()));
+            file_->setText(QString("error: %1").arg(e.what()));
             model_->setCurrentIndex(0);
+            Q_EMIT failed(QString::fromStdString(e.what()));
             return;
         }
     }

@@ -179,6 +179,7 @@ void DatasetsPage::startBuild() {
         [this](const QString& msg) {
             setBusy(false);
             report_->setPlainText(msg == "cancelled" ? "Build cancelled; nothing was written." : "Build failed: " + msg);
+            if (msg != "cancelled") Q_EMIT failed("Build failed", msg);
             Q_EMIT finished(false);
         });
 }
@@ -219,6 +220,7 @@ void DatasetsPage::openDataset(const QString& path) {
         [this](const QString& msg) {
             setBusy(false);
             report_->setPlainText("Cannot open dataset: " + msg);
+            if (msg != "cancelled") Q_EMIT failed("Cannot open dataset", msg);
             Q_EMIT finished(false);
         });
 }

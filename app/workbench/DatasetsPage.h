@@ -38,6 +38,7 @@ public:
 
 Q_SIGNALS:
     void finished(bool ok);
+    void failed(const QString& title, const QString& message);  // shown in a message box
     void openSource(const QString& audioPath);  // "Open source in Compare" on a patch
 
 private:

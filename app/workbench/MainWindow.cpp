@@ -58,9 +58,12 @@ MainWindow::MainWindow() {
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("&About SRLab", this, [this] { showAbout(); });
     connect(compare_, &ComparePage::loaded, this, &MainWindow::rememberRecent);
+    // Every page's failures reach the user the same way: a message box naming the file.
     connect(compare_, &ComparePage::failed, this, [this](const QString& m) {
-        if (m != "cancelled") QMessageBox::warning(this, "Cannot open audio", m);
+        if (m != "cancelled") QMessageBox::warning(this, "Compare & Listen", m);
     });
+    connect(datasets_, &DatasetsPage::failed, this,
+            [this](const QString& title, const QString& m) { QMessageBox::warning(this, title, m); });
     connect(datasets_, &DatasetsPage::openSource, this, &MainWindow::openAudio);
     connect(training_, &TrainingPage::listenRequested, this, [this](const QString& audio, const QString& checkpoint) {
         showPage("compare");

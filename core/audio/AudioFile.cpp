@@ -135,6 +135,9 @@ std::vector<float> mixToMono(const AudioBuffer& in) {
 
 std::vector<float> readMono(const std::string& path, int* rate) {
     AudioBuffer b = readAudio(path);
+    // Every use of a file (build, eval, compare, upsample) needs real audio rates.
+    if (b.rate < 1000)
+        throw Error(path, "sample rate " + std::to_string(b.rate) + " Hz is below 1 kHz: not audio SRLab works with");
     if (rate) *rate = b.rate;
     if (b.channels == 1) return std::move(b.samples);
     return mixToMono(b);

@@ -31,7 +31,7 @@ AudioBuffer readAudio(const std::string& path);
 // Average of all channels.
 std::vector<float> mixToMono(const AudioBuffer& in);
 
-// Convenience: readAudio + mixToMono.
+// readAudio + mixToMono; refuses rates below 1 kHz (no SRLab use has them).
 std::vector<float> readMono(const std::string& path, int* rate);
 
 // Writes mono audio atomically. Format from the extension: .wav (32-bit float) or .flac

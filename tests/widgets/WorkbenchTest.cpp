@@ -17,26 +17,12 @@
 #include "Watchdog.h"
 #include "train/Trainer.h"
 #include "support/TestSupport.h"
+#include "WidgetTestSupport.h"
 
 namespace srlab {
 using namespace test;
 
 namespace {
-QApplication& app() {  // one QApplication for every widget test
-    static int argc = 1;
-    static char name[] = "workbench-test";
-    static char* argv[] = {name, nullptr};
-    static QApplication a(argc, argv);
-    return a;
-}
-
-template <typename Pred>
-bool waitFor(Pred done, int ms = 60000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < ms) app().processEvents(QEventLoop::AllEvents, 20);
-    return done();
-}
 // Four chirps at 16 kHz -> d/set.h5 (16 kHz, r = 4, 1024-sample patches), through the CLI.
 bool buildToneDataset(const TempDir& d) {
     fs::create_directories(d / "audio");

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The workbench against the bad-input matrix: every broken file, dataset or checkpoint opened
+// through the GUI ends in a message box naming it (never an abort), extreme-but-valid audio
+// simply loads, and the event loop keeps running while a training run and a dataset build go
+// at once.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QMessageBox>
+#include <QTimer>
+#include <sndfile.h>
+
+#include "ComparePage.h"
+#include "DatasetsPage.h"
+#include "MainWindow.h"
+#include "TrainingPage.h"
+#include "Watchdog.h"
+#include "support/TestSupport.h"
+#include "WidgetTestSupport.h"
+#include "train/Trainer.h"
+
+namespace srlab {
+using namespace test;
+
+namespace {
+
+
+// Closes every message box as it appears and keeps its text, as a user reading it would.
+struct MessageBoxes {
+    QStringList seen;
+    QTimer timer;
+    MessageBoxes() {
+        QObject::connect(&timer, &QTimer::timeout, [this] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                seen << box->text();
+                box->done(QMessageBox::Ok);
+            }
+        });
+        timer.start(20);
+    }
+    QString take() {
+        const QString all = seen.join("\n");
+        seen.clear();
+        return all;
+    }
+};
+
+std::string bytesOf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+TEST(WorkbenchBadInput, EveryBrokenInputEndsInAMessageBoxNamingIt) {
+    app();
+    TempDir d;
+    // Audio: broken ones, then extreme but valid ones.
+    writeText(d / "empty.wav", "");
+    writeText(d / "text.wav", "this is not audio at all, just text\n");
+    writeMonoWav(d / "good.wav", chirp(100, 7000, 16000, 16000), 16000);
+    std::string good = bytesOf(d / "good.wav");
+    std::ofstream(d / "truncated.wav", std::ios::binary) << good.substr(0, good.size() / 2);
+    good[22] = good[23] = 0;
+    std::ofstream(d / "zero-ch.wav", std::ios::binary) << good;
+    std::vector<float> nan = chirp(100, 7000, 16000, 16000);
+    nan[5000] = NAN;
+    writeWav(d / "nan.wav", nan, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    writeMonoWav(d / "one.wav", {0.1f}, 16000);
+    writeMonoWav(d / "lowrate.wav", sine(20, 100, 300), 100);
+    fs::create_directories(d / "folder.wav");
+    const std::vector<std::string> badAudio = {"empty.wav", "text.wav", "truncated.wav", "zero-ch.wav", "nan.wav",
+                                               "one.wav", "lowrate.wav", "folder.wav", "missing.wav"};
+    writeMonoWav(d / "silence.wav", std::vector<float>(44100, 0.0f), 44100);
+    writeMonoWav(d / "dc.wav", std::vector<float>(44100, 0.5f), 44100);
+    std::vector<float> square(44100);
+    for (size_t i = 0; i < square.size(); ++i) square[i] = (i / 50) % 2 ? 1.0f : -1.0f;
+    writeWav(d / "clipped.wav", square, 44100, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    writeWav(d / "u8.wav", sine(440, 44100, 44100), 44100, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_U8);
+    writeWav(d / "r384k.wav", sine(1000, 384000, 384000), 384000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    const std::vector<std::string> validAudio = {"silence.wav", "dc.wav", "clipped.wav", "u8.wav", "r384k.wav"};
+
+    // Datasets and checkpoints, made by the real CLI and then damaged.
+    fs::create_directories(d / "audio");
+    for (int i = 0; i < 4; ++i)
+        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
+                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    ASSERT_EQ(r.code, 0) << r.output;
+    r = run(cli() + " train --quiet --threads 1 --dataset " + d / "set.h5" +
+            " --model audiounet --preset tiny --epochs 1 --batch 4 --run " + d / "run");
+    ASSERT_EQ(r.code, 0) << r.output;
+    writeText(d / "text.h5", "not an HDF5 file");
+    std::ofstream(d / "cut.h5", std::ios::binary) << bytesOf(d / "set.h5").substr(0, fs::file_size(d / "set.h5") / 3);
+    r = run("/usr/bin/python3 -c \"import h5py; h5py.File('" + (d / "other.h5") + "', 'w')['x'] = [1, 2]\"");
+    ASSERT_EQ(r.code, 0) << r.output;
+    const std::vector<std::string> badDatasets = {"text.h5", "cut.h5", "other.h5", "missing.h5"};
+    const std::string best = d / "run/checkpoints/best";
+    for (const char* ck : {"garbage-ck", "newer-ck"}) {
+        fs::create_directories(d / ck);
+        fs::copy(best + "/model.pt", d / (std::string(ck) + "/model.pt"));
+    }
+    writeText(d / "garbage-ck/model.pt", "garbage");
+    fs::copy(best + "/model.json", d / "garbage-ck/model.json");
+    std::string json = bytesOf(best + "/model.json");
+    json.replace(json.find("\"format_version\": 1"), 19, "\"format_version\": 2");
+    writeText(d / "newer-ck/model.json", json);
+
+    MainWindow w;
+    w.show();
+    MessageBoxes boxes;
+    for (const auto& f : badAudio) {
+        SCOPED_TRACE(f);
+        w.openAudio(QString::fromStdString(d / f));
+        ASSERT_TRUE(waitFor([&] { return !w.comparePage()->busy() && !boxes.seen.isEmpty(); }, 30000));
+        EXPECT_TRUE(boxes.take().contains(QString::fromStdString(f)));
+    }
+    for (const auto& f : validAudio) {
+        SCOPED_TRACE(f);
+        w.openAudio(QString::fromStdString(d / f));
+        ASSERT_TRUE(waitFor([&] { return !w.comparePage()->busy(); }, 30000));
+        app().processEvents(QEventLoop::AllEvents, 100);
+        EXPECT_EQ(boxes.take(), QString());
+        EXPECT_TRUE(QString::fromStdString(w.comparePage()->comparison().path).endsWith(QString::fromStdString(f)));
+        EXPECT_GE(w.comparePage()->comparison().versions.size(), 3u);
+    }
+    for (const auto& f : badDatasets) {
+        SCOPED_TRACE(f);
+        w.datasetsPage()->openDataset(QString::fromStdString(d / f));
+        ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy() && !boxes.seen.isEmpty(); }, 30000));
+        EXPECT_TRUE(boxes.take().contains(QString::fromStdString(f)));
+    }
+    // A broken checkpoint picked as the model for Compare: the file loads without it.
+    for (const char* ck : {"garbage-ck", "newer-ck"}) {
+        SCOPED_TRACE(ck);
+        w.comparePage()->setModel(QString::fromStdString(d / ck));
+        w.openAudio(QString::fromStdString(d / "good.wav"));
+        ASSERT_TRUE(waitFor([&] { return !w.comparePage()->busy() && !boxes.seen.isEmpty(); }, 30000));
+        EXPECT_TRUE(boxes.take().contains(QString::fromStdString(ck)));
+    }
+}
+
+// Training and a dataset build at once, both on worker threads: the GUI thread's event loop
+// must keep turning (a user can still click, scroll and play).
+TEST(WorkbenchBadInput, StaysResponsiveWhileTrainingAndBuilding) {
+    app();
+    TempDir d;
+    fs::create_directories(d / "audio");
+    for (int i = 0; i < 4; ++i)
+        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
+                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    ASSERT_EQ(r.code, 0) << r.output;
+    fs::create_directories(d / "big");
+    for (int i = 0; i < 6; ++i)
+        writeMonoWav(d / ("big/s" + std::to_string(i) + ".wav"), chirp(50, 20000, 44100, 44100 * 20), 44100);
+    MainWindow w;
+    w.show();
+    TrainingPage* training = w.trainingPage();
+    training->setWorkspace(QString::fromStdString(d / "ws"));
+    training->setDataset(QString::fromStdString(d / "set.h5"));
+    training->setModel("audiounet", "tiny");
+    training->setEpochs(1000, 0);
+    Watchdog watchdog(&w, 1 << 30);
+    training->start();
+    const std::string runDir = training->activeRun().toStdString();
+    ASSERT_TRUE(waitFor([&] { return readRunMetrics(runDir).size() > 2; }));
+    DatasetsPage* datasets = w.datasetsPage();
+    datasets->setInput(QString::fromStdString(d / "big"));
+    datasets->setOutput(QString::fromStdString(d / "big.h5"));
+    watchdog.reset();
+    datasets->startBuild();
+    ASSERT_TRUE(waitFor([&] { return !datasets->busy() && datasets->reportText().contains("wrote"); }, 120000))
+        << datasets->reportText().toStdString();
+    EXPECT_TRUE(training->training());  // both ran at once
+    const qint64 stall = watchdog.maxGapMs();
+    training->stop();
+    ASSERT_TRUE(waitFor([&] { return !training->training(); }));
+    std::printf("longest GUI-thread stall while training and building: %lld ms\n", (long long)stall);
+    EXPECT_LT(stall, 500);
+}
+
+}  // namespace srlab
