@@ -4,6 +4,9 @@
 #include <sndfile.h>
 #include <sys/wait.h>
 
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace srlab::test {
@@ -55,6 +58,36 @@ std::string cli() { return SRLAB_CLI; }
 
 CommandResult runPython(const std::string& scriptAndArgs) {
     return run("/usr/bin/python3 " + std::string(SRLAB_PYTHON_DIR) + "/" + scriptAndArgs);
+}
+
+std::string readBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+void writeBrokenAudio(const std::string& dir) {
+    const std::string d = dir + "/";
+    writeText(d + "empty.wav", "");
+    writeText(d + "text.wav", "this is not audio at all, just text\n");
+    writeMonoWav(d + "good.wav", chirp(100, 7000, 16000, 16000), 16000);
+    std::string good = readBytes(d + "good.wav");
+    std::ofstream(d + "truncated.wav", std::ios::binary) << good.substr(0, good.size() / 2);
+    good[22] = good[23] = 0;  // channel count in the canonical header
+    std::ofstream(d + "zero-ch.wav", std::ios::binary) << good;
+    std::vector<float> nan = chirp(100, 7000, 16000, 16000);
+    nan[5000] = NAN;
+    writeWav(d + "nan.wav", nan, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    writeMonoWav(d + "one.wav", {0.1f}, 16000);
+    writeMonoWav(d + "lowrate.wav", sine(20, 100, 300), 100);
+    std::filesystem::create_directories(d + "folder.wav");
+}
+
+CommandResult buildToneDataset(const std::string& dir) {
+    std::filesystem::create_directories(dir + "/audio");
+    for (int i = 0; i < 4; ++i)
+        writeMonoWav(dir + "/audio/c" + std::to_string(i) + ".wav", chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
+    return run(cli() + " dataset build --quiet --input " + dir + "/audio --out " + dir + "/set.h5" +
+               " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
 }
 
 }  // namespace srlab::test

@@ -67,7 +67,22 @@ void writeMonoWav(const std::string& path, const std::vector<float>& x, int rate
 
 inline void writeText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
+struct CommandResult {
+    int code = -1;
+    std::string output;  // stdout and stderr together
+};
 std::vector<double> readF64(const std::string& path);
+
+std::string readBytes(const std::string& path);
+
+// The broken audio of the bad-input matrix, written into `dir`: empty.wav, text.wav, good.wav
+// (a 1 s 16 kHz chirp), truncated.wav (good cut in half), zero-ch.wav (its header claims no
+// channels), nan.wav, one.wav (one sample), lowrate.wav (100 Hz), and a folder folder.wav.
+void writeBrokenAudio(const std::string& dir);
+
+// Four chirps at 16 kHz in dir/audio, built by the CLI into dir/set.h5 (16 kHz, r = 4,
+// 1024-sample patches). Returns the CLI's result.
+CommandResult buildToneDataset(const std::string& dir);
 
 // The development audio of ../shared/data, fetched by the test script into SRLAB_DEV_AUDIO.
 // Returns "" (and the test skips) when absent outside CI; under CI its absence fails the test.
@@ -79,10 +94,6 @@ std::string devAudioDir();
         GTEST_SKIP() << "set SRLAB_DEV_AUDIO to the fetched development audio to run this"; \
     }
 
-struct CommandResult {
-    int code = -1;
-    std::string output;  // stdout and stderr together
-};
 CommandResult run(const std::string& command);
 std::string cli();  // path of the srlab binary under test
 

@@ -23,7 +23,6 @@ using namespace test;
 
 namespace {
 
-
 // Closes every message box as it appears and keeps its text, as a user reading it would.
 struct MessageBoxes {
     QStringList seen;
@@ -44,10 +43,6 @@ struct MessageBoxes {
     }
 };
 
-std::string bytesOf(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 }  // namespace
 
@@ -55,19 +50,7 @@ TEST(WorkbenchBadInput, EveryBrokenInputEndsInAMessageBoxNamingIt) {
     app();
     TempDir d;
     // Audio: broken ones, then extreme but valid ones.
-    writeText(d / "empty.wav", "");
-    writeText(d / "text.wav", "this is not audio at all, just text\n");
-    writeMonoWav(d / "good.wav", chirp(100, 7000, 16000, 16000), 16000);
-    std::string good = bytesOf(d / "good.wav");
-    std::ofstream(d / "truncated.wav", std::ios::binary) << good.substr(0, good.size() / 2);
-    good[22] = good[23] = 0;
-    std::ofstream(d / "zero-ch.wav", std::ios::binary) << good;
-    std::vector<float> nan = chirp(100, 7000, 16000, 16000);
-    nan[5000] = NAN;
-    writeWav(d / "nan.wav", nan, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
-    writeMonoWav(d / "one.wav", {0.1f}, 16000);
-    writeMonoWav(d / "lowrate.wav", sine(20, 100, 300), 100);
-    fs::create_directories(d / "folder.wav");
+    writeBrokenAudio(d.str());
     const std::vector<std::string> badAudio = {"empty.wav", "text.wav", "truncated.wav", "zero-ch.wav", "nan.wav",
                                                "one.wav", "lowrate.wav", "folder.wav", "missing.wav"};
     writeMonoWav(d / "silence.wav", std::vector<float>(44100, 0.0f), 44100);
@@ -80,17 +63,13 @@ TEST(WorkbenchBadInput, EveryBrokenInputEndsInAMessageBoxNamingIt) {
     const std::vector<std::string> validAudio = {"silence.wav", "dc.wav", "clipped.wav", "u8.wav", "r384k.wav"};
 
     // Datasets and checkpoints, made by the real CLI and then damaged.
-    fs::create_directories(d / "audio");
-    for (int i = 0; i < 4; ++i)
-        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
-    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
-                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    auto r = buildToneDataset(d.str());
     ASSERT_EQ(r.code, 0) << r.output;
     r = run(cli() + " train --quiet --threads 1 --dataset " + d / "set.h5" +
             " --model audiounet --preset tiny --epochs 1 --batch 4 --run " + d / "run");
     ASSERT_EQ(r.code, 0) << r.output;
     writeText(d / "text.h5", "not an HDF5 file");
-    std::ofstream(d / "cut.h5", std::ios::binary) << bytesOf(d / "set.h5").substr(0, fs::file_size(d / "set.h5") / 3);
+    std::ofstream(d / "cut.h5", std::ios::binary) << readBytes(d / "set.h5").substr(0, fs::file_size(d / "set.h5") / 3);
     r = run("/usr/bin/python3 -c \"import h5py; h5py.File('" + (d / "other.h5") + "', 'w')['x'] = [1, 2]\"");
     ASSERT_EQ(r.code, 0) << r.output;
     const std::vector<std::string> badDatasets = {"text.h5", "cut.h5", "other.h5", "missing.h5"};
@@ -101,7 +80,7 @@ TEST(WorkbenchBadInput, EveryBrokenInputEndsInAMessageBoxNamingIt) {
     }
     writeText(d / "garbage-ck/model.pt", "garbage");
     fs::copy(best + "/model.json", d / "garbage-ck/model.json");
-    std::string json = bytesOf(best + "/model.json");
+    std::string json = readBytes(best + "/model.json");
     json.replace(json.find("\"format_version\": 1"), 19, "\"format_version\": 2");
     writeText(d / "newer-ck/model.json", json);
 
@@ -144,11 +123,7 @@ TEST(WorkbenchBadInput, EveryBrokenInputEndsInAMessageBoxNamingIt) {
 TEST(WorkbenchBadInput, StaysResponsiveWhileTrainingAndBuilding) {
     app();
     TempDir d;
-    fs::create_directories(d / "audio");
-    for (int i = 0; i < 4; ++i)
-        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
-    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
-                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    auto r = buildToneDataset(d.str());
     ASSERT_EQ(r.code, 0) << r.output;
     fs::create_directories(d / "big");
     for (int i = 0; i < 6; ++i)

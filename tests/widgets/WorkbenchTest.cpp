@@ -23,13 +23,8 @@ namespace srlab {
 using namespace test;
 
 namespace {
-// Four chirps at 16 kHz -> d/set.h5 (16 kHz, r = 4, 1024-sample patches), through the CLI.
 bool buildToneDataset(const TempDir& d) {
-    fs::create_directories(d / "audio");
-    for (int i = 0; i < 4; ++i)
-        writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
-    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
-                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    const auto r = test::buildToneDataset(d.str());
     if (r.code != 0) ADD_FAILURE() << r.output;
     return r.code == 0;
 }

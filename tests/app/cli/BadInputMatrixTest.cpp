@@ -29,20 +29,7 @@ protected:
     static void SetUpTestSuite() {
         dir_ = new TempDir;
         const TempDir& d = *dir_;
-        writeText(d / "empty.wav", "");
-        writeText(d / "text.wav", "this is not audio at all, just text\n");
-        writeMonoWav(d / "good.wav", chirp(100, 7000, 16000, 16000), 16000);
-        {  // the good file cut in half: the header promises more than there is
-            std::ifstream in(d / "good.wav", std::ios::binary);
-            std::string bytes((std::istreambuf_iterator<char>(in)), {});
-            std::ofstream(d / "truncated.wav", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-        }
-        std::vector<float> nan = chirp(100, 7000, 16000, 16000);
-        nan[5000] = NAN;
-        writeWav(d / "nan.wav", nan, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
-        writeMonoWav(d / "one.wav", {0.1f}, 16000);
-        writeMonoWav(d / "lowrate.wav", sine(20, 100, 300), 100);
-        fs::create_directories(d / "folder.wav");
+        writeBrokenAudio(d.str());
         fs::create_directories(d / "audio");
         for (int i = 0; i < 4; ++i) writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), chirp(90, 7000, 16000, 24000), 16000);
         fs::create_directories(d / "audio-low");
@@ -50,12 +37,6 @@ protected:
         fs::create_directories(d / "noaudio");
         writeText(d / "noaudio/readme.txt", "nothing here");
         writeText(d / "text.h5", "not an HDF5 file");
-        {  // a WAV header claiming zero channels (bytes 22-23 of the canonical header)
-            std::ifstream in(d / "good.wav", std::ios::binary);
-            std::string bytes((std::istreambuf_iterator<char>(in)), {});
-            bytes[22] = bytes[23] = 0;
-            std::ofstream(d / "zero-ch.wav", std::ios::binary) << bytes;
-        }
         writeMonoWav(d / "silence.wav", std::vector<float>(16000, 0.0f), 16000);
         auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "set.h5" +
                      " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
