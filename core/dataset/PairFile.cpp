@@ -9,6 +9,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "dataset/Hdf5.h"
 #include "srlab/Version.h"
 #include "util/Error.h"
 
@@ -18,114 +19,6 @@ namespace {
 // 2: written with the 1.8+ file format, whose metadata (superblock, object headers, chunk
 // indexes) carries checksums, so a damaged file is refused by HDF5 instead of misread.
 constexpr int kFormatVersion = 2;
-
-std::recursive_mutex& h5Lock() {
-    static std::recursive_mutex mu;
-    return mu;
-}
-
-// HDF5 prints its own error stacks to stderr by default; we report through exceptions.
-// Before any other HDF5 call. No atexit clean-up: after a failed write (disk full) HDF5 keeps
-// the file it could not close, and closing it again at exit crashes inside the library (found
-// by the full-disk test). The kernel releases the file at exit anyway.
-void silenceHdf5() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        H5dont_atexit();
-        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    });
-}
-
-class Hid {
-public:
-    Hid() = default;
-    Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-    Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
-    Hid& operator=(Hid&& o) noexcept {
-        reset();
-        id_ = o.id_;
-        close_ = o.close_;
-        o.id_ = -1;
-        return *this;
-    }
-    ~Hid() { reset(); }
-    void reset() {
-        if (id_ >= 0 && close_) close_(id_);
-        id_ = -1;
-    }
-    hid_t get() const { return id_; }
-    bool ok() const { return id_ >= 0; }
-
-private:
-    hid_t id_ = -1;
-    herr_t (*close_)(hid_t) = nullptr;
-};
-
-// Strings are stored fixed-length: variable-length ones live in HDF5's global heap, which has no
-// checksum, and a damaged global heap hangs libhdf5 (found by FuzzDataset).
-Hid fixedString(size_t bytes) {
-    Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.get(), std::max<size_t>(1, bytes));
-    H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
-    H5Tset_cset(type.get(), H5T_CSET_UTF8);
-    return type;
-}
-
-void attrString(hid_t loc, const char* name, const std::string& value) {
-    Hid type = fixedString(value.size());
-    Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-    Hid attr(H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    std::string padded = value;
-    padded.resize(std::max<size_t>(1, value.size()), '\0');
-    H5Awrite(attr.get(), type.get(), padded.data());
-}
-
-// A fixed-length string attribute or scalar dataset; `what` names it in errors.
-std::string readFixedString(hid_t obj, bool attribute, const std::string& what, const std::string& path,
-                            uintmax_t fileBytes) {
-    Hid ftype(attribute ? H5Aget_type(obj) : H5Dget_type(obj), H5Tclose);
-    if (H5Tget_class(ftype.get()) != H5T_STRING) throw Error(path, what + " is not a string");
-    if (H5Tis_variable_str(ftype.get()) != 0)
-        throw Error(path, what + " is a variable-length string: not written by SRLab (format 2 stores fixed-length strings)");
-    const size_t size = H5Tget_size(ftype.get());
-    if (size == 0 || size > fileBytes) throw Error(path, what + " has an impossible length (damaged?)");
-    Hid space(attribute ? H5Aget_space(obj) : H5Dget_space(obj), H5Sclose);
-    if (H5Sget_simple_extent_npoints(space.get()) != 1) throw Error(path, what + " is not a single string");
-    Hid mtype = fixedString(size);
-    H5Tset_cset(mtype.get(), H5Tget_cset(ftype.get()));  // HDF5 does not convert between charsets
-    std::string out(size, '\0');
-    const herr_t rc = attribute ? H5Aread(obj, mtype.get(), out.data())
-                                : H5Dread(obj, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
-    if (rc < 0) throw Error(path, "cannot read " + what);
-    out.resize(std::min(out.size(), out.find('\0')));
-    return out;
-}
-
-template <typename T>
-void attrScalar(hid_t loc, const char* name, hid_t type, T value) {
-    Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-    Hid attr(H5Acreate2(loc, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    H5Awrite(attr.get(), type, &value);
-}
-
-std::string readAttrString(hid_t loc, const char* name, const std::string& path) {
-    if (H5Aexists(loc, name) <= 0) throw Error(path, std::string("missing attribute '") + name + "' (not an SRLab dataset?)");
-    Hid attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
-    std::error_code ec;
-    const uintmax_t bytes = std::filesystem::file_size(path, ec);
-    return readFixedString(attr.get(), true, std::string("attribute '") + name + "'", path, ec ? 0 : bytes);
-}
-
-// A UTF-8 string as a scalar dataset (h5py: f['manifest'][()].decode()).
-void writeStringDataset(hid_t loc, const char* name, const std::string& value) {
-    Hid type = fixedString(value.size());
-    Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-    Hid ds(H5Dcreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-    std::string padded = value;
-    padded.resize(std::max<size_t>(1, value.size()), '\0');
-    if (!ds.ok() || H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()) < 0)
-        throw Error("manifest", "cannot write");
-}
 
 struct SplitSink {
     Hid group, data, label, source, offset;
@@ -259,6 +152,7 @@ void PairFileWriter::finish(const std::string& manifestJson) {
 
 struct PairFileReader::Impl {
     std::string path;
+    uintmax_t bytes = 0;  // the file's size: bounds every length the file claims
     Hid file;
     PairFileInfo info;
     std::array<Hid, 3> data, label;
@@ -289,23 +183,23 @@ PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
     silenceHdf5();
     d_->path = path;
     checkSuperblock(path);
+    std::error_code ec;
+    d_->bytes = std::filesystem::file_size(path, ec);
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw Error(path, "not an HDF5 file (or missing, unreadable or truncated)");
     d_->file = Hid(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!d_->file.ok()) throw Error(path, "cannot open HDF5 file (truncated or damaged?)");
     const hid_t f = d_->file.get();
-    if (readAttrString(f, "format", path) != "srlab-pairs") throw Error(path, "HDF5 file is not an SRLab pair dataset");
+    if (readAttrString(f, "format", path, d_->bytes) != "srlab-pairs") throw Error(path, "HDF5 file is not an SRLab pair dataset");
     PairFileInfo& in = d_->info;
-    in.toolVersion = readAttrString(f, "tool_version", path);
+    in.toolVersion = readAttrString(f, "tool_version", path, d_->bytes);
     try {
-        in.spec = PairSpec::fromJson(readAttrString(f, "spec", path));
+        in.spec = PairSpec::fromJson(readAttrString(f, "spec", path, d_->bytes));
     } catch (const Error& e) {
         throw Error(path, std::string("bad build settings: ") + e.what());
     }
     in.hasLabel = !in.spec.lowResInput;
     in.inputDim = in.spec.inputDim();
-    std::error_code ec;
-    const uintmax_t fileBytes = std::filesystem::file_size(path, ec);
     for (Split s : kSplits) {
         const std::string g = toString(s);
         auto open = [&](const std::string& name, hsize_t width) {
@@ -323,7 +217,7 @@ PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
             // Patches are stored uncompressed: a count the file cannot hold is a damaged header
             // (and would otherwise size allocations).
             const double bytes = double(dims[0]) * double(std::max<hsize_t>(width, 1)) * 4.0;
-            if (bytes > double(fileBytes) + 1e6)
+            if (bytes > double(d_->bytes) + 1e6)
                 throw Error(path, "dataset '" + full + "' claims " + std::to_string(dims[0]) +
                                       " entries, more than the file can hold (damaged?)");
             return std::make_pair(std::move(ds), size_t(dims[0]));
@@ -396,9 +290,7 @@ std::string PairFileReader::manifestJson() const {
     if (H5Lexists(f, "manifest", H5P_DEFAULT) <= 0) throw Error(d_->path, "missing dataset 'manifest'");
     Hid ds(H5Dopen2(f, "manifest", H5P_DEFAULT), H5Dclose);
     if (!ds.ok()) throw Error(d_->path, "cannot read the manifest");
-    std::error_code ec;
-    const uintmax_t bytes = std::filesystem::file_size(d_->path, ec);
-    return readFixedString(ds.get(), false, "dataset 'manifest'", d_->path, ec ? 0 : bytes);
+    return readFixedString(ds.get(), false, "dataset 'manifest'", d_->path, d_->bytes);
 }
 
 }  // namespace srlab
