@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang + ASan/UBSan (audio reader, JSON documents, HDF5
-# dataset reader, run folder and checkpoint description) and runs each for SECONDS (default 60)
-# from the committed seed corpus. Crashes are saved under build-fuzz/crashes/ and fail the
-# script; each one found so far is a regression test in the bad-input matrix.
+# CI's fuzz step, deterministic for a given commit: for each libFuzzer target, first every past
+# finding (tests/fuzz/regressions/<target>/) is replayed once, then a fixed number of mutations
+# (-runs) with a fixed seed grows from the committed seed corpus (tests/fuzz/corpus/<target>/)
+# into an empty scratch folder. The same commit makes the same inputs, so a commit that passes
+# once passes always. Exploratory fuzzing with random seeds is scripts/fuzz-explore.sh.
+# Usage: scripts/fuzz.sh [RUNS per target, default 20000]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-secs=${1:-60}
+runs=${1:-20000}
 build=${SRLAB_FUZZ_BUILD_DIR:-$here/build-fuzz}
-SRLAB_EXTRA_PKGS=clang bash "$here/scripts/install-deps.sh"
-CXX=clang++ CC=clang cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSRLAB_FUZZ=ON \
-  -DSRLAB_SANITIZE=address,undefined > "$build.log" 2>&1 || { cat "$build.log"; exit 1; }
-cmake --build "$build"
-# Seeds: the committed corpus (tests/fuzz/corpus/<target>, made by tests/fuzz/make-corpus.sh);
-# what the fuzzer adds goes to a scratch folder listed first, never into the repository.
-mkdir -p "$build/crashes"
+bash "$here/scripts/fuzz-build.sh"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp:print_suppressions=0
+# A single allocation over 512 MB, or 2 GB resident, is a finding (a reader trusting a size).
+limits=(-rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -max_len=262144)
+fail=0
 for target in FuzzAudioFile FuzzJson FuzzDataset FuzzRunFolder; do
-  scratch=$build/corpus/$target
-  mkdir -p "$scratch"
-  echo "fuzz: $target for ${secs} s"
-  "$build/tests/fuzz/$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
-    -artifact_prefix="$build/crashes/$target-" "$scratch" "$here/tests/fuzz/corpus/$target" 2>&1 | tail -2
+  bin=$build/tests/fuzz/$target
+  out=$build/ci/$target
+  rm -rf "$out"; mkdir -p "$out/scratch"
+  regressions=("$here/tests/fuzz/regressions/$target"/*)
+  if [ -e "${regressions[0]}" ]; then
+    echo "fuzz: $target: replaying ${#regressions[@]} past finding(s)"
+    "$bin" "${limits[@]}" -runs=1 "${regressions[@]}" > "$out/replay.log" 2>&1 || {
+      tail -40 "$out/replay.log"; echo "fuzz: $target: a past finding fails again"; fail=1; continue; }
+  fi
+  echo "fuzz: $target: $runs runs, seed 1"
+  "$bin" "${limits[@]}" -seed=1 -runs="$runs" -artifact_prefix="$out/" \
+    "$out/scratch" "$here/tests/fuzz/corpus/$target" > "$out/fuzz.log" 2>&1 || {
+    tail -40 "$out/fuzz.log"; echo "fuzz: $target: finding saved in $out/"; fail=1; continue; }
+  tail -1 "$out/fuzz.log"
 done
-if ls "$build"/crashes/* > /dev/null 2>&1; then echo "fuzz: crashes found in $build/crashes"; exit 1; fi
-echo "fuzz: no crash in ${secs} s per target"
+[ $fail = 0 ] || exit 1
+echo "fuzz: no finding in $runs runs per target (seed 1) and every past finding refused"

@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "srlab: error: %s\n", e.what());
         return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "srlab: unexpected error: %s\n", e.what());
+        // A library's message that no layer reworded: its first line only, never a stack trace.
+        const std::string what = e.what();
+        std::fprintf(stderr, "srlab: unexpected error: %s\n", what.substr(0, what.find('\n')).c_str());
         return 1;
     }
     return 0;

@@ -103,6 +103,8 @@ void Player::load(std::vector<Samples> versions, int rate) {
     loopStart_.store(0);
     loopEnd_.store(0);
     bufferFrame_.store(0);
+    rendered_.store(0);
+    underflows_.store(0);
     setFadeMs(10);
     if (rateChanged && stream_) {  // the stream's rate is fixed at open: reopen
         std::lock_guard<std::mutex> lock(paLock());
@@ -162,12 +164,13 @@ size_t Player::position() const {
     return std::min(frames_, f + size_t(ahead));
 }
 
-int Player::callback(const void*, void* out, unsigned long n, const void* timeInfo, unsigned long, void* self) {
+int Player::callback(const void*, void* out, unsigned long n, const void* timeInfo, unsigned long flags, void* self) {
     const auto* t = static_cast<const PaStreamCallbackTimeInfo*>(timeInfo);
-    return static_cast<Player*>(self)->render(static_cast<float*>(out), n, t ? t->outputBufferDacTime : 0.0);
+    return static_cast<Player*>(self)->render(static_cast<float*>(out), n, t ? t->outputBufferDacTime : 0.0, flags);
 }
 
-int Player::render(float* out, unsigned long n, double dacTime) {
+int Player::render(float* out, unsigned long n, double dacTime, unsigned long flags) {
+    if (flags & paOutputUnderflow) underflows_.fetch_add(1, std::memory_order_relaxed);
     const long long seek = seekTo_.exchange(-1);
     if (seek >= 0) pos_ = size_t(seek);
     bufferFrame_.store(pos_);
@@ -177,6 +180,7 @@ int Player::render(float* out, unsigned long n, double dacTime) {
     const int fadeLen = fadeFrames_.load();
     const size_t ramp = std::max<size_t>(1, size_t(kLoopRampMs * rate_ / 1000.0));
     const int count = int(versions_.size());
+    uint64_t played = 0;
     for (unsigned long i = 0; i < n; ++i) {
         if (!playing_.load(std::memory_order_relaxed) || count == 0 || pos_ >= frames_) {
             out[i] = 0.0f;
@@ -203,10 +207,12 @@ int Player::render(float* out, unsigned long n, double dacTime) {
             if (edge < ramp) v *= float(edge) / float(ramp);
         }
         out[i] = v;
+        ++played;
         ++pos_;
         if (loop && pos_ >= le) pos_ = ls;
         if (pos_ >= frames_) playing_.store(false, std::memory_order_relaxed);
     }
+    rendered_.fetch_add(played, std::memory_order_release);
     return paContinue;
 }
 

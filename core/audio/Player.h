@@ -9,6 +9,7 @@
 // Threads: every public method is for one control thread (the GUI thread); position() and
 // isPlaying() may be called from any thread. The callback runs on PortAudio's thread.
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,20 @@ public:
     void setFadeMs(double ms) { fadeFrames_.store(std::max(1, int(ms * rate_ / 1000.0))); }
 
     bool isPlaying() const { return playing_.load(); }
+    // Frames the callback has rendered from the versions since load() (any thread): lets a
+    // caller wait for the stream's progress instead of for wall-clock time.
+    uint64_t framesRendered() const { return rendered_.load(); }
+    // Callbacks that PortAudio flagged as an output underflow (the callback was late and the
+    // device played a gap) since load(), any thread. Such a gap is audible, and not the player's
+    // crossfade; tests of the output account for it.
+    uint32_t underflows() const { return underflows_.load(); }
     // Frame currently heard, from the stream's DAC time (latency-correct).
     size_t position() const;
 
 private:
     static int callback(const void*, void* out, unsigned long n, const void* timeInfo, unsigned long flags,
                         void* self);
-    int render(float* out, unsigned long n, double dacTime);
+    int render(float* out, unsigned long n, double dacTime, unsigned long flags);
     void stopStream();
 
     void* stream_ = nullptr;
@@ -74,6 +82,8 @@ private:
     // Callback -> control thread: where the last buffer started and when it reaches the DAC.
     std::atomic<size_t> bufferFrame_{0};
     std::atomic<double> bufferDac_{0};
+    std::atomic<uint64_t> rendered_{0};
+    std::atomic<uint32_t> underflows_{0};
     // Callback-only state.
     size_t pos_ = 0;
     int current_ = 0, fadeFrom_ = 0, fadePos_ = 0;

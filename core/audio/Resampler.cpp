@@ -14,6 +14,7 @@ std::vector<float> resample(const std::vector<float>& x, double inRate, double o
     if (inRate <= 0 || outRate <= 0) throw Error("resample", "sample rates must be positive");
     if (inRate == outRate || x.empty()) return x;
     const size_t outLen = size_t(std::llround(double(x.size()) * outRate / inRate));
+    if (outLen == 0) return {};  // shorter than one output sample (libsoxr needs a buffer)
     std::vector<float> y(outLen);
     soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
     soxr_quality_spec_t qs = soxr_quality_spec(q == ResampleQuality::VeryHigh ? SOXR_VHQ : SOXR_HQ, 0);

@@ -54,6 +54,7 @@ std::string readFixedString(hid_t obj, bool attribute, const std::string& what, 
     if (size == 0 || size > fileBytes) throw Error(path, what + " has an impossible length (damaged?)");
     Hid space(attribute ? H5Aget_space(obj) : H5Dget_space(obj), H5Sclose);
     if (H5Sget_simple_extent_npoints(space.get()) != 1) throw Error(path, what + " is not a single string");
+    if (!attribute) checkStorage(obj, H5T_STRING, size, what, path, fileBytes);
     Hid mtype = fixedString(size);
     H5Tset_cset(mtype.get(), H5Tget_cset(ftype.get()));  // HDF5 does not convert between charsets
     std::string out(size, '\0');
@@ -64,6 +65,62 @@ std::string readFixedString(hid_t obj, bool attribute, const std::string& what, 
     return out;
 }
 
+
+namespace {
+double product(const hsize_t* v, int n) {
+    double p = 1;
+    for (int i = 0; i < n; ++i) p *= double(v[i]);
+    return p;
+}
+std::string bytesText(double b) { return std::to_string((unsigned long long)b) + " bytes"; }
+}  // namespace
+
+void checkStorage(hid_t ds, H5T_class_t cls, size_t typeSize, const std::string& what, const std::string& path,
+                  uintmax_t fileBytes) {
+    Hid type(H5Dget_type(ds), H5Tclose);
+    if (!type.ok() || H5Tget_class(type.get()) != cls || H5Tget_size(type.get()) != typeSize)
+        throw Error(path, what + " has the wrong type (expected " + std::to_string(typeSize) + "-byte " +
+                              (cls == H5T_FLOAT ? "floats" : cls == H5T_INTEGER ? "integers" : "strings") + ")");
+    Hid dcpl(H5Dget_create_plist(ds), H5Pclose);
+    Hid space(H5Dget_space(ds), H5Sclose);
+    if (!dcpl.ok() || !space.ok()) throw Error(path, "cannot read the layout of " + what + " (damaged?)");
+    if (H5Pget_nfilters(dcpl.get()) != 0)
+        throw Error(path, what + " is compressed or filtered; SRLab stores patches unfiltered (rebuild it with "
+                                 "`srlab dataset build`, or h5repack it without filters)");
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    hsize_t dims[H5S_MAX_RANK] = {};
+    if (rank < 0 || H5Sget_simple_extent_dims(space.get(), dims, nullptr) < 0)
+        throw Error(path, "cannot read the shape of " + what + " (damaged?)");
+    const double nominal = product(dims, rank) * double(typeSize);
+    if (nominal > double(fileBytes))
+        throw Error(path, what + " claims " + bytesText(nominal) + ", more than the file's " +
+                              bytesText(double(fileBytes)) + " can hold (damaged?)");
+    // The sum of the stored sizes the layout or chunk index declares (no data is read).
+    const double stored = double(H5Dget_storage_size(ds));
+    if (stored > double(fileBytes))
+        throw Error(path, what + " declares " + bytesText(stored) + " of storage in a file of " +
+                              bytesText(double(fileBytes)) + " (damaged?)");
+    const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+    if (layout == H5D_CHUNKED) {
+        hsize_t chunk[H5S_MAX_RANK] = {};
+        if (H5Pget_chunk(dcpl.get(), H5S_MAX_RANK, chunk) != rank)
+            throw Error(path, what + " has a chunk shape that does not match its rank (damaged?)");
+        const double chunkBytes = product(chunk, rank) * double(typeSize);
+        if (chunkBytes <= 0 || chunkBytes > kMaxChunkBytes)
+            throw Error(path, what + " has chunks of " + bytesText(chunkBytes) + " (at most " +
+                                  bytesText(kMaxChunkBytes) + " are read)");
+        // Unfiltered chunks are stored at their nominal size: a larger sum is a damaged index.
+        hsize_t chunks = 0;
+        if (H5Dget_num_chunks(ds, space.get(), &chunks) < 0) throw Error(path, "cannot read the chunk index of " + what + " (damaged?)");
+        if (stored > double(chunks) * chunkBytes)
+            throw Error(path, what + "'s chunk index declares " + bytesText(stored) + " for " + std::to_string(chunks) +
+                                  " chunks of " + bytesText(chunkBytes) + " (damaged?)");
+    } else if (layout != H5D_CONTIGUOUS && layout != H5D_COMPACT) {
+        throw Error(path, what + " has a storage layout SRLab does not read (virtual or external)");
+    } else if (stored > nominal) {
+        throw Error(path, what + " declares " + bytesText(stored) + " of storage for " + bytesText(nominal) + " of data (damaged?)");
+    }
+}
 
 std::string readAttrString(hid_t loc, const char* name, const std::string& path, uintmax_t fileBytes) {
     if (H5Aexists(loc, name) <= 0) throw Error(path, std::string("missing attribute '") + name + "' (not an SRLab dataset?)");

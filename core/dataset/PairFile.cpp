@@ -202,7 +202,8 @@ PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
     in.inputDim = in.spec.inputDim();
     for (Split s : kSplits) {
         const std::string g = toString(s);
-        auto open = [&](const std::string& name, hsize_t width) {
+        // width 0: a 1-D index of `indexBytes`-byte integers; else (n, width, 1) float32.
+        auto open = [&](const std::string& name, hsize_t width, size_t indexBytes = 0) {
             const std::string full = g + "/" + name;
             if (H5Lexists(f, g.c_str(), H5P_DEFAULT) <= 0 || H5Lexists(f, full.c_str(), H5P_DEFAULT) <= 0)
                 throw Error(path, "missing dataset '" + full + "'");
@@ -214,12 +215,9 @@ PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
                 (width && (dims[1] != width || dims[2] != 1)))
                 throw Error(path, "dataset '" + full + "' has the wrong shape (expected (n, " +
                                       std::to_string(width) + ", 1))");
-            // Patches are stored uncompressed: a count the file cannot hold is a damaged header
-            // (and would otherwise size allocations).
-            const double bytes = double(dims[0]) * double(std::max<hsize_t>(width, 1)) * 4.0;
-            if (bytes > double(d_->bytes) + 1e6)
-                throw Error(path, "dataset '" + full + "' claims " + std::to_string(dims[0]) +
-                                      " entries, more than the file can hold (damaged?)");
+            // Every size libhdf5 will allocate from is checked against the file first.
+            checkStorage(ds.get(), width ? H5T_FLOAT : H5T_INTEGER, width ? sizeof(float) : indexBytes,
+                         "dataset '" + full + "'", path, d_->bytes);
             return std::make_pair(std::move(ds), size_t(dims[0]));
         };
         auto [data, n] = open("data", hsize_t(in.inputDim));
@@ -230,8 +228,8 @@ PairFileReader::PairFileReader(const std::string& path) : d_(new Impl) {
             if (nl != n) throw Error(path, "'" + g + "/label' and '" + g + "/data' differ in length");
             d_->label[size_t(s)] = std::move(label);
         }
-        for (const char* idx : {"source", "offset"})
-            if (open(idx, 0).second != n) throw Error(path, "'" + g + "/" + idx + "' has the wrong length");
+        if (open("source", 0, sizeof(int32_t)).second != n) throw Error(path, "'" + g + "/source' has the wrong length");
+        if (open("offset", 0, sizeof(int64_t)).second != n) throw Error(path, "'" + g + "/offset' has the wrong length");
     }
 }
 

@@ -21,10 +21,17 @@ struct ModelUpsampler::Impl {
 
     // (m, 1, T) baseline chunks -> estimates on the CPU.
     torch::ScalarType dtype = torch::kFloat;
+    // libtorch's errors never reach the user raw: they become one line naming the checkpoint.
     torch::Tensor forward(const torch::Tensor& x) const {
         torch::NoGradGuard noGrad;
-        return net->infer(x.to(device, dtype)).to(torch::kCPU, torch::kFloat).contiguous();
+        try {
+            return net->infer(x.to(device, dtype)).to(torch::kCPU, torch::kFloat).contiguous();
+        } catch (const c10::Error& e) {
+            throw Error(checkpoint, "the model failed on a chunk of " + std::to_string(x.size(-1)) + " samples: " +
+                                        firstLine(e.what_without_backtrace()));
+        }
     }
+    static std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 };
 
 ModelUpsampler::ModelUpsampler(const std::string& checkpoint, const std::string& device, int threads)
@@ -71,8 +78,10 @@ void ModelUpsampler::setChunking(size_t chunk, size_t overlap) {
 
 std::vector<float> ModelUpsampler::runSinglePass(const std::vector<float>& low, size_t n) const {
     auto x = splineUpsample(low, config().scale, n);
+    // Zero-padded to at least the chunk length, as run() pads its last chunk: the model always
+    // sees the length it was trained on, so inputs shorter than its window (or its STFT) work.
     const size_t mult = size_t(config().multiple());
-    const size_t padded = std::max(mult, (n + mult - 1) / mult * mult);
+    const size_t padded = std::max(d_->plan.chunk, (n + mult - 1) / mult * mult);
     auto t = torch::zeros({1, 1, int64_t(padded)});
     std::copy(x.begin(), x.end(), t.data_ptr<float>());
     auto y = d_->forward(t);
@@ -116,10 +125,18 @@ std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, 
 std::vector<float> ModelUpsampler::upsample(const std::vector<float>& audio, int inRate, ProgressSink* progress,
                                             const CancelToken* cancel) const {
     if (inRate < 1000) throw Error("upsample", "input rate " + std::to_string(inRate) + " Hz is below 1 kHz: not audio to upsample");
-    std::vector<float> low = std::abs(double(inRate) - lowRate()) < 1e-9 ? audio : resample(audio, inRate, lowRate());
     const size_t n = size_t(std::llround(double(audio.size()) * config().rate / double(inRate)));
-    if (low.empty() || n == 0) throw Error("upsample", "the input has no samples");
-    return run(low, n, progress, cancel);
+    if (audio.empty() || n == 0) throw Error("upsample", "the input has no samples");
+    // An input shorter than a few low-rate samples is zero-padded to that, and the output cut
+    // back to n: any length works, down to one sample.
+    const size_t minIn = size_t(std::ceil(4.0 * double(inRate) / lowRate()));
+    std::vector<float> in = audio;
+    if (in.size() < minIn) in.resize(minIn, 0.0f);
+    std::vector<float> low = std::abs(double(inRate) - lowRate()) < 1e-9 ? in : resample(in, inRate, lowRate());
+    const size_t nIn = size_t(std::llround(double(in.size()) * config().rate / double(inRate)));
+    auto y = run(low, std::max(n, nIn), progress, cancel);
+    y.resize(n);
+    return y;
 }
 
 Method modelMethod(std::shared_ptr<const ModelUpsampler> model, const std::string& name) {

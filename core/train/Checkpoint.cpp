@@ -160,6 +160,17 @@ void loadWeights(const std::string& dir, SrNet& net) {
         auto src = it->value().toTensor();
         if (!src.is_floating_point()) throw Error(file, "tensor '" + name + "' is not floating point");
         if (src.sizes() != t.sizes()) throw Error(file, "tensor '" + name + "' has the wrong shape for this model config");
+        // A pickle declares each tensor's sizes, strides and offset apart from its storage: a
+        // damaged one could describe more elements than its storage holds (a read past it).
+        if (src.numel() > 0) {
+            int64_t last = src.storage_offset();
+            for (int64_t d = 0; d < src.dim(); ++d) {
+                if (src.stride(d) < 0) throw Error(file, "tensor '" + name + "' has a negative stride (damaged?)");
+                last += (src.size(d) - 1) * src.stride(d);
+            }
+            if (src.storage_offset() < 0 || double(last + 1) * double(src.element_size()) > double(src.storage().nbytes()))
+                throw Error(file, "tensor '" + name + "' describes more data than its storage holds (damaged?)");
+        }
         if (!torch::isfinite(src).all().item<bool>()) throw Error(file, "tensor '" + name + "' holds NaN or Inf");
         t.copy_(src);
     };

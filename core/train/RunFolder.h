@@ -23,6 +23,8 @@ struct TrainRow {
 
 // The header metrics.csv starts with.
 extern const char* const kMetricsCsvHeader;
+// The lock file that keeps a run folder to one writer (util/FileLock.h).
+constexpr const char* kRunLockFile = "run.lock";
 
 TrainConfig readRunConfig(const std::string& runDir);
 std::vector<TrainRow> readRunMetrics(const std::string& runDir);

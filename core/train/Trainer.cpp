@@ -18,6 +18,7 @@
 #include "train/Losses.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
+#include "util/FileLock.h"
 #include "util/Hash.h"
 
 namespace srlab {
@@ -115,9 +116,12 @@ std::string describeDevice(const std::string& request) {
 void createRun(const std::string& runDir, TrainConfig cfg) {
     cfg.validate();
     fs::path dir(runDir);
-    if (fs::exists(dir / "config.json")) throw Error(runDir, "already holds a run; use resume, or pick a new folder");
-    fs::create_directories(dir / "checkpoints");
+    std::error_code ec;
+    fs::create_directories(dir / "checkpoints", ec);
+    if (ec) throw Error(runDir, "cannot create the run folder (" + ec.message() + ")");
     checkWritableDir((dir / "config.json").string());
+    const FileLock lock((dir / kRunLockFile).string(), runDir, "being created or trained");
+    if (fs::exists(dir / "config.json")) throw Error(runDir, "already holds a run; use resume, or pick a new folder");
     PairFileReader reader(cfg.dataset);  // validates the dataset before anything is written
     const auto& info = reader.info();
     if (!info.hasLabel) throw Error(cfg.dataset, "holds real low-res input without labels; it cannot train a model");
@@ -136,9 +140,30 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
     writeStatus(runDir, "created", "");
 }
 
+namespace {
+// A resumed run must see the data it started on: a dataset rebuilt or replaced since (even while
+// the run trained, which reads the old file to its end) would silently mix two datasets.
+void checkDatasetUnchanged(const fs::path& dir, const std::string& dataset) {
+    std::string recorded;
+    try {
+        std::ifstream in(dir / "config.json");
+        recorded = nlohmann::json::parse(in).value("dataset_sha256", std::string());
+    } catch (const nlohmann::json::exception&) {
+    }
+    if (!recorded.empty() && sha256File(dataset) != recorded)
+        throw Error(dataset, "has changed since this run was created (its SHA-256 differs from the one in " +
+                                 (dir / "config.json").string() +
+                                 "); restore that dataset to resume, or start a new run on this one");
+}
+}  // namespace
+
 RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control) {
     const TrainConfig cfg = readRunConfig(runDir);
     const fs::path dir(runDir), ckDir = dir / "checkpoints";
+    // One writer per run folder: a second `train --resume` (or a second GUI) is refused, not
+    // interleaved into the same metrics.csv and checkpoints. Released at return, or by the
+    // kernel when the process dies.
+    const FileLock lock((dir / kRunLockFile).string(), runDir, "being trained");
     std::ofstream logFile(dir / "train.log", std::ios::app);
     auto log = [&](const std::string& line) {
         logFile << line << "\n";
@@ -165,6 +190,9 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
 
         CheckpointMeta at;
         const fs::path last = ckDir / "last";
+        // Any earlier progress (a checkpoint, or rows of a run killed before its first one) makes
+        // this a resume, which must see the same data.
+        if (fs::exists(last / "model.json") || !readRunMetrics(runDir).empty()) checkDatasetUnchanged(dir, cfg.dataset);
         if (fs::exists(last / "model.json")) {
             at = loadTrainState(last.string(), *net, state);
             truncateMetrics(dir / "metrics.csv", at.step);

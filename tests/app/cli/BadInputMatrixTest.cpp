@@ -199,6 +199,77 @@ TEST_F(BadInputs, ExtremeButValidInputsWork) {
     }
 }
 
+// SPEC's upsample takes any length: 1, 2, r-1, r and window-1 samples, at the model's low rate
+// and at its output rate, through the tiny U-Net (window 1024) and the shipped spectral models
+// (whose STFT once refused inputs shorter than its padding with a raw libtorch trace).
+TEST_F(BadInputs, MinimalLengthsUpsampleToExactlyTheirLength) {
+    const TempDir& d = *dir_;
+    struct Model {
+        std::string args;
+        int low, high;
+        size_t window;
+    };
+    const std::string shipped = std::string(" --checkpoint ") + SRLAB_SOURCE_DIR "/resources/models/";
+    const std::vector<Model> models = {{" --checkpoint " + d / "run/checkpoints/best", 4000, 16000, 1024},
+                                       {shipped + "music-44k-x4", 11025, 44100, 8192},
+                                       {shipped + "speech-16k-x4", 4000, 16000, 8192}};
+    for (const auto& m : models)
+        for (int rate : {m.low, m.high})
+            for (size_t len : {size_t(1), size_t(2), size_t(3), size_t(4), m.window / 4 - 1, m.window - 1}) {
+                const std::string name = "short-" + std::to_string(rate) + "-" + std::to_string(len);
+                SCOPED_TRACE(name + m.args);
+                writeWav(d / (name + ".wav"), sine(300, rate, len), rate, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+                const std::string out = d / (name + "-up.wav");
+                const auto r = run(cli() + " upsample" + m.args + " --in " + d / (name + ".wav") + " --out " + out);
+                ASSERT_EQ(r.code, 0) << r.output;
+                int outRate = 0;
+                const auto y = readMono(out, &outRate);
+                EXPECT_EQ(outRate, m.high);
+                EXPECT_EQ(y.size(), size_t(std::llround(double(len) * m.high / rate)));
+                EXPECT_TRUE(std::all_of(y.begin(), y.end(), [](float v) { return std::isfinite(v); }));
+            }
+}
+
+// Where no sensible output exists (eval of a file shorter than the chain needs), one clear line
+// names the file: never a signal, a library's message or a stack trace.
+TEST_F(BadInputs, MinimalLengthsEvaluateOrSayWhyNot) {
+    const TempDir& d = *dir_;
+    const std::string ck = " --checkpoint " + d / "run/checkpoints/best";
+    for (size_t len : {size_t(1), size_t(2), size_t(3), size_t(4), size_t(255), size_t(1023), size_t(1024)}) {
+        const std::string f = d / ("evalshort-" + std::to_string(len) + ".wav");
+        SCOPED_TRACE(f);
+        writeWav(f, sine(300, 16000, len), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+        const auto r = run(cli() + " eval --input " + f + ck + " --rate 16000 --scale 4");
+        ASSERT_TRUE(r.code == 0 || r.code == 1) << r.output;
+        EXPECT_EQ(r.output.find("unexpected error"), std::string::npos) << r.output;
+        EXPECT_EQ(r.output.find("Exception raised from"), std::string::npos) << r.output;
+        if (r.code == 1) EXPECT_NE(r.output.find(f + ": "), std::string::npos) << r.output;
+        if (r.code == 0) EXPECT_EQ(r.output.find("nan"), std::string::npos) << r.output;
+    }
+}
+
+// The smallest datasets and runs: one patch per split, one step.
+TEST_F(BadInputs, OnePatchDatasetsAndOneStepRunsTrain) {
+    const TempDir& d = *dir_;
+    fs::create_directories(d / "one");
+    for (int i = 0; i < 3; ++i) writeMonoWav(d / ("one/c" + std::to_string(i) + ".wav"), chirp(90, 7000, 16000, 1024), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d / "one" + " --out " + d / "one.h5" +
+                 " --rate 16000 --scale 4 --dim 1024 --stride 1024 --split 0.34,0.33,0.33");
+    ASSERT_EQ(r.code, 0) << r.output;
+    r = run(cli() + " dataset inspect " + d / "one.h5");
+    ASSERT_EQ(r.code, 0) << r.output;
+    r = run(cli() + " train --quiet --threads 1 --dataset " + d / "one.h5" +
+            " --model audiounet --preset tiny --epochs 1 --steps-per-epoch 1 --batch 16 --run " + d / "onerun");
+    EXPECT_EQ(r.code, 1) << r.output;  // a batch larger than the split: said, naming the dataset
+    EXPECT_NE(r.output.find(d / "one.h5" + ": has 1 training patches, fewer than one batch of 16"), std::string::npos) << r.output;
+    r = run(cli() + " train --quiet --threads 1 --dataset " + d / "one.h5" +
+            " --model audiounet --preset tiny --epochs 1 --steps-per-epoch 1 --batch 1 --run " + d / "onerun");
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_TRUE(fs::exists(d / "onerun/checkpoints/last/model.pt"));
+    r = run(cli() + " upsample --checkpoint " + d / "onerun/checkpoints/last --in " + d / "good.wav --out " + d / "one-up.wav");
+    EXPECT_EQ(r.code, 0) << r.output;
+}
+
 // One hour of audio builds a dataset like one second does (files are processed whole).
 TEST_F(BadInputs, OneHourFileBuilds) {
     const TempDir& d = *dir_;

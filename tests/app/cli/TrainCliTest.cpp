@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "audio/AudioFile.h"
@@ -31,7 +32,118 @@ std::string makeDataset(const TempDir& d) {
 
 std::string train(const std::string& args) { return cli() + " train --quiet --threads 1 " + args; }
 
+// Starts `srlab train ARGS` as a child process; its pid.
+pid_t spawnTrain(const std::string& args) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const std::string cmd = "exec " + train(args) + " > /dev/null 2>&1";
+        execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    return pid;
+}
+
+// Data rows in a run's metrics.csv (the header excluded).
+int metricsRows(const std::string& runDir) {
+    std::ifstream in(runDir + "/metrics.csv");
+    std::string line;
+    int rows = -1;
+    while (std::getline(in, line)) ++rows;
+    return std::max(rows, 0);
+}
+
+// Waits (on the run's own progress, not on the clock) until metrics.csv has `rows` rows.
+void waitForRows(const std::string& runDir, int rows) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+    while (metricsRows(runDir) < rows) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << runDir << " never reached " << rows << " rows";
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+void killAndReap(pid_t pid) {
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+}
+
 }  // namespace
+
+// Two writers of one run folder: the second is refused with a message while the first holds it
+// (stopped with SIGSTOP, so the test does not race the run's end); after kill -9 of the first,
+// the folder is free and resumes.
+TEST(TrainCli, ASecondWriterOfARunFolderIsRefused) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    const std::string runDir = d / "run";
+    const pid_t a = spawnTrain("--dataset " + ds + " --model audiounet --preset tiny --epochs 4 --steps-per-epoch 5 --batch 2 --run " + runDir);
+    waitForRows(runDir, 1);
+    kill(a, SIGSTOP);
+    auto r = run(train("--resume " + runDir));
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find(runDir + ": is being trained by another process (pid " + std::to_string(a) + ")"), std::string::npos)
+        << r.output;
+    r = run(train("--dataset " + ds + " --model audiounet --preset tiny --run " + runDir));
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find(runDir + ": "), std::string::npos) << r.output;
+    killAndReap(a);
+    r = run(train("--resume " + runDir));
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(run("cat " + runDir + "/status.json").output.find("finished"), std::string::npos);
+}
+
+// The dataset replaced (as `dataset build` replaces a file: a new file renamed over it) while a
+// run trains: the run reads the file it opened to its end; resuming it against the new dataset is
+// refused with a message, and with the original restored it resumes.
+TEST(TrainCli, ADatasetReplacedWhileTrainingIsNotSilentlyMixedIn) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    fs::copy_file(ds, d / "original.h5");
+    const std::string runDir = d / "run";
+    const pid_t a = spawnTrain("--dataset " + ds + " --model audiounet --preset tiny --epochs 12 --steps-per-epoch 5 --batch 2 --run " + runDir);
+    waitForRows(runDir, 1);
+    kill(a, SIGSTOP);
+    const int rows = metricsRows(runDir);
+    for (int i = 0; i < 6; ++i) writeMonoWav(d / ("audio/c" + std::to_string(i) + ".wav"), sine(300 + 50 * i, 16000, 32000), 16000);
+    auto r = run(cli() + " dataset build --quiet --input " + d / "audio" + " --out " + ds +
+                 " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25");
+    ASSERT_EQ(r.code, 0) << r.output;
+    kill(a, SIGCONT);
+    waitForRows(runDir, rows + 2);  // still training, on the file it opened
+    killAndReap(a);
+    r = run(train("--resume " + runDir));
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find(ds + ": has changed since this run was created"), std::string::npos) << r.output;
+    fs::rename(d / "original.h5", ds);
+    r = run(train("--resume " + runDir));
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(run("cat " + runDir + "/status.json").output.find("finished"), std::string::npos);
+}
+
+// A workspace on a read-only filesystem: every command that writes says so, naming the path.
+TEST(TrainCli, AReadOnlyWorkspaceIsAMessage) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    fs::create_directories(d / "ro");
+    if (run("mount -t tmpfs -o size=1m,ro srlab-ro " + d / "ro").code != 0) {
+        GTEST_SKIP() << "this machine does not let the test mount a read-only filesystem";
+    }
+    writeMonoWav(d / "in.wav", chirp(100, 1900, 4000, 4000), 4000);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {train("--dataset " + ds + " --model audiounet --preset tiny --epochs 1 --run " + d / "ro/run"), d / "ro/run"},
+        {cli() + " dataset build --quiet --input " + d / "audio" + " --out " + d / "ro/set.h5", d / "ro/set.h5"},
+        {cli() + " upsample --in " + d / "in.wav" + " --out " + d / "ro/up.wav", d / "ro/up.wav"},
+    };
+    for (const auto& [cmd, path] : cases) {
+        SCOPED_TRACE(cmd);
+        const auto r = run(cmd);
+        EXPECT_EQ(r.code, 1) << r.output;
+        EXPECT_NE(r.output.find(path), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find("Read-only file system"), std::string::npos) << r.output;
+        EXPECT_EQ(r.output.find("unexpected error"), std::string::npos) << r.output;
+    }
+    run("umount " + d / "ro");
+}
 
 TEST(TrainCli, TrainUpsampleEvalAndReadTheCheckpointBack) {
     TempDir d;

@@ -49,45 +49,83 @@ size_t firstNonZero(const std::vector<float>& c) {
     return z;
 }
 
+// ALSA's null device has no clock: the callback runs as fast as the CPU lets it, and a loaded
+// machine may deschedule this thread for any time. So the tests never wait for wall-clock time;
+// they wait for the callback's own progress, and they loop the signal so the stream cannot run
+// out before the test acts. The deadline only turns a dead stream into a failure.
+void waitForFrames(const Player& p, uint64_t frames) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (p.framesRendered() < frames) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the stream stopped at " << p.framesRendered();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+// The loop-edge gain of Player::render (3 ms ramps) for a loop [ls, le).
+float edgeGain(size_t pos, size_t ls, size_t le) {
+    const size_t ramp = 144;
+    const size_t edge = std::min(pos - ls, le - pos);
+    return edge < ramp ? float(edge) / float(ramp) : 1.0f;
+}
+
 }  // namespace
 
 TEST(Player, PlaysTheSelectedVersionAndCrossfadesOnSwitch) {
     CaptureDevice cap;
-    const size_t n = 48000 * 60;
+    const size_t n = 48000, start = 1000, F = 480;  // F: the 10 ms fade
     const auto a = tone(440, 0.3, n), b = tone(660, 1.1, n);
+    uint32_t underflows = 0;
     {
         Player p;
         std::string err;
         ASSERT_TRUE(p.open(&err)) << err;
         p.load({a, b}, 48000);
-        p.setFadeMs(10);  // 480 frames
+        p.setFadeMs(10);
+        p.setLoop(0, n);  // endless, so the switch always falls inside the signal
+        p.seek(start);
         p.play();
-        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        waitForFrames(p, 4800);
         p.select(1);
-        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        const uint64_t selectedAt = p.framesRendered();
+        waitForFrames(p, selectedAt + F + 4800);
         p.pause();
+        underflows = p.underflows();
     }
+    ASSERT_EQ(underflows, 0u) << "the device played gaps: the capture cannot show a continuous switch";
     const auto c = cap.read();
     const size_t z = firstNonZero(c);
-    ASSERT_LT(z + 2000, c.size()) << "nothing was played";
-    // Find where the output leaves version a.
-    size_t s = z;
-    while (s < c.size() && s - z < n && std::abs(c[s] - a[s - z]) < 1e-6f) ++s;
-    ASSERT_GT(s - z, 100u) << "playback did not start with version 0";
-    ASSERT_LT(s + 1000, c.size()) << "no switch captured";
-    --s;  // the fade's first frame has weight 0, so it still equals version a
-    const size_t F = 480;
-    for (size_t j = 0; j < F; ++j) {
-        const size_t k = s - z + j;
-        const float w = float(j) / float(F);
-        ASSERT_NEAR(c[s + j], (1 - w) * a[k] + w * b[k], 1e-5f) << "crossfade frame " << j;
-    }
-    for (size_t j = F; j < F + 500 && s + j < c.size() && c[s + j] != 0.0f; ++j)
-        ASSERT_NEAR(c[s + j], b[s - z + j], 1e-6f) << "after the fade";
-    // No click: the largest step across the switch is no larger than the signals' own.
+    // Output frame m (from z) plays loop position pos(m); gA/gB what version a/b alone give there.
+    auto pos = [&](size_t m) { return (start + m) % n; };
+    auto gA = [&](size_t m) { return edgeGain(pos(m), 0, n) * a[pos(m)]; };
+    auto gB = [&](size_t m) { return edgeGain(pos(m), 0, n) * b[pos(m)]; };
+    ASSERT_LT(z + 4800 + F + 4800, c.size()) << "too little was played";
+    size_t s = 0;  // where the output leaves version a
+    while (z + s < c.size() && std::abs(c[z + s] - gA(s)) < 1e-6f) ++s;
+    ASSERT_GE(s, 4800u) << "playback did not start with version 0, or left it before the switch";
+    ASSERT_LT(z + s + F + 2000, c.size()) << "no switch captured";
+    // The fade's first frame has weight 0 and its next ones differ from version a by (b-a)/480
+    // per step, which can be below the 1e-6 used to find s where a and b nearly meet: the fade
+    // starts at the one of the few frames before s that the crossfade model fits.
+    auto fadeError = [&](size_t f0) {
+        double e = 0;
+        for (size_t j = 0; j < F; ++j) {
+            const float w = float(j) / float(F);
+            e = std::max(e, double(std::abs(c[z + f0 + j] - ((1 - w) * gA(f0 + j) + w * gB(f0 + j)))));
+        }
+        return e;
+    };
+    size_t f0 = s - 1;
+    for (size_t k = s - 1; k + 8 > s && k > 0; --k)
+        if (fadeError(k) < fadeError(f0)) f0 = k;
+    ASSERT_LT(fadeError(f0), 1e-5) << "the switch is not a linear crossfade of " << F << " frames";
+    s = f0;
+    for (size_t j = F; j < F + 2000; ++j) ASSERT_NEAR(c[z + s + j], gB(s + j), 1e-6f) << "after the fade, frame " << j;
+    // No click: across the switch, no step is larger than either version's own steps there.
     double maxOwn = 0, maxSwitch = 0;
-    for (size_t k = 1; k < 48000; ++k) maxOwn = std::max({maxOwn, double(std::abs(a[k] - a[k - 1])), double(std::abs(b[k] - b[k - 1]))});
-    for (size_t j = s - 10; j < s + F + 10; ++j) maxSwitch = std::max(maxSwitch, double(std::abs(c[j + 1] - c[j])));
+    for (size_t m = s - 10; m < s + F + 10; ++m) {
+        maxOwn = std::max({maxOwn, double(std::abs(gA(m + 1) - gA(m))), double(std::abs(gB(m + 1) - gB(m)))});
+        maxSwitch = std::max(maxSwitch, double(std::abs(c[z + m + 1] - c[z + m])));
+    }
     EXPECT_LE(maxSwitch, maxOwn * 1.05);
 }
 
@@ -95,6 +133,7 @@ TEST(Player, LoopWrapsWithRampsAtTheEdges) {
     CaptureDevice cap;
     const size_t n = 48000 * 10;
     const auto a = tone(440, 0.3, n);
+    uint32_t underflows = 0;
     {
         Player p;
         std::string err;
@@ -103,19 +142,18 @@ TEST(Player, LoopWrapsWithRampsAtTheEdges) {
         p.setLoop(48000, 48000 + 4800);
         p.seek(48000 + 200);
         p.play();
-        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        waitForFrames(p, 3 * 4800 + 100);
         p.pause();
+        underflows = p.underflows();
     }
+    ASSERT_EQ(underflows, 0u) << "the device played gaps";
     const auto c = cap.read();
     const size_t z = firstNonZero(c);
     ASSERT_LT(z + 3 * 4800, c.size());
     // Output frame m is a[48200 + m] wrapped into [48000, 52800), scaled by the edge ramps.
-    const size_t ramp = 144;  // 3 ms
     for (size_t m = 0; m < 3 * 4800; ++m) {
         const size_t pos = 48000 + (200 + m) % 4800;
-        const size_t edge = std::min(pos - 48000, 48000 + 4800 - pos);
-        const float g = edge < ramp ? float(edge) / float(ramp) : 1.0f;
-        ASSERT_NEAR(c[z + m], g * a[pos], 1e-5f) << "frame " << m;
+        ASSERT_NEAR(c[z + m], edgeGain(pos, 48000, 48000 + 4800) * a[pos], 1e-5f) << "frame " << m;
     }
 }
 
