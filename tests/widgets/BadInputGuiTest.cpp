@@ -12,6 +12,7 @@
 #include "ComparePage.h"
 #include "DatasetsPage.h"
 #include "MainWindow.h"
+#include "TrainingCurves.h"
 #include "TrainingPage.h"
 #include "Watchdog.h"
 #include "support/TestSupport.h"
@@ -152,6 +153,50 @@ TEST(WorkbenchBadInput, StaysResponsiveWhileTrainingAndBuilding) {
     ASSERT_TRUE(waitFor([&] { return !training->training(); }));
     std::printf("longest GUI-thread stall while training and building: %lld ms\n", (long long)stall);
     EXPECT_LT(stall, 500);
+}
+
+}  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// The run folder the Training page follows, edited behind its back while the run trains
+// (paused, so the edits land mid-run deterministically): garbage rows in metrics.csv, a
+// damaged status.json, a checkpoint deleted, a stray file. The page re-reads it without a
+// crash or a message, the run goes on to the end, and what it wrote stays readable.
+TEST(WorkbenchBadInput, ARunFolderEditedWhileTheGuiFollowsItKeepsWorking) {
+    app();
+    TempDir d;
+    ASSERT_EQ(buildToneDataset(d.str()).code, 0);
+    TrainingPage page;
+    page.setWorkspace(QString::fromStdString(d / "ws"));
+    page.setDataset(QString::fromStdString(d / "set.h5"));
+    page.setModel("audiounet", "tiny");
+    page.setEpochs(3, 4);
+    page.start();
+    const std::string run = page.activeRun().toStdString();
+    ASSERT_TRUE(waitFor([&] { return fs::exists(run + "/checkpoints/epoch-0001/model.pt"); }, 120000));
+    page.setPaused(true);
+    ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == "paused"; }));
+    { std::ofstream(run + "/metrics.csv", std::ios::app) << "garbage,row\n12,x,1e999,,\n"; }
+    writeText(run + "/status.json", "{ \"state\": ");
+    fs::remove_all(run + "/checkpoints/epoch-0001");
+    writeText(run + "/notes.txt", "a user's note");
+    page.refreshRuns();
+    page.selectRun(QString::fromStdString(run));
+    app().processEvents(QEventLoop::AllEvents, 100);
+    EXPECT_EQ(readRunStatus(run).state, "unknown");  // damaged: read as unknown, never thrown
+    page.setPaused(false);
+    ASSERT_TRUE(waitFor([&] { return !page.training(); }, 120000));
+    EXPECT_EQ(readRunStatus(run).state, "finished");
+    EXPECT_TRUE(fs::exists(run + "/checkpoints/epoch-0003/model.pt"));
+    EXPECT_TRUE(fs::exists(run + "/notes.txt"));
+    const auto rows = readRunMetrics(run);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(rows.back().step, 12);  // 3 epochs x 4 steps; the garbage rows skipped
+    page.refreshRuns();
+    page.selectRun(QString::fromStdString(run));
+    EXPECT_EQ(page.curves()->runs().size(), 1);
 }
 
 }  // namespace srlab
