@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Configures and builds SRLab into ${SRLAB_BUILD_DIR:-build} (Ninja, ccache when present).
+# Configures and builds SRLab (Ninja, ccache when present) against the libtorch that
+# scripts/torch-flavour.sh picks, into SRLAB_BUILD_DIR (build/ for cpu, build-torch2/ for torch2).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-bdir=${SRLAB_BUILD_DIR:-$here/build}
-cmake -S "$here" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=${SRLAB_BUILD_TYPE:-RelWithDebInfo} "$@" >/dev/null
-cmake --build "$bdir" -j "$(nproc)"
+source "$here/scripts/torch-flavour.sh"
+echo "srlab: libtorch '$SRLAB_TORCH' ($SRLAB_TORCH_WHY), building in $SRLAB_BUILD_DIR" >&2
+cmake -S "$here" -B "$SRLAB_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=${SRLAB_BUILD_TYPE:-RelWithDebInfo} \
+  "${SRLAB_TORCH_CMAKE[@]}" "$@" >/dev/null
+cmake --build "$SRLAB_BUILD_DIR" -j "$(nproc)"

@@ -12,6 +12,11 @@ PKGS=(
   qt6-base-dev libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
   libhdf5-dev portaudio19-dev nlohmann-json3-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # an optimised BLAS for Debian's libtorch (it replaces the reference BLAS through Debian's
+  # alternatives; the OpenMP build, as libtorch itself threads with OpenMP)
+  libopenblas0-openmp
+  # Gloo's headers, for c10d's Gloo process group (data-parallel training on CPU)
+  libgloo-dev
   # tests: cross-checks, fixtures, GUI under a virtual display
   python3-scipy python3-numpy python3-h5py sox libsox-fmt-all espeak-ng xvfb xauth
   # packaging

@@ -3,9 +3,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bash "$here/scripts/install-deps.sh"
+source "$here/scripts/torch-flavour.sh"   # cpu or torch2, and the build folder for it
 SRLAB_DEV_AUDIO=$(bash "$here/scripts/dev-audio.sh")
 export SRLAB_DEV_AUDIO
 bash "$here/scripts/build.sh" -DSRLAB_BUILD_TESTS=ON
-cd "${SRLAB_BUILD_DIR:-$here/build}"
+cd "$SRLAB_BUILD_DIR"
 export QT_QPA_PLATFORM=offscreen
 ctest --output-on-failure -j "$(nproc)" --timeout 900

@@ -4,8 +4,10 @@
 #include <cstdio>
 
 #include "cli/Commands.h"
+#include "cli/Launcher.h"
 #include "cli/TerminalProgress.h"
 #include "model/ModelConfig.h"
+#include "train/DistEnv.h"
 #include "train/Trainer.h"
 #include "util/Error.h"
 
@@ -16,6 +18,7 @@ struct TrainOptions {
     TrainConfig cfg;
     std::string arch = "audiounet", preset = "small", run, resume;
     bool listPresets = false, quiet = false;
+    int nproc = 1;
 };
 
 // The progress line, plus a log line per epoch; Ctrl-C turns into a clean stop.
@@ -26,12 +29,18 @@ public:
         std::fprintf(stderr, "training on %s, %lld parameters\n", device.c_str(), (long long)parameters);
     }
     void row(const TrainRow& r) override {
-        if (!r.hasVal()) loss_ = loss_ < 0 ? r.trainLoss : 0.98 * loss_ + 0.02 * r.trainLoss;
+        if (r.hasVal()) return;
+        loss_ = loss_ < 0 ? r.trainLoss : 0.98 * loss_ + 0.02 * r.trainLoss;
+        if (r.samplesPerS == r.samplesPerS) {
+            rate_ = rate_ < 0 ? r.samplesPerS : 0.9 * rate_ + 0.1 * r.samplesPerS;
+            wait_ = wait_ < 0 ? r.dataWaitMs : 0.9 * wait_ + 0.1 * r.dataWaitMs;
+        }
     }
     void progress(int64_t step, int64_t total, double) override {
         if (interruptToken().cancelled()) control_.stop.cancel();
-        char msg[64];
-        std::snprintf(msg, sizeof msg, "loss %.4g", loss_);
+        char msg[96];
+        std::snprintf(msg, sizeof msg, "loss %.4g, %.0f samples/s, data wait %.1f ms", loss_, std::max(rate_, 0.0),
+                      std::max(wait_, 0.0));
         bar_.progress(double(step), double(total), msg);
     }
     void log(const std::string& line) override { bar_.note(line); }
@@ -40,7 +49,7 @@ public:
 private:
     TrainControl& control_;
     TerminalProgress bar_;
-    double loss_ = -1;
+    double loss_ = -1, rate_ = -1, wait_ = -1;  // smoothed over steps
 };
 
 void runTrain(TrainOptions& o) {
@@ -52,6 +61,10 @@ void runTrain(TrainOptions& o) {
         }
         return;
     }
+    // torchrun's variables (or --nproc's, in the ranks it starts) make this process one rank.
+    const DistEnv dist = distEnvFromEnvironment();
+    if (o.nproc < 1) throw Error("--nproc", "must be at least 1");
+    if (o.nproc > 1 && dist.active()) throw Error("--nproc", "cannot be combined with torchrun's WORLD_SIZE (already a rank)");
     std::string dir = o.resume;
     if (dir.empty()) {
         if (o.run.empty()) throw Error("--run", "name a run folder for a new run (or --resume DIR)");
@@ -59,20 +72,27 @@ void runTrain(TrainOptions& o) {
         const auto rate = o.cfg.model.rate;
         o.cfg.model = makeModelConfig(o.arch, o.preset);
         o.cfg.model.rate = rate;
-        createRun(o.run, o.cfg);
+        if (dist.writer()) createRun(o.run, o.cfg);  // the other ranks wait for it in trainRun
         dir = o.run;
-        std::fprintf(stderr, "run folder: %s\n", dir.c_str());
+        if (dist.writer()) std::fprintf(stderr, "run folder: %s\n", dir.c_str());
     }
-    TrainControl control;
-    TerminalTrainEvents events(control, o.quiet);
-    RunOutcome outcome = trainRun(dir, events, control);
-    events.finish();
-    if (outcome == RunOutcome::Finished) {
+    if (o.nproc > 1) {
+        launchLocalRanks(dir, o.nproc);
         std::fprintf(stderr, "finished; best checkpoint: %s/checkpoints/best\n", dir.c_str());
         return;
     }
-    std::fprintf(stderr, "%s; continue with: srlab train --resume %s\n",
-                 outcome == RunOutcome::Stopped ? "stopped" : "time limit reached", dir.c_str());
+    TrainControl control;
+    TerminalTrainEvents events(control, o.quiet || !dist.writer());
+    RunOutcome outcome = trainRun(dir, events, control, dist);
+    events.finish();
+    if (outcome == RunOutcome::Finished) {
+        if (dist.writer()) std::fprintf(stderr, "finished; best checkpoint: %s/checkpoints/best\n", dir.c_str());
+        return;
+    }
+    if (dist.writer())
+        std::fprintf(stderr, "%s; continue with: srlab train --resume %s%s\n",
+                     outcome == RunOutcome::Stopped ? "stopped" : "time limit reached", dir.c_str(),
+                     dist.active() ? " (with the same number of ranks)" : "");
     if (outcome == RunOutcome::Stopped) throw ExitCode{130};
 }
 
@@ -97,6 +117,10 @@ void addTrainCommand(CLI::App& root) {
     t->add_option("--seed", c.seed, "Seed for initialisation, shuffling and dropout")->capture_default_str();
     t->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
     t->add_option("--threads", c.threads, "CPU threads (0 = all cores)")->capture_default_str();
+    t->add_option("--nproc", o->nproc,
+                  "Data-parallel: start N local ranks (one per GPU, or N CPU ranks sharing the cores); "
+                  "torchrun's RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT are honoured too")
+        ->capture_default_str();
     t->add_option("--time-limit", c.timeLimitS, "Stop with a checkpoint after this many seconds (0 = none)");
     t->add_flag("--list-presets", o->listPresets, "List architectures and their presets");
     t->add_flag("--quiet", o->quiet, "No progress line");

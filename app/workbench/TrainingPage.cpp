@@ -108,6 +108,9 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     progress_ = new QProgressBar;
     progress_->setFormat("%p%");
     status_ = new QLabel("idle");
+    throughput_ = new QLabel;
+    throughput_->setToolTip("Training throughput of the latest step, and how long it waited for the data loader "
+                            "(also in the run's metrics.csv)");
     status_->setWordWrap(true);
 
     runs_ = new QTableWidget(0, 9);
@@ -126,6 +129,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     left->addLayout(buttons);
     left->addWidget(progress_);
     left->addWidget(status_);
+    left->addWidget(throughput_);
     left->addWidget(new QLabel("checkpoints of the selected run"));
     left->addWidget(checkpoints_, 1);
     left->addWidget(listen_);
@@ -236,7 +240,13 @@ void TrainingPage::launch(const QString& runDir) {
     auto events = std::make_shared<QueuedEvents>();
     events->page = this;
     const QString name = QDir(runDir).dirName();
-    events->onRow = [this, name](const TrainRow& r) { curves_->appendRow(name, r); };
+    events->onRow = [this, name](const TrainRow& r) {
+        curves_->appendRow(name, r);
+        if (r.samplesPerS == r.samplesPerS)  // a training step: its throughput beside the device
+            throughput_->setText(QString("%1 samples/s, data wait %2 ms")
+                                     .arg(r.samplesPerS, 0, 'f', 0)
+                                     .arg(r.dataWaitMs, 0, 'f', 1));
+    };
     events->onProgress = [this](int64_t step, int64_t total, double eta) {
         progress_->setMaximum(int(std::min<int64_t>(total, INT32_MAX)));
         progress_->setValue(int(step));

@@ -62,6 +62,7 @@ private:
     QPushButton *start_, *pause_, *stop_, *resume_, *listen_;
     QProgressBar* progress_;
     QLabel* status_;
+    QLabel* throughput_;  // samples/s and data-loader wait of the latest step
     QTableWidget* runs_;
     QListWidget* checkpoints_;
     TrainingCurves* curves_;

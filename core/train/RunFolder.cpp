@@ -14,7 +14,8 @@
 namespace srlab {
 namespace fs = std::filesystem;
 
-const char* const kMetricsCsvHeader = "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db\n";
+const char* const kMetricsCsvHeader =
+    "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db,samples_per_s,data_wait_ms\n";
 
 namespace {
 
@@ -55,10 +56,10 @@ bool parseMetricsRow(const std::string& line, TrainRow* r) {
     std::stringstream ss(line);
     std::string cell;
     while (std::getline(ss, cell, ',')) f.push_back(cell);
-    if (f.size() < 4 || f.size() > 7) return false;
-    f.resize(7);
-    double v[7];
-    for (size_t i = 0; i < 7; ++i)
+    if (f.size() < 4 || f.size() > 9) return false;  // 7 cells: runs of SRLab before throughput
+    f.resize(9);
+    double v[9];
+    for (size_t i = 0; i < 9; ++i)
         if (!number(f[i], &v[i])) return false;
     // step and epoch are counts: whole, non-negative, in range
     if (!(v[0] >= 0 && v[0] < 9e15 && v[0] == std::floor(v[0])) || !(v[1] >= 0 && v[1] < 1e9 && v[1] == std::floor(v[1])))
@@ -70,6 +71,8 @@ bool parseMetricsRow(const std::string& line, TrainRow* r) {
     r->valLoss = v[4];
     r->valSnr = v[5];
     r->valLsd = v[6];
+    r->samplesPerS = v[7];
+    r->dataWaitMs = v[8];
     return true;
 }
 

@@ -18,6 +18,9 @@ struct TrainRow {
     double wallS = 0;
     double trainLoss = 0;
     double valLoss = NAN, valSnr = NAN, valLsd = NAN;  // set on the row that ends an epoch
+    // Throughput of a training step (NaN on validation rows, and on rows of earlier SRLab):
+    // samples per second over the whole step, and how long it waited for the data loader.
+    double samplesPerS = NAN, dataWaitMs = NAN;
     bool hasVal() const { return valLoss == valLoss; }
 };
 

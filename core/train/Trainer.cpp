@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "srlab/Version.h"
 #include "train/BatchLoader.h"
 #include "train/Checkpoint.h"
+#include "train/DataParallel.h"
 #include "train/Losses.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
@@ -37,7 +39,8 @@ std::string csvNum(double v) {
 
 std::string csvRow(const TrainRow& r) {
     return std::to_string(r.step) + "," + std::to_string(r.epoch) + "," + csvNum(r.wallS) + "," +
-           csvNum(r.trainLoss) + "," + csvNum(r.valLoss) + "," + csvNum(r.valSnr) + "," + csvNum(r.valLsd) + "\n";
+           csvNum(r.trainLoss) + "," + csvNum(r.valLoss) + "," + csvNum(r.valSnr) + "," + csvNum(r.valLsd) +
+           "," + csvNum(r.samplesPerS) + "," + csvNum(r.dataWaitMs) + "\n";
 }
 
 void writeStatus(const std::string& dir, const std::string& state, const std::string& message) {
@@ -56,8 +59,10 @@ struct Validation {
     double loss = NAN, snr = NAN, lsd = NAN;
 };
 
+// Validation items are split across the ranks of a data-parallel run (batch k on rank k mod W)
+// and the sums reduced, so every rank gets the metrics of all n items.
 Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig& cfg, const LossSpec& loss,
-                    torch::Device device) {
+                    torch::Device device, DataParallel* dp) {
     Split split = reader.count(Split::Val) ? Split::Val : Split::Test;
     size_t n = reader.count(split);
     if (cfg.valItems > 0) n = std::min(n, size_t(cfg.valItems));
@@ -69,7 +74,8 @@ Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig&
     Validation v{0, 0, 0};
     const size_t step = size_t(std::max(1, cfg.batch));
     std::vector<size_t> idx(step);
-    for (size_t first = 0; first < n; first += step) {
+    const size_t world = dp ? size_t(dp->env().world) : 1, rank = dp ? size_t(dp->env().rank) : 0;
+    for (size_t first = rank * step; first < n; first += step * world) {
         size_t m = std::min(step, n - first);
         for (size_t i = 0; i < m; ++i) idx[i] = first + i;
         auto x = torch::empty({int64_t(m), 1, dim}), y = torch::empty({int64_t(m), 1, dim});
@@ -85,6 +91,10 @@ Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig&
         }
     }
     net.train();
+    if (dp) {
+        const auto s = dp->sum({v.loss, v.snr, v.lsd});
+        v = {s[0], s[1], s[2]};
+    }
     v.loss /= double(n);
     v.snr /= double(n);
     v.lsd /= double(n);
@@ -141,6 +151,12 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
 }
 
 namespace {
+// Seconds a collective waits for the other ranks: covers rank 0 writing a checkpoint while the
+// others wait, and bounds how long a rank that died goes unnoticed.
+constexpr int kDistTimeoutS = 300;
+
+std::string firstLineOf(const std::string& s) { return s.substr(0, s.find('\n')); }
+
 // A resumed run must see the data it started on: a dataset rebuilt or replaced since (even while
 // the run trained, which reads the old file to its end) would silently mix two datasets.
 void checkDatasetUnchanged(const fs::path& dir, const std::string& dataset) {
@@ -157,22 +173,39 @@ void checkDatasetUnchanged(const fs::path& dir, const std::string& dataset) {
 }
 }  // namespace
 
-RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control) {
-    const TrainConfig cfg = readRunConfig(runDir);
+RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control, const DistEnv& dist) {
     const fs::path dir(runDir), ckDir = dir / "checkpoints";
+    // Data-parallel: join the other ranks first (under torchrun, rank 0 may still be creating
+    // the run folder), then read the run. Only rank 0 writes the folder.
+    std::unique_ptr<DataParallel> dp;
+    if (dist.active()) {
+        dp = std::make_unique<DataParallel>(dist, std::chrono::seconds(kDistTimeoutS));
+        dp->barrier();
+    }
+    const bool writer = dist.writer();
+    const TrainConfig cfg = readRunConfig(runDir);
     // One writer per run folder: a second `train --resume` (or a second GUI) is refused, not
     // interleaved into the same metrics.csv and checkpoints. Released at return, or by the
     // kernel when the process dies.
-    const FileLock lock((dir / kRunLockFile).string(), runDir, "being trained");
-    std::ofstream logFile(dir / "train.log", std::ios::app);
+    std::optional<FileLock> lock;
+    if (writer) lock.emplace((dir / kRunLockFile).string(), runDir, "being trained");
+    std::ofstream logFile;
+    if (writer) logFile.open(dir / "train.log", std::ios::app);
     auto log = [&](const std::string& line) {
+        if (!writer) return;
         logFile << line << "\n";
         logFile.flush();
         events.log(line);
     };
+    auto status = [&](const std::string& state, const std::string& message) {
+        if (writer) writeStatus(runDir, state, message);
+    };
     try {
-        torch::set_num_threads(cfg.threads > 0 ? cfg.threads : int(std::max(1u, std::thread::hardware_concurrency())));
-        const auto device = pickDevice(cfg.device);
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+        torch::set_num_threads(cfg.threads > 0 ? cfg.threads : std::max(1, cores / dist.localWorld));
+        auto device = pickDevice(cfg.device);
+        if (device.is_cuda() && dist.active())  // one GPU per local rank
+            device = torch::Device(torch::kCUDA, torch::DeviceIndex(dist.localRank % int(torch::cuda::device_count())));
         PairFileReader reader(cfg.dataset);
         const auto& spec = reader.info().spec;
         if (spec.rate != cfg.model.rate || spec.scale != cfg.model.scale || spec.dim != cfg.model.dim)
@@ -195,18 +228,37 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
         if (fs::exists(last / "model.json") || !readRunMetrics(runDir).empty()) checkDatasetUnchanged(dir, cfg.dataset);
         if (fs::exists(last / "model.json")) {
             at = loadTrainState(last.string(), *net, state);
-            truncateMetrics(dir / "metrics.csv", at.step);
+            if (writer) truncateMetrics(dir / "metrics.csv", at.step);
             log("resumed from step " + std::to_string(at.step) + " (epoch " + std::to_string(at.epoch + 1) + ")");
         } else {
-            truncateMetrics(dir / "metrics.csv", 0);
+            if (writer) truncateMetrics(dir / "metrics.csv", 0);
             log("started: " + cfg.model.arch + "/" + cfg.model.preset + ", " + std::to_string(countParameters(*net)) +
                 " parameters, loss " + cfg.loss + ", on " + describeDevice(cfg.device));
         }
-        events.started(describeDevice(cfg.device), countParameters(*net));
-        writeStatus(runDir, "running", "");
+        if (dp) {  // rank 0's weights everywhere, as DDP starts
+            std::vector<torch::Tensor> all;
+            for (auto* m : {static_cast<torch::nn::Module*>(net.get()), static_cast<torch::nn::Module*>(disc.get())})
+                if (m) {
+                    for (auto& p : m->parameters()) all.push_back(p);
+                    for (auto& b : m->buffers()) all.push_back(b);
+                }
+            dp->broadcast(all);
+            log("data-parallel: " + std::to_string(dist.world) + " ranks (Gloo), batch " + std::to_string(cfg.batch) +
+                " per rank, " + std::to_string(cfg.batch * dist.world) + " per step");
+        }
+        events.started(describeDevice(cfg.device) + (dp ? ", rank " + std::to_string(dist.rank) + " of " + std::to_string(dist.world) : ""),
+                       countParameters(*net));
+        status("running", "");
 
+        // Each global batch of batch x world items is the same as one rank's batch of that size
+        // would be, in the same seeded order; rank r takes its r-th slice.
         const size_t nTrain = reader.count(Split::Train);
-        int64_t perEpoch = int64_t(nTrain / size_t(cfg.batch));
+        const size_t world = size_t(dist.world), globalBatch = size_t(cfg.batch) * world;
+        int64_t perEpoch = int64_t(nTrain / globalBatch);
+        if (perEpoch == 0)
+            throw Error(cfg.dataset, "has " + std::to_string(nTrain) + " training patches, fewer than one step of " +
+                                         std::to_string(globalBatch) + " (batch " + std::to_string(cfg.batch) + " x " +
+                                         std::to_string(world) + " ranks)");
         if (cfg.stepsPerEpoch > 0) perEpoch = std::min(perEpoch, cfg.stepsPerEpoch);
         const int64_t total = perEpoch * cfg.epochs;
         LossSpec loss{cfg.loss, cfg.stftWeight, spec.rate};
@@ -216,13 +268,15 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
             if (std::isfinite(b.valLoss)) bestVal = b.valLoss;
         }
 
-        std::ofstream csv(dir / "metrics.csv", std::ios::app);
+        std::ofstream csv;
+        if (writer) csv.open(dir / "metrics.csv", std::ios::app);
         const auto t0 = Clock::now();
         double pausedS = 0;
         auto wall = [&] { return at.wallS + std::chrono::duration<double>(Clock::now() - t0).count() - pausedS; };
         const double wallAtStart = at.wallS;
         const int64_t stepAtStart = at.step;
         auto save = [&](const std::string& name) {
+            if (!writer) return;
             CheckpointMeta m = at;
             m.wallS = wall();
             saveCheckpoint((ckDir / name).string(), *net, m, state);
@@ -230,25 +284,44 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
 
         net->train();
         for (int epoch = at.epoch; epoch < cfg.epochs; ++epoch) {
-            BatchLoader loader(reader, Split::Train, cfg.batch, epochOrder(nTrain, cfg.seed, epoch), size_t(at.batch),
-                               size_t(perEpoch));
+            std::vector<size_t> order = epochOrder(nTrain, cfg.seed, epoch);
+            if (world > 1) {
+                std::vector<size_t> shard;
+                for (size_t g = 0; g + globalBatch <= order.size(); g += globalBatch)
+                    shard.insert(shard.end(), order.begin() + long(g + size_t(dist.rank) * size_t(cfg.batch)),
+                                 order.begin() + long(g + size_t(dist.rank + 1) * size_t(cfg.batch)));
+                order = std::move(shard);
+            }
+            BatchLoader loader(reader, Split::Train, cfg.batch, std::move(order), size_t(at.batch), size_t(perEpoch));
             torch::Tensor x, y;
+            // Throughput per step: from asking the loader for a batch to the loss on the host
+            // (item() waits for the device), and the part of it spent waiting for the loader.
+            auto stepStart = Clock::now();
             while (loader.next(x, y)) {
+                const double waitMs = std::chrono::duration<double, std::milli>(Clock::now() - stepStart).count();
+                bool pausedThisStep = false;
                 if (control.pause.load()) {
-                    writeStatus(runDir, "paused", "");
+                    pausedThisStep = true;
+                    status("paused", "");
                     auto p0 = Clock::now();
                     while (control.pause.load() && !control.stop.cancelled())
                         std::this_thread::sleep_for(std::chrono::milliseconds(50));
                     pausedS += std::chrono::duration<double>(Clock::now() - p0).count();
-                    writeStatus(runDir, "running", "");
+                    status("running", "");
                 }
-                if (control.stop.cancelled() || (cfg.timeLimitS > 0 && wall() - wallAtStart >= cfg.timeLimitS)) {
-                    const bool stopped = control.stop.cancelled();
+                bool stopped = control.stop.cancelled();
+                bool timeUp = cfg.timeLimitS > 0 && wall() - wallAtStart >= cfg.timeLimitS;
+                if (dp) {  // all ranks stop at the same step, whichever was asked
+                    const auto s = dp->sum({stopped ? 1.0 : 0.0, timeUp ? 1.0 : 0.0});
+                    stopped = s[0] > 0;
+                    timeUp = s[1] > 0;
+                }
+                if (stopped || timeUp) {
                     csv.flush();
                     save("last");
                     const std::string why = stopped ? "stopped by the user" : "time limit reached";
                     log(why + " at step " + std::to_string(at.step) + "; checkpoint saved, resume continues from here");
-                    writeStatus(runDir, "stopped", why);
+                    status("stopped", why);
                     return stopped ? RunOutcome::Stopped : RunOutcome::TimeLimit;
                 }
                 x = x.to(device);
@@ -259,7 +332,8 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
                     // LSGAN: the generator pushes D(fake) to 1; the discriminator learns real 1, fake 0.
                     l = l + net->spectralL1(est, y) + cfg.advWeight * (net->discriminate(est) - 1).pow(2).mean();
                 }
-                const double value = l.item<double>();
+                double value = l.item<double>();
+                if (dp) value = dp->sum({value})[0] / double(world);  // the global batch's loss
                 if (!std::isfinite(value)) {
                     csv.flush();
                     throw Error(runDir, "training diverged: the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite") +
@@ -268,26 +342,33 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
                 }
                 opt.zero_grad();
                 l.backward();
+                if (dp) dp->averageGradients(net->parameters());
                 opt.step();
                 if (disc) {
                     auto dl = (net->discriminate(y) - 1).pow(2).mean() + net->discriminate(est.detach()).pow(2).mean();
                     discOpt->zero_grad();
                     dl.backward();
+                    if (dp) dp->averageGradients(disc->parameters());
                     discOpt->step();
                 }
                 ++at.step;
                 ++at.batch;
                 at.epoch = epoch;
                 TrainRow row{at.step, epoch + 1, wall(), value};
-                csv << csvRow(row) << std::flush;  // other processes (a GUI) follow the file live
+                if (!pausedThisStep) {
+                    const double stepS = std::chrono::duration<double>(Clock::now() - stepStart).count();
+                    row.samplesPerS = double(x.size(0) * int64_t(world)) / std::max(stepS, 1e-9);
+                    row.dataWaitMs = waitMs;
+                }
+                if (writer) csv << csvRow(row) << std::flush;  // other processes (a GUI) follow the file live
                 events.row(row);
                 const double rate = (wall() - wallAtStart) / double(std::max<int64_t>(1, at.step - stepAtStart));
                 events.progress(at.step, total, rate * double(total - at.step));
+                stepStart = Clock::now();
             }
-            auto v = validate(*net, reader, cfg, loss, device);
+            auto v = validate(*net, reader, cfg, loss, device, dp.get());
             TrainRow row{at.step, epoch + 1, wall(), NAN, v.loss, v.snr, v.lsd};
-            csv << csvRow(row);
-            csv.flush();
+            if (writer) csv << csvRow(row) << std::flush;
             events.row(row);
             at.epoch = epoch + 1;
             at.batch = 0;
@@ -306,18 +387,29 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
             std::snprintf(msg, sizeof msg, "epoch %d: val loss %.6g, SNR %.2f dB, LSD %.3f dB", epoch + 1, v.loss, v.snr, v.lsd);
             log(msg);
         }
-        writeStatus(runDir, "finished", "");
+        status("finished", "");
+        if (dp) {
+            char msg[200];
+            std::snprintf(msg, sizeof msg, "data-parallel: %.2f MB of gradients all-reduced per step; all-reduces took %.1f%% of %.1f s",
+                          dp->gradientBytesPerStep() / 1e6, 100.0 * dp->allreduceSeconds() / std::max(1e-9, wall() - wallAtStart),
+                          wall() - wallAtStart);
+            log(msg);
+        }
         log("finished after " + std::to_string(at.step) + " steps");
         return RunOutcome::Finished;
     } catch (const Error& e) {
-        writeStatus(runDir, "failed", e.what());
+        status("failed", e.what());
         log(std::string("failed: ") + e.what());
         throw;
     } catch (const c10::Error& e) {
-        std::string what = e.what_without_backtrace();
-        writeStatus(runDir, "failed", what);
+        const std::string what = firstLineOf(e.what_without_backtrace());
+        status("failed", what);
         log("failed: " + what);
         throw Error(runDir, "libtorch: " + what);
+    } catch (const std::exception& e) {  // never leave status.json saying "running"
+        status("failed", e.what());
+        log(std::string("failed: ") + e.what());
+        throw Error(runDir, e.what());
     }
 }
 

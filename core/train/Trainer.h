@@ -2,7 +2,8 @@
 #pragma once
 // Training runs (SPEC §3). A run is a folder:
 //   config.json   every hyper-parameter, the dataset's SHA-256, the code version
-//   metrics.csv   step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db (val_* at epoch ends)
+//   metrics.csv   step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db,samples_per_s,data_wait_ms
+//                 (val_* at epoch ends, throughput on step rows)
 //   status.json   running | paused | stopped | finished | failed, with a message
 //   checkpoints/  epoch-NNNN/, best/ (lowest val loss), last/ (resume point); see Checkpoint.h
 //   train.log     what happened, in words
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "train/DistEnv.h"
 #include "train/RunFolder.h"
 #include "train/TrainConfig.h"
 #include "util/CancelToken.h"
@@ -40,7 +42,9 @@ enum class RunOutcome { Finished, Stopped, TimeLimit };
 void createRun(const std::string& runDir, TrainConfig cfg);
 // Trains from the start, or from checkpoints/last when there is one. Throws Error on failure
 // (bad dataset, NaN loss...) after recording it in status.json and train.log.
-RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control);
+// With `dist` active (several ranks, see DistEnv.h) every rank calls this with the same folder:
+// they join over c10d, average gradients, and only rank 0 writes the folder.
+RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control, const DistEnv& dist = {});
 
 std::string describeDevice(const std::string& request);  // "cuda (NVIDIA ...)" or "cpu (N threads)"
 

@@ -88,6 +88,18 @@ TEST(Trainer, RunFolderHoldsConfigMetricsCheckpointsAndLog) {
     EXPECT_TRUE(rows[5].hasVal());
     EXPECT_TRUE(std::isfinite(rows[5].valSnr) && std::isfinite(rows[5].valLsd));
     EXPECT_LT(rows.back().valLoss, rows[5].valLoss);  // it learns
+    // Throughput on every step row, none on validation rows.
+    for (size_t i = 0; i < rows.size(); ++i) {
+        SCOPED_TRACE(i);
+        if (rows[i].hasVal()) {
+            EXPECT_TRUE(std::isnan(rows[i].samplesPerS));
+            continue;
+        }
+        EXPECT_GT(rows[i].samplesPerS, 0.0);
+        EXPECT_TRUE(std::isfinite(rows[i].samplesPerS));
+        EXPECT_GE(rows[i].dataWaitMs, 0.0);
+        EXPECT_TRUE(std::isfinite(rows[i].dataWaitMs));
+    }
     auto cks = listCheckpoints(d / "run");
     EXPECT_EQ(cks.size(), 5u);  // best, epoch-0001..3, last
     EXPECT_EQ(readRunStatus(d / "run").state, "finished");
