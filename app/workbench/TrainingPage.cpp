@@ -2,6 +2,11 @@
 #include "TrainingPage.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTimer>
 #include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -84,6 +89,10 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     steps_->setSpecialValueText("whole split");
     device_ = new QComboBox;
     device_->addItems({"auto", "cpu", "cuda"});
+    ranks_ = new QSpinBox;
+    ranks_->setRange(1, 64);
+    ranks_->setToolTip("Data-parallel ranks: more than 1 starts `srlab train --nproc N` (one process per GPU, or N "
+                       "CPU processes sharing the cores), followed here through its run folder");
 
     auto* form = new QFormLayout;
     auto* dsRow = new QHBoxLayout;
@@ -98,6 +107,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     form->addRow("epochs", epochs_);
     form->addRow("steps per epoch", steps_);
     form->addRow("device", device_);
+    form->addRow("ranks", ranks_);
     start_ = new QPushButton("Start");
     pause_ = new QPushButton("Pause");
     pause_->setCheckable(true);
@@ -120,6 +130,8 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     runs_->verticalHeader()->hide();
     runs_->horizontalHeader()->setStretchLastSection(true);
     runs_->setToolTip("Select several runs to overlay their curves");
+    auto* watch = new QPushButton("Watch a run folder...");
+    watch->setToolTip("Follow a run folder from anywhere, e.g. one a server writes into a mounted folder");
     checkpoints_ = new QListWidget;
     listen_ = new QPushButton("Listen");
     listen_->setToolTip("Upsample a validation file with this checkpoint and open it in Compare & Listen");
@@ -130,6 +142,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     left->addWidget(progress_);
     left->addWidget(status_);
     left->addWidget(throughput_);
+    left->addWidget(watch);
     left->addWidget(new QLabel("checkpoints of the selected run"));
     left->addWidget(checkpoints_, 1);
     left->addWidget(listen_);
@@ -158,6 +171,16 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
         if (!p.isEmpty()) dataset_->setText(p);
     });
     connect(start_, &QPushButton::clicked, this, [this] { start(); });
+    connect(watch, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, "Run folder to watch", workspace_);
+        if (!d.isEmpty()) watchRun(d);
+    });
+    // Runs written by other processes (a --nproc run, the CLI, a server) are followed by
+    // re-reading what changed in their folders; cheap when nothing did.
+    follow_ = new QTimer(this);
+    follow_->setInterval(500);
+    connect(follow_, &QTimer::timeout, this, [this] { followRuns(); });
+    follow_->start();
     connect(pause_, &QPushButton::toggled, this, [this](bool on) { setPaused(on); });
     connect(stop_, &QPushButton::clicked, this, [this] { stop(); });
     connect(resume_, &QPushButton::clicked, this, [this] {
@@ -181,6 +204,20 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
 TrainingPage::~TrainingPage() {
     control_.stop.cancel();
     if (worker_.joinable()) worker_.join();
+    if (process_) {  // the ranks stop with a checkpoint (the launcher forwards the signal)
+        process_->disconnect(this);
+        process_->terminate();
+        process_->waitForFinished(30000);
+    }
+}
+
+void TrainingPage::setRanks(int ranks) { ranks_->setValue(ranks); }
+
+void TrainingPage::watchRun(const QString& runDir) {
+    const QString d = QDir(runDir).absolutePath();
+    if (!watched_.contains(d)) watched_ << d;
+    refreshRuns();
+    selectRun(d);
 }
 
 void TrainingPage::setWorkspace(const QString& dir) {
@@ -230,7 +267,70 @@ void TrainingPage::resume(const QString& runDir) {
     launch(runDir);
 }
 
+namespace {
+// The srlab command-line tool: $SRLAB_CLI, else beside this executable, else on PATH.
+QString srlabCli() {
+    const QString env = qEnvironmentVariable("SRLAB_CLI");
+    if (!env.isEmpty()) return env;
+    const QString beside = QCoreApplication::applicationDirPath() + "/srlab";
+    if (QFileInfo(beside).isExecutable()) return beside;
+    return QStandardPaths::findExecutable("srlab");
+}
+}  // namespace
+
+void TrainingPage::launchRanks(const QString& runDir, int ranks) {
+    const QString cli = srlabCli();
+    if (cli.isEmpty()) {
+        QMessageBox::warning(this, "Cannot start training", "The srlab command-line tool was not found (set SRLAB_CLI).");
+        return;
+    }
+    active_ = runDir;
+    seenMetrics_.remove(runDir);
+    selectRun(runDir);
+    status_->setText(QString("starting %1 ranks...").arg(ranks));
+    process_ = new QProcess(this);
+    process_->setProcessChannelMode(QProcess::MergedChannels);
+    connect(process_, &QProcess::finished, this, [this](int, QProcess::ExitStatus) {
+        const QString out = QString::fromUtf8(process_->readAll()).trimmed();
+        process_->deleteLater();
+        process_ = nullptr;
+        followRuns();
+        const RunStatus s = readRunStatus(active_.toStdString());
+        QString message = q(s.message);
+        if (s.state == "failed" && message.isEmpty()) message = out.section('\n', -1);
+        finished(q(s.state), message);
+    });
+    process_->start(cli, {"train", "--quiet", "--resume", runDir, "--nproc", QString::number(ranks)});
+    updateButtons();
+}
+
+void TrainingPage::followRuns() {
+    QStringList dirs;
+    for (const auto& idx : runs_->selectionModel()->selectedRows())
+        dirs << runs_->item(idx.row(), 0)->data(Qt::UserRole).toString();
+    const bool inProcess = worker_.joinable();  // that run's rows arrive as events
+    for (const QString& dir : dirs) {
+        if (inProcess && dir == active_) continue;
+        const qint64 size = QFileInfo(dir + "/metrics.csv").size();
+        if (seenMetrics_.value(dir, -1) == size) continue;
+        seenMetrics_[dir] = size;
+        const auto rows = readRunMetrics(dir.toStdString());
+        curves_->setRun(QDir(dir).dirName(), rows);
+        if (dir == active_ && process_ && !rows.empty()) {
+            const TrainRow& r = rows.back();
+            progress_->setFormat(QString("step %1").arg(r.step));
+            status_->setText(QString("training, %1 ranks: %2").arg(ranks_->value()).arg(q(readRunStatus(dir.toStdString()).state)));
+            if (r.samplesPerS == r.samplesPerS)
+                throughput_->setText(QString("%1 samples/s, data wait %2 ms").arg(r.samplesPerS, 0, 'f', 0).arg(r.dataWaitMs, 0, 'f', 1));
+        }
+    }
+}
+
 void TrainingPage::launch(const QString& runDir) {
+    if (ranks_->value() > 1) {
+        launchRanks(runDir, ranks_->value());
+        return;
+    }
     active_ = runDir;
     control_.pause = false;
     control_.stop.reset();
@@ -288,6 +388,7 @@ void TrainingPage::setPaused(bool paused) {
 
 void TrainingPage::stop() {
     control_.stop.cancel();
+    if (process_) process_->terminate();  // SIGTERM: the launcher has every rank checkpoint and stop
     status_->setText("stopping: saving a checkpoint...");
 }
 
@@ -295,7 +396,7 @@ void TrainingPage::updateButtons() {
     const bool t = training();
     start_->setEnabled(!t);
     resume_->setEnabled(!t);
-    pause_->setEnabled(t);
+    pause_->setEnabled(t && !process_);  // a --nproc run stops, it does not pause
     stop_->setEnabled(t);
 }
 
@@ -308,8 +409,13 @@ void TrainingPage::refreshRuns() {
     const QSignalBlocker block(runs_);
     runs_->setRowCount(0);
     const QDir dir(workspace_ + "/runs");
-    for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-        const std::string path = dir.filePath(name).toStdString();
+    QStringList folders;
+    for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) folders << dir.filePath(name);
+    for (const QString& w : watched_)
+        if (!folders.contains(w)) folders << w;
+    for (const QString& folder : folders) {
+        const QString name = QDir(folder).dirName();
+        const std::string path = folder.toStdString();
         TrainConfig c;
         try {
             c = readRunConfig(path);
@@ -328,7 +434,7 @@ void TrainingPage::refreshRuns() {
         for (int col = 0; col < cells.size(); ++col) {
             auto* item = new QTableWidgetItem(cells[col]);
             if (col == 0) {
-                item->setData(Qt::UserRole, dir.filePath(name));
+                item->setData(Qt::UserRole, folder);
                 item->setForeground(TrainingCurves::colourFor(name));
             }
             runs_->setItem(row, col, item);

@@ -4,12 +4,16 @@
 // the workspace (overlaid when selected), and each run's checkpoints with "Listen", which opens
 // a validation file in Compare & Listen with that checkpoint beside the baselines. The trainer
 // runs on its own thread and reports through queued calls; this page never includes torch.
+#include <QHash>
+#include <QStringList>
 #include <QWidget>
 #include <thread>
 
 #include "train/Trainer.h"
 
 class QComboBox;
+class QProcess;
+class QTimer;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -36,7 +40,13 @@ public:
     void resume(const QString& runDir);
     void setPaused(bool paused);
     void stop();
-    bool training() const { return worker_.joinable(); }
+    // A run in this process (one rank, on the trainer thread) or a data-parallel `srlab train
+    // --nproc N` this page started as a child process and follows through its run folder.
+    bool training() const { return worker_.joinable() || process_ != nullptr; }
+    void setRanks(int ranks);
+    // Adds a run folder from anywhere (e.g. one a server writes into a mounted folder) to the
+    // runs table; like every selected run, it is followed live.
+    void watchRun(const QString& runDir);
     QString activeRun() const { return active_; }
     TrainingCurves* curves() const { return curves_; }
     void refreshRuns();
@@ -50,6 +60,8 @@ Q_SIGNALS:
 
 private:
     void launch(const QString& runDir);
+    void launchRanks(const QString& runDir, int ranks);
+    void followRuns();  // re-reads the selected runs' folders that changed (timer, GUI thread)
     void finished(const QString& state, const QString& message);
     void showSelection();
     void updateButtons();
@@ -58,7 +70,7 @@ private:
     QLineEdit* dataset_;
     QComboBox *arch_, *preset_, *loss_, *device_;
     QDoubleSpinBox* lr_;
-    QSpinBox *batch_, *epochs_, *steps_;
+    QSpinBox *batch_, *epochs_, *steps_, *ranks_;
     QPushButton *start_, *pause_, *stop_, *resume_, *listen_;
     QProgressBar* progress_;
     QLabel* status_;
@@ -67,6 +79,10 @@ private:
     QListWidget* checkpoints_;
     TrainingCurves* curves_;
     QString workspace_, active_;
+    QStringList watched_;                 // run folders outside the workspace
+    QProcess* process_ = nullptr;         // `srlab train --nproc N`, while it runs
+    QTimer* follow_;
+    QHash<QString, qint64> seenMetrics_;  // run folder -> metrics.csv size last drawn
     std::thread worker_;
     TrainControl control_;
 };

@@ -34,9 +34,9 @@ void readItems(const PairFileReader& reader, Split split, const size_t* idx, siz
 }
 
 BatchLoader::BatchLoader(const PairFileReader& reader, Split split, int batch, std::vector<size_t> order,
-                         size_t first, size_t last, int depth)
+                         size_t first, size_t last, int depth, bool pinned)
     : reader_(reader), split_(split), batch_(batch), order_(std::move(order)), next_(first), last_(last),
-      depth_(depth), thread_([this] { work(); }) {}
+      depth_(depth), pinned_(pinned), thread_([this] { work(); }) {}
 
 BatchLoader::~BatchLoader() {
     {
@@ -58,8 +58,9 @@ void BatchLoader::work() {
                 if (quit_ || next_ >= last_) break;
                 b = next_++;
             }
-            auto x = torch::empty({batch_, 1, dim});
-            auto y = torch::empty({batch_, 1, dim});
+            const auto opts = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pinned_);
+            auto x = torch::empty({batch_, 1, dim}, opts);
+            auto y = torch::empty({batch_, 1, dim}, opts);
             readItems(reader_, split_, order_.data() + b * size_t(batch_), size_t(batch_), x.data_ptr<float>(),
                       y.data_ptr<float>());
             std::lock_guard<std::mutex> lock(m_);

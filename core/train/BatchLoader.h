@@ -19,8 +19,10 @@ std::vector<size_t> epochOrder(size_t n, uint64_t seed, int epoch);
 class BatchLoader {
 public:
     // Batches `first` .. `last`-1 of `order` (batch b = order[b*batch .. (b+1)*batch)).
+    // pinned: batches in page-locked memory, so a CUDA device copies them with non_blocking
+    // transfers that overlap the step (only where CUDA is in use).
     BatchLoader(const PairFileReader& reader, Split split, int batch, std::vector<size_t> order,
-                size_t first, size_t last, int depth = 4);
+                size_t first, size_t last, int depth = 4, bool pinned = false);
     ~BatchLoader();
     BatchLoader(const BatchLoader&) = delete;
     BatchLoader& operator=(const BatchLoader&) = delete;
@@ -35,6 +37,7 @@ private:
     std::vector<size_t> order_;
     size_t next_, last_;
     int depth_;
+    bool pinned_;
     std::mutex m_;
     std::condition_variable cv_;
     std::deque<std::pair<torch::Tensor, torch::Tensor>> queue_;

@@ -206,6 +206,8 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
         auto device = pickDevice(cfg.device);
         if (device.is_cuda() && dist.active())  // one GPU per local rank
             device = torch::Device(torch::kCUDA, torch::DeviceIndex(dist.localRank % int(torch::cuda::device_count())));
+        // cuDNN picks the fastest convolution algorithms for the (fixed) patch shape.
+        if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
         PairFileReader reader(cfg.dataset);
         const auto& spec = reader.info().spec;
         if (spec.rate != cfg.model.rate || spec.scale != cfg.model.scale || spec.dim != cfg.model.dim)
@@ -292,7 +294,8 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
                                  order.begin() + long(g + size_t(dist.rank + 1) * size_t(cfg.batch)));
                 order = std::move(shard);
             }
-            BatchLoader loader(reader, Split::Train, cfg.batch, std::move(order), size_t(at.batch), size_t(perEpoch));
+            BatchLoader loader(reader, Split::Train, cfg.batch, std::move(order), size_t(at.batch), size_t(perEpoch), 4,
+                               device.is_cuda());
             torch::Tensor x, y;
             // Throughput per step: from asking the loader for a batch to the loss on the host
             // (item() waits for the device), and the part of it spent waiting for the loader.
@@ -324,8 +327,8 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
                     status("stopped", why);
                     return stopped ? RunOutcome::Stopped : RunOutcome::TimeLimit;
                 }
-                x = x.to(device);
-                y = y.to(device);
+                x = x.to(device, /*non_blocking=*/true);  // from pinned memory on CUDA: overlaps
+                y = y.to(device, /*non_blocking=*/true);
                 auto est = net->forward(x);
                 auto l = computeLoss(loss, est, y);
                 if (disc) {
@@ -402,10 +405,14 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
         log(std::string("failed: ") + e.what());
         throw;
     } catch (const c10::Error& e) {
-        const std::string what = firstLineOf(e.what_without_backtrace());
+        std::string what = firstLineOf(e.what_without_backtrace());
+        if (what.find("out of memory") != std::string::npos)  // CUDA's allocator: say what to do
+            what = "the device ran out of memory at batch " + std::to_string(cfg.batch) + " (" + what +
+                   "); resume with a smaller batch, e.g. " + std::to_string(std::max(1, cfg.batch / 2)) +
+                   " (edit \"batch\" in config.json); the last checkpoint is kept";
         status("failed", what);
         log("failed: " + what);
-        throw Error(runDir, "libtorch: " + what);
+        throw Error(runDir, what);
     } catch (const std::exception& e) {  // never leave status.json saying "running"
         status("failed", e.what());
         log(std::string("failed: ") + e.what());

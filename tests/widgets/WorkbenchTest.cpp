@@ -191,3 +191,41 @@ TEST(Workbench, AbxPanelScoresBlindTrials) {
 }
 
 }  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// Ranks > 1: the page starts `srlab train --nproc 2` as a process and follows the run through
+// its folder (curves, status), the way it follows any run another process writes.
+TEST(Workbench, TrainingPageStartsADataParallelRunAndFollowsIt) {
+    app();
+    TempDir d;
+    ASSERT_EQ(test::buildToneDataset(d.str()).code, 0);
+    setenv("SRLAB_CLI", cli().c_str(), 1);
+    TrainingPage page;
+    page.setWorkspace(QString::fromStdString(d / "ws"));
+    page.setDataset(QString::fromStdString(d / "set.h5"));
+    page.setModel("audiounet", "tiny");
+    page.setEpochs(2, 3);
+    page.setRanks(2);
+    Watchdog watchdog;
+    page.start();
+    ASSERT_TRUE(page.training());
+    const QString run = page.activeRun();
+    ASSERT_TRUE(waitFor([&] { return !page.training(); }, 300000));
+    EXPECT_LT(watchdog.maxGapMs(), 1000);
+    EXPECT_EQ(readRunStatus(run.toStdString()).state, "finished");
+    const auto rows = readRunMetrics(run.toStdString());
+    ASSERT_EQ(rows.size(), 6u);  // 2 epochs x (2 steps of 16 x 2 ranks in 90 patches + validation)
+    // The curves show what the ranks wrote, read from the folder.
+    ASSERT_TRUE(page.curves()->runs().contains(QDir(run).dirName()));
+    std::ifstream log(run.toStdString() + "/train.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), {});
+    EXPECT_NE(text.find("data-parallel: 2 ranks"), std::string::npos) << text;
+    // A run folder written elsewhere is watched the same way.
+    page.watchRun(QString::fromStdString(d / "ws/runs"));  // not a run: ignored by the table
+    page.watchRun(run);
+    EXPECT_TRUE(page.curves()->runs().contains(QDir(run).dirName()));
+}
+
+}  // namespace srlab
