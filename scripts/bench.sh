@@ -17,6 +17,9 @@ mkdir "$work/in"; ln -s "$audio"/music/colobot-common-sounds__*.wav "$work/in/"
 "$srlab" bench models --rate 44100 --no-training --model spectral/small --model audiounet/small --model tfilm/small
 "$srlab" bench models --rate 16000 --threads 1 --no-training --model tfilm/published --model audiounet/published
 
+# The libtorch builds (reference BLAS, OpenBLAS, PyPI's 2.x) and data-parallel training on the CPU.
+bash "$here/scripts/bench-libtorch.sh"
+
 # Compare & Listen: a 10-minute 44.1 kHz file (five development songs end to end) opened with
 # every version drawn, then zoom/scroll re-render and zoomed-detail latency at 1600 px.
 sox "$audio"/music/colobot-common-sounds__{Humanitarian,Hv2,Infinite,Proton,Quite}.wav "$work/ten-min.wav"

@@ -24,8 +24,9 @@ struct TrainOptions {
 // The progress line, plus a log line per epoch; Ctrl-C turns into a clean stop.
 class TerminalTrainEvents final : public TrainEvents {
 public:
-    TerminalTrainEvents(TrainControl& control, bool quiet) : control_(control), bar_("steps", quiet) {}
+    TerminalTrainEvents(TrainControl& control, bool quiet) : control_(control), bar_("steps", quiet), quiet_(quiet) {}
     void started(const std::string& device, int64_t parameters) override {
+        if (quiet_) return;
         std::fprintf(stderr, "training on %s, %lld parameters\n", device.c_str(), (long long)parameters);
     }
     void row(const TrainRow& r) override {
@@ -50,6 +51,7 @@ private:
     TrainControl& control_;
     TerminalProgress bar_;
     double loss_ = -1, rate_ = -1, wait_ = -1;  // smoothed over steps
+    bool quiet_;
 };
 
 void runTrain(TrainOptions& o) {
@@ -76,9 +78,8 @@ void runTrain(TrainOptions& o) {
         dir = o.run;
         if (dist.writer()) std::fprintf(stderr, "run folder: %s\n", dir.c_str());
     }
-    if (o.nproc > 1) {
+    if (o.nproc > 1) {  // rank 0 reports the outcome
         launchLocalRanks(dir, o.nproc);
-        std::fprintf(stderr, "finished; best checkpoint: %s/checkpoints/best\n", dir.c_str());
         return;
     }
     TrainControl control;
