@@ -3,6 +3,8 @@
 # ${SRLAB_FUZZ_BUILD_DIR:-build-fuzz}. Used by scripts/fuzz.sh (CI) and scripts/fuzz-explore.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# ccache: paths relative to the checkout, so a fresh clone (CI) reuses an earlier clone's objects.
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 build=${SRLAB_FUZZ_BUILD_DIR:-$here/build-fuzz}
 SRLAB_EXTRA_PKGS=clang bash "$here/scripts/install-deps.sh"
 mkdir -p "$build"

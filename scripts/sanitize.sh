@@ -7,6 +7,8 @@
 # would be bound by Qt 5's own initialisers and crash them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# ccache: paths relative to the checkout, so a fresh clone (CI) reuses an earlier clone's objects.
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 build=${SRLAB_SANITIZE_BUILD_DIR:-$here/build-asan}
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSRLAB_BUILD_GUI=ON -DSRLAB_BUILD_TESTS=ON \
   -DSRLAB_SANITIZE=address,undefined -DCMAKE_VISIBILITY_INLINES_HIDDEN=ON > /dev/null
