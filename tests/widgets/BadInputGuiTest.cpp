@@ -200,3 +200,37 @@ TEST(WorkbenchBadInput, ARunFolderEditedWhileTheGuiFollowsItKeepsWorking) {
 }
 
 }  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// The minimal lengths of the bad-input matrix through Compare & Listen with the shipped music
+// model: 2, r-1, r, r+1, window/4-1 and window-1 samples at 44.1 kHz each load with every
+// version, or end in one message box naming the file; never a crash, a hang or a raw trace.
+TEST(WorkbenchBadInput, MinimalLengthsInCompareLoadOrSayWhy) {
+    app();
+    TempDir d;
+    MainWindow w;
+    w.show();
+    MessageBoxes boxes;
+    w.comparePage()->setModel(QString(SRLAB_SOURCE_DIR) + "/resources/models/music-44k-x4");
+    for (size_t len : {size_t(2), size_t(3), size_t(4), size_t(5), size_t(2047), size_t(8191)}) {
+        const std::string f = d / ("short-" + std::to_string(len) + ".wav");
+        SCOPED_TRACE(f);
+        writeWav(f, sine(440, 44100, len), 44100, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+        w.openAudio(QString::fromStdString(f));
+        ASSERT_TRUE(waitFor([&] { return !w.comparePage()->busy(); }, 60000));
+        app().processEvents(QEventLoop::AllEvents, 100);
+        const QString said = boxes.take();
+        std::printf("%zu samples: %s\n", len, said.isEmpty() ? "loaded" : said.toStdString().c_str());
+        if (said.isEmpty()) {
+            EXPECT_TRUE(QString::fromStdString(w.comparePage()->comparison().path).endsWith(QString::fromStdString(f)));
+            EXPECT_GE(w.comparePage()->comparison().versions.size(), 3u);
+        } else {
+            EXPECT_TRUE(said.contains(QString::fromStdString(f))) << said.toStdString();
+            EXPECT_FALSE(said.contains("Exception raised from")) << said.toStdString();
+        }
+    }
+}
+
+}  // namespace srlab
