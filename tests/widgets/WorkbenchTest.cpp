@@ -2,6 +2,7 @@
 // The workbench under QT_QPA_PLATFORM=offscreen: pages build, a real file loads into N panes
 // that stay in sync, and the builder form runs a real build on a worker thread.
 #include <QApplication>
+#include <algorithm>
 #include <QElapsedTimer>
 
 #include "ComparePage.h"
@@ -50,16 +51,24 @@ TEST(Workbench, CompareLoadsVersionsIntoSyncedPanes) {
         return best;
     };
     const auto overviewPeak = peakAt(1.25);
-    int details = 0;
+    std::vector<int> shownBy(size_t(g->paneCount()), 0);
     for (int i = 0; i < g->paneCount(); ++i)
-        QObject::connect(g->pane(i), &SpectrogramPane::detailShown, [&details] { ++details; });
+        QObject::connect(g->pane(i), &SpectrogramPane::detailShown, [&shownBy, i] { ++shownBy[size_t(i)]; });
+    auto allShown = [&] { return std::all_of(shownBy.begin(), shownBy.end(), [](int n) { return n > 0; }); };
     g->pane(0)->xAxis->setRange(1.0, 1.5);
     for (int i = 1; i < g->paneCount(); ++i) {
         EXPECT_DOUBLE_EQ(g->pane(i)->xAxis->range().lower, 1.0);
         EXPECT_DOUBLE_EQ(g->pane(i)->xAxis->range().upper, 1.5);
     }
     // Zoomed in, every pane (the difference pane too) recomputes the view off the GUI thread.
-    ASSERT_TRUE(waitFor([&] { return details == g->paneCount(); }));
+    const bool all = waitFor(allShown);
+    if (!all)
+        for (int i = 0; i < g->paneCount(); ++i)
+            ADD_FAILURE() << "pane " << i << ": detail shown " << shownBy[size_t(i)] << " times, showing "
+                          << g->pane(i)->showingDetail() << ", axis rect " << g->pane(i)->axisRect()->width()
+                          << " px, shown frames " << g->pane(i)->shownSpectrogram().frames << " over "
+                          << g->pane(i)->shownSpectrogram().endSeconds() - g->pane(i)->shownSpectrogram().startSeconds << " s";
+    ASSERT_TRUE(all);
     for (int i = 0; i < g->paneCount(); ++i) {
         const DisplaySpectrogram& s = g->pane(i)->shownSpectrogram();
         EXPECT_TRUE(g->pane(i)->showingDetail());
