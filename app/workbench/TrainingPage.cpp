@@ -304,6 +304,11 @@ void TrainingPage::launchRanks(const QString& runDir, int ranks) {
     updateButtons();
 }
 
+void TrainingPage::showThroughput(const TrainRow& r) {
+    if (r.samplesPerS == r.samplesPerS)  // a training step (validation rows carry none)
+        throughput_->setText(QString("%1 samples/s, data wait %2 ms").arg(r.samplesPerS, 0, 'f', 0).arg(r.dataWaitMs, 0, 'f', 1));
+}
+
 void TrainingPage::followRuns() {
     QStringList dirs;
     for (const auto& idx : runs_->selectionModel()->selectedRows())
@@ -320,8 +325,7 @@ void TrainingPage::followRuns() {
             const TrainRow& r = rows.back();
             progress_->setFormat(QString("step %1").arg(r.step));
             status_->setText(QString("training, %1 ranks: %2").arg(ranks_->value()).arg(q(readRunStatus(dir.toStdString()).state)));
-            if (r.samplesPerS == r.samplesPerS)
-                throughput_->setText(QString("%1 samples/s, data wait %2 ms").arg(r.samplesPerS, 0, 'f', 0).arg(r.dataWaitMs, 0, 'f', 1));
+            showThroughput(r);
         }
     }
 }
@@ -342,10 +346,7 @@ void TrainingPage::launch(const QString& runDir) {
     const QString name = QDir(runDir).dirName();
     events->onRow = [this, name](const TrainRow& r) {
         curves_->appendRow(name, r);
-        if (r.samplesPerS == r.samplesPerS)  // a training step: its throughput beside the device
-            throughput_->setText(QString("%1 samples/s, data wait %2 ms")
-                                     .arg(r.samplesPerS, 0, 'f', 0)
-                                     .arg(r.dataWaitMs, 0, 'f', 1));
+        showThroughput(r);
     };
     events->onProgress = [this](int64_t step, int64_t total, double eta) {
         progress_->setMaximum(int(std::min<int64_t>(total, INT32_MAX)));

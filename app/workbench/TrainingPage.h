@@ -61,7 +61,8 @@ Q_SIGNALS:
 private:
     void launch(const QString& runDir);
     void launchRanks(const QString& runDir, int ranks);
-    void followRuns();  // re-reads the selected runs' folders that changed (timer, GUI thread)
+    void followRuns();
+    void showThroughput(const TrainRow& r);  // re-reads the selected runs' folders that changed (timer, GUI thread)
     void finished(const QString& state, const QString& message);
     void showSelection();
     void updateButtons();

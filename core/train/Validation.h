@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The validation pass at the end of every epoch: loss, SNR and LSD (SPEC §2) over the
+// validation split (or the test split when there is none), at most cfg.valItems patches.
+// Internal to srlab_ml (includes torch). Threads: the training thread.
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "dataset/PairFile.h"
+#include "model/Nets.h"
+#include "train/Losses.h"
+#include "train/TrainConfig.h"
+
+namespace srlab {
+
+class DataParallel;
+
+struct Validation {
+    double loss = NAN, snr = NAN, lsd = NAN;
+};
+
+// Validation items are split across the ranks of a data-parallel run (batch k on rank k mod W)
+// and the sums reduced, so every rank gets the metrics of all n items.
+Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig& cfg, const LossSpec& loss,
+                    torch::Device device, DataParallel* dp);
+
+}  // namespace srlab
