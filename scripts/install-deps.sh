@@ -17,8 +17,9 @@ PKGS=(
   libopenblas0-openmp
   # Gloo's headers, for c10d's Gloo process group (data-parallel training on CPU)
   libgloo-dev
-  # tests: cross-checks, fixtures, GUI under a virtual display
-  python3-scipy python3-numpy python3-h5py sox libsox-fmt-all espeak-ng xvfb xauth
+  # tests: cross-checks, fixtures, GUI under a virtual display; python3-venv holds the torch2
+  # build's wheel (scripts/torch-flavour.sh)
+  python3-scipy python3-numpy python3-h5py python3-venv sox libsox-fmt-all espeak-ng xvfb xauth
   # packaging
   dpkg-dev file
 )
