@@ -2,11 +2,12 @@
 #pragma once
 // Browse a dataset's patches: pick split and index, see the label (high-res) and the input as
 // waveforms and spectrograms on one dB scale, play them A/B, and open the patch's source file
-// in Compare & Listen. Patches are small (one HDF5 read each), so this runs on the GUI thread.
+// in Compare & Listen. A view only: it asks for a patch (patchWanted) and draws the one it is
+// given (showPatch); the owner reads it off the GUI thread. GUI thread only.
 #include <QWidget>
-#include <memory>
+#include <array>
 
-#include "dataset/PairFile.h"
+#include "compare/PatchComparison.h"
 
 class QComboBox;
 class QSpinBox;
@@ -22,18 +23,22 @@ class PatchBrowser : public QWidget {
     Q_OBJECT
 public:
     explicit PatchBrowser(QWidget* parent = nullptr);
-    ~PatchBrowser() override;
-    void setDataset(const QString& path);  // throws Error naming the file
-    void showPatch(Split split, size_t index);
+    // A new dataset with these patch counts per split (train, val, test): asks for train 0.
+    void setDataset(const std::array<size_t, 3>& counts);
+    void clear();  // no dataset
+    void showPatch(const PatchComparison& p);
+    // Asks for a patch as the user would pick it.
+    void requestPatch(Split split, size_t index);
     QString sourceFile() const { return source_; }
+    double sourceOffset() const { return offset_; }
     int shownPanes() const;
 
 Q_SIGNALS:
-    void openSource(const QString& path);
+    void patchWanted(Split split, size_t index);
+    void openSource(const QString& path, double offsetSeconds);
 
 private:
-    std::unique_ptr<PairFileReader> reader_;
-    std::vector<std::string> sources_;
+    std::array<size_t, 3> counts_{};
     QComboBox* split_;
     QSpinBox* index_;
     QLabel* info_;
@@ -41,6 +46,7 @@ private:
     SpectrogramGroup* spec_;
     PlayerBar* player_;
     QString source_;
+    double offset_ = 0;
 };
 
 }  // namespace srlab

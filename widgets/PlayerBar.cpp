@@ -42,10 +42,12 @@ PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent), player_(new Player) {
     connect(clearLoop, &QPushButton::clicked, this, [this] { setLoop(0, 0); });
     timer_.setInterval(33);
     connect(&timer_, &QTimer::timeout, this, [this] {
+        if (!player_->isPlaying()) play_->setText("Play");
         const double s = double(player_->position()) / std::max(1, player_->rate());
+        if (s == shownPosition_) return;  // a still playhead costs nothing (no replots)
+        shownPosition_ = s;
         time_->setText(QString("%1 s").arg(s, 0, 'f', 3));
         Q_EMIT playheadMoved(s);
-        if (!player_->isPlaying()) play_->setText("Play");
     });
     timer_.start();
 }

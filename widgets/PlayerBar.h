@@ -40,6 +40,7 @@ private:
     QLabel *status_, *time_;
     QTimer timer_;
     std::vector<float> rms_;
+    double shownPosition_ = -1;
 };
 
 }  // namespace srlab

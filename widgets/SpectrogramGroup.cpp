@@ -52,31 +52,45 @@ SpectrogramGroup::SpectrogramGroup(QWidget* parent) : QWidget(parent) {
 }
 
 void SpectrogramGroup::setPanes(const std::vector<PaneData>& panes) {
+    setPaneCount(int(panes.size()));
+    for (size_t i = 0; i < panes.size(); ++i) setPane(int(i), panes[i], false);
+    readout_->setText("move over a spectrogram");  // the old file's values are gone
+    restyle();
+}
+
+void SpectrogramGroup::setPaneCount(int n) {
     // Panes are reused across loads (creating a plot widget costs more than refilling one).
-    while (panes_.size() > panes.size()) {
+    while (int(panes_.size()) > n) {
         panes_.back()->deleteLater();
         panes_.pop_back();
     }
-    while (panes_.size() < panes.size()) {
+    while (int(panes_.size()) < n) {
         auto* p = new SpectrogramPane;
+        const int index = int(panes_.size());
         connect(p->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &SpectrogramGroup::syncRange);
         connect(p, &SpectrogramPane::cursorMoved, this, [this](double t, double hz, double db) {
             readout_->setText(QString("%1 s   %2 Hz   %3 dB").arg(t, 0, 'f', 3).arg(hz, 0, 'f', 0).arg(db, 0, 'f', 1));
         });
         connect(p, &SpectrogramPane::regionSelected, this, &SpectrogramGroup::regionSelected);
+        connect(p, &SpectrogramPane::detailWanted, this,
+                [this, index](double t0, double t1, int columns) { Q_EMIT detailWanted(index, t0, t1, columns); });
+        p->applyStyle(style_);
         paneLayout_->addWidget(p, 1);
         panes_.push_back(p);
     }
-    for (size_t i = 0; i < panes.size(); ++i) {
-        const PaneData& d = panes[i];
-        SpectrogramPane* p = panes_[i];
-        p->applyStyle(style_);
-        p->setSources(d.sources, d.rate, d.windowMs);
-        p->setSpectrogram(d.title, d.spec, d.maxHz, d.bandLimitHz, d.diff, d.cells);
-        p->setPlayhead(-1);
-        p->setSelection(0, 0);
-    }
-    restyle();
+}
+
+void SpectrogramGroup::setPane(int i, const PaneData& d, bool keepRange) {
+    if (i >= paneCount()) setPaneCount(i + 1);
+    SpectrogramPane* p = panes_[size_t(i)];
+    const QCPRange view = panes_.front()->xAxis->range();
+    const bool keep = keepRange && (i > 0 || paneCount() > 1);
+    p->applyStyle(style_);
+    p->setZoomable(d.zoomable);
+    p->setSpectrogram(d.title, d.spec, d.maxHz, d.bandLimitHz, d.diff, d.cells);
+    p->setPlayhead(-1);
+    p->setSelection(0, 0);
+    if (keep) p->xAxis->setRange(view);
 }
 
 void SpectrogramGroup::syncRange(const QCPRange& r) {

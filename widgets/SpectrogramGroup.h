@@ -21,17 +21,19 @@ struct PaneData {
     double maxHz = 0, bandLimitHz = 0;
     bool diff = false;
     PaneCells cells;  // optional, built with the spectrogram on a worker
-    // For zoomed detail (see SpectrogramPane::setSources); empty: the overview only.
-    std::vector<Samples> sources;
-    int rate = 0;
-    double windowMs = 0;
+    bool zoomable = false;  // whoever owns the signal answers detailWanted for this pane
 };
 
 class SpectrogramGroup : public QWidget {
     Q_OBJECT
 public:
     explicit SpectrogramGroup(QWidget* parent = nullptr);
+    // Replaces every pane; the view shows the whole of the new spectrograms.
     void setPanes(const std::vector<PaneData>& panes);
+    // Shows (or replaces) one pane, adding panes up to it; with keepRange the group's current
+    // time range stays (a pane that joins or is refined does not reset the user's zoom).
+    void setPane(int i, const PaneData& d, bool keepRange = true);
+    void setPaneCount(int n);
     int paneCount() const { return int(panes_.size()); }
     SpectrogramPane* pane(int i) const { return panes_.at(size_t(i)); }
     void setPlayhead(double seconds);
@@ -41,6 +43,7 @@ public:
 
 Q_SIGNALS:
     void regionSelected(double t0, double t1);
+    void detailWanted(int pane, double t0, double t1, int columns);  // see SpectrogramPane
 
 private:
     void syncRange(const QCPRange& r);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrogramPane.h"
 
-#include <QPointer>
-#include <QThreadPool>
 #include <cmath>
 
 #include "ColorMaps.h"
@@ -89,7 +87,6 @@ void SpectrogramPane::setSpectrogram(const QString& title, const DisplaySpectrog
     detailCells_ = {};
     detail_ = {};
     showingDetail_ = false;
-    ++*detailGeneration_;
     maxHz_ = maxHz;
     bandLimit_ = bandLimitHz;
     diff_ = diff;
@@ -98,10 +95,12 @@ void SpectrogramPane::setSpectrogram(const QString& title, const DisplaySpectrog
     xAxis->setRange(spec_.startSeconds, spec_.endSeconds());
 }
 
-void SpectrogramPane::setSources(std::vector<Samples> sources, int rate, double windowMs) {
-    sources_ = std::move(sources);
-    rate_ = rate;
-    windowMs_ = windowMs;
+void SpectrogramPane::setDetail(const DisplaySpectrogram& d, PaneCells cells) {
+    detail_ = d;
+    detailCells_ = std::move(cells);
+    showingDetail_ = detail_.frames > 0;  // asked for the view as it was: never coarser than the overview
+    rebuild();
+    Q_EMIT detailShown();
 }
 
 void SpectrogramPane::rangeChanged(const QCPRange& r) {
@@ -119,39 +118,16 @@ void SpectrogramPane::rangeChanged(const QCPRange& r) {
 
 bool SpectrogramPane::needsDetail() const {
     const double px = std::max(1, axisRect()->width());
-    return !sources_.empty() && spec_.frames && xAxis->range().size() / shown().secondsPerFrame < px / 2;
+    return zoomable_ && spec_.frames && xAxis->range().size() / shown().secondsPerFrame < px / 2;
 }
 
 void SpectrogramPane::requestDetail() {
     if (!needsDetail()) return;
     // Half a view either side, so a scroll stays inside the detail for a while.
     const QCPRange r = xAxis->range();
-    const size_t n = sources_.front()->size();
-    const size_t b = size_t(std::clamp((r.lower - r.size() / 2) * rate_, 0.0, double(n)));
-    const size_t e = size_t(std::clamp((r.upper + r.size() / 2) * rate_, 0.0, double(n)));
-    if (e <= b + 1) return;
-    const int gen = ++*detailGeneration_;
-    auto generation = detailGeneration_;
-    const size_t columns = size_t(std::max(1, axisRect()->width())) * 2;
-    QPointer<SpectrogramPane> self(this);
-    QThreadPool::globalInstance()->start([=, sources = sources_, rate = rate_, ms = windowMs_, scale = style_.scale,
-                                          maxHz = maxHz_] {
-        if (generation->load() != gen) return;  // superseded before it started
-        DisplaySpectrogram d = makeDisplaySpectrogram(*sources[0], b, e, rate, ms, columns, 1);
-        if (sources.size() > 1) {
-            const DisplaySpectrogram ref = makeDisplaySpectrogram(*sources[1], b, e, rate, ms, columns, 1);
-            for (size_t i = 0; i < d.db.size() && i < ref.db.size(); ++i) d.db[i] -= ref.db[i];
-        }
-        PaneCells cells = makePaneCells(d, scale, maxHz);
-        QMetaObject::invokeMethod(self, [self, generation, gen, d = std::move(d), cells = std::move(cells)]() mutable {
-            if (!self || generation->load() != gen) return;
-            self->detail_ = std::move(d);
-            self->detailCells_ = std::move(cells);
-            self->showingDetail_ = true;
-            self->rebuild();
-            Q_EMIT self->detailShown();
-        }, Qt::QueuedConnection);
-    });
+    const double t0 = std::max(spec_.startSeconds, r.lower - r.size() / 2);
+    const double t1 = std::min(spec_.endSeconds(), r.upper + r.size() / 2);
+    if (t1 > t0) Q_EMIT detailWanted(t0, t1, std::max(1, axisRect()->width()) * 2);
 }
 
 void SpectrogramPane::applyStyle(const SpectrogramStyle& st) {
@@ -196,6 +172,8 @@ void SpectrogramPane::rebuild() {
 }
 
 void SpectrogramPane::setPlayhead(double seconds) {
+    if (seconds == playheadAt_) return;
+    playheadAt_ = seconds;
     playhead_->setVisible(seconds >= 0);
     playhead_->point1->setCoords(seconds, 0);
     playhead_->point2->setCoords(seconds, 1);

@@ -2,16 +2,16 @@
 #pragma once
 // One spectrogram on QCustomPlot. Rows are resampled onto the chosen frequency scale (linear,
 // log, mel) because QCPColorMap draws cells at equal intervals; ticks are labelled in Hz.
-// It draws an overview of the whole signal at once; given the signal itself (setSources), a
-// zoomed view is recomputed off the GUI thread at one frame per pixel for the visible range,
-// while the overview stands in. GUI thread only.
+// It draws an overview of the whole signal at once. Zoomed in further than the overview's
+// frames go, it asks for detail (detailWanted: the visible range, half a view either side, at
+// one frame per pixel) once the view settles, and draws the overview until setDetail() brings
+// it; whoever owns the signal makes it. GUI thread only.
 #include <qcustomplot.h>
 
 #include <QTimer>
-#include <atomic>
 #include <memory>
 
-#include "compare/Comparison.h"
+#include "dsp/DisplaySpectrogram.h"
 
 namespace srlab {
 
@@ -44,9 +44,10 @@ public:
     // `cells`, when given, were built from `s` on a worker (used if the scale still matches).
     void setSpectrogram(const QString& title, const DisplaySpectrogram& s, double maxHz, double bandLimitHz,
                         bool diff = false, PaneCells cells = {});
-    // The signal(s) behind the pane, for zoomed detail: one, or two for a difference pane
-    // (first minus second, in dB).
-    void setSources(std::vector<Samples> sources, int rate, double windowMs);
+    // Whether detail can be asked for (someone answers detailWanted); off by default.
+    void setZoomable(bool zoomable) { zoomable_ = zoomable; }
+    // The answer to detailWanted: drawn if it still covers the view.
+    void setDetail(const DisplaySpectrogram& d, PaneCells cells);
     void applyStyle(const SpectrogramStyle& st);
     void setPlayhead(double seconds);
     void setSelection(double t0, double t1);  // loop region shading; t1 <= t0 hides it
@@ -58,6 +59,7 @@ public:
 Q_SIGNALS:
     void cursorMoved(double seconds, double hz, double db);
     void regionSelected(double t0, double t1);
+    void detailWanted(double t0, double t1, int columns);  // seconds; see the class comment
     void detailShown();  // a zoomed view's detail arrived and is drawn
 
 protected:
@@ -80,14 +82,12 @@ private:
     DisplaySpectrogram spec_, detail_;
     PaneCells specCells_, detailCells_;
     bool showingDetail_ = false;
-    std::vector<Samples> sources_;
-    int rate_ = 0;
-    double windowMs_ = 0;
+    bool zoomable_ = false;
     QTimer detailTimer_;
-    std::shared_ptr<std::atomic<int>> detailGeneration_ = std::make_shared<std::atomic<int>>(0);
     double maxHz_ = 0, bandLimit_ = 0;
     bool diff_ = false, dragging_ = false;
     double dragStart_ = 0;
+    double playheadAt_ = -2;  // what is drawn (-1: hidden)
     SpectrogramStyle style_;
 };
 

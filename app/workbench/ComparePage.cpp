@@ -28,7 +28,7 @@
 
 namespace srlab {
 
-ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Comparison) {
+ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_shared<ModelCache>()) {
     auto* lay = new QVBoxLayout(this);
     auto* top = new QHBoxLayout;
     auto* open = new QPushButton("Open audio...");
@@ -86,7 +86,8 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Com
                                                        "Audio (*.wav *.flac *.ogg *.opus *.mp3 *.aiff);;All files (*)");
         if (!p.isEmpty()) openFile(p);
     });
-    connect(cancel_, &QPushButton::clicked, this, [this] { job_.cancel(); });
+    connect(cancel_, &QPushButton::clicked, &load_, &JobRunner::cancel);
+    connect(group_, &SpectrogramGroup::detailWanted, this, &ComparePage::makeDetail);
     auto reload = [this] {
         if (!path_.isEmpty()) openFile(path_);
     };
@@ -106,7 +107,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), comparison_(new Com
     connect(new QShortcut(QKeySequence(Qt::Key_Space), this), &QShortcut::activated, player_, &PlayerBar::togglePlay);
 }
 
-ComparePage::~ComparePage() { job_.cancelAndWait(); }
+ComparePage::~ComparePage() = default;  // jobs are cancelled by their runners; none is waited for
 
 void ComparePage::setModel(const QString& checkpoint) {
     int i = model_->findData(checkpoint);
@@ -129,7 +130,6 @@ void ComparePage::modelChosen() {
         setModel(dir);
         return;
     }
-    upsampler_.reset();
     if (!dir.isEmpty()) {
         // The model fixes the rate and scale; the settings follow it.
         try {
@@ -148,122 +148,142 @@ void ComparePage::modelChosen() {
     if (!path_.isEmpty()) openFile(path_);
 }
 
+// The last model loaded, shared with the load jobs (which load it on a worker): a new file
+// with the same model does not load it again.
+struct ModelCache {
+    std::mutex mu;
+    std::shared_ptr<const ModelUpsampler> model;
+    std::shared_ptr<const ModelUpsampler> get(const std::string& checkpoint) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!model || model->checkpoint() != checkpoint) model = std::make_shared<ModelUpsampler>(checkpoint);
+        return model;
+    }
+};
+
 namespace {
 
-PaneData paneFor(size_t i, int rate, const Version& v, double windowMs, FreqScale scale) {
-    PaneData d{QString("%1  %2").arg(i + 1).arg(QString::fromStdString(v.name)),
-               makeDisplaySpectrogram(*v.audio, rate, windowMs, 1600, 1), rate / 2.0, v.bandLimitHz, false};
+PaneData paneData(const QString& title, DisplaySpectrogram spec, int rate, double bandLimitHz, bool diff, FreqScale scale) {
+    PaneData d{title, std::move(spec), rate / 2.0, bandLimitHz, diff};
     d.cells = makePaneCells(d.spec, scale, d.maxHz);
-    d.sources = {v.audio};
-    d.rate = rate;
-    d.windowMs = windowMs;
+    d.zoomable = true;
     return d;
 }
 
-// Version k minus the ground truth, in dB, with the low-res Nyquist marked.
-PaneData differencePane(const Comparison& c, size_t k, const PaneData& version, const PaneData& truth) {
-    PaneData diff = version;
-    for (size_t b = 0; b < diff.spec.db.size(); ++b) diff.spec.db[b] -= truth.spec.db[b];
-    diff.title = QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(c.versions[k].name));
-    diff.diff = true;
-    diff.bandLimitHz = c.rate / (2.0 * c.scale);
-    diff.sources = {c.versions[k].audio, c.versions[0].audio};
-    diff.cells = makePaneCells(diff.spec, version.cells.scale, diff.maxHz);
-    return diff;
+QString versionTitle(size_t i, const Version& v, bool complete = true) {
+    return QString("%1  %2%3").arg(i + 1).arg(QString::fromStdString(v.name)).arg(complete ? "" : "  (this view first; the rest follows)");
 }
 
 }  // namespace
 
-// Loading is staged so the slow parts never hold back the fast ones: the versions and their
-// spectrograms are shown first, then the metrics fill the table, then a model's version joins
-// (inference takes seconds on a long file). Each stage is posted to the GUI thread; a newer
-// load's generation drops an older one's posts.
+// Forwards the session's stages from the job's thread to the page: each becomes a posted call
+// that runs only while this load is the page's current one. Pane cells are built here, off the
+// GUI thread.
+class PageEvents : public CompareEvents {
+public:
+    PageEvents(JobContext& ctx, ComparePage* page, FreqScale scale, const CompareSettings& s)
+        : ctx_(ctx), page_(page), scale_(scale), rate_(s.rate), lowScale_(s.scale) {}
+    void version(size_t i, const Version& v, const DisplaySpectrogram& overview) override {
+        PaneData d = paneData(versionTitle(i, v), overview, rate_, v.bandLimitHz, false, scale_);
+        ctx_.post([p = page_, i, v, d] { p->showVersion(i, v, d); });
+    }
+    void versionsDone(const Comparison& c) override {
+        names_.clear();
+        for (const auto& v : c.versions) names_.push_back(v.name);
+        ctx_.post([p = page_, c] { p->showVersions(c); });
+    }
+    void difference(size_t of, const DisplaySpectrogram& d) override {
+        const std::string name = of < names_.size() ? names_[of] : "super-res";
+        PaneData pane = paneData(QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(name)), d, rate_,
+                                 rate_ / (2.0 * lowScale_), true, scale_);
+        ctx_.post([p = page_, pane, of] {
+            std::vector<Samples> sources{of < p->comparison_.versions.size() ? p->comparison_.versions[of].audio : Samples{},
+                                         p->comparison_.hasTruth ? p->comparison_.versions[0].audio : Samples{}};
+            p->showDifference(pane, std::move(sources));
+        });
+    }
+    void modelVersion(size_t k, const Version& v, const DisplaySpectrogram& overview, bool complete) override {
+        if (names_.size() <= k) names_.resize(k + 1);
+        names_[k] = v.name;
+        PaneData d = paneData(versionTitle(k, v, complete), overview, rate_, 0, false, scale_);
+        ctx_.post([p = page_, k, v, d, complete] { p->showModelVersion(k, v, d, complete); });
+    }
+    void modelRefused(const std::string& why) override {
+        ctx_.post([p = page_, w = QString::fromStdString(why)] {
+            p->modelNote_ = "model not used: " + w;
+            p->file_->setText(p->file_->text() + "   (" + p->modelNote_ + ")");
+            Q_EMIT p->modelRefused(w);
+        });
+    }
+    void metrics(const Comparison& c) override {
+        ctx_.post([p = page_, c] { p->showMetrics(c); });
+    }
+
+private:
+    JobContext& ctx_;
+    ComparePage* page_;  // only touched in posted calls, on the GUI thread
+    FreqScale scale_;
+    int rate_, lowScale_;
+    std::vector<std::string> names_;  // of the versions, for the difference pane's title
+};
+
 void ComparePage::openFile(const QString& path) {
     path_ = path;
-    loading_ = true;
+    modelNote_.clear();
+    CompareRequest r;
+    r.path = path.toStdString();
+    r.settings.rate = rate_->currentText().toInt();
+    r.settings.scale = scale_->value();
+    r.settings.filter = parseDecimFilter(filter_->currentText().toStdString());
+    r.windowMs = windowMs_->value();
+    r.columns = 1600;
+    const std::string checkpoint = model_->currentData().toString().toStdString();
+    if (!checkpoint.empty())
+        r.loadModel = [checkpoint, cache = models_] {
+            const auto model = cache->get(checkpoint);
+            const auto& m = model->config();
+            const std::string name = m.arch + "/" + m.preset;
+            return CompareModel{name, m.rate, m.scale, modelMethod(model, name)};
+        };
+    const FreqScale scale = group_->style().scale;
+    // Nothing of the previous file stays on screen: its panes, rows and readout go now.
+    for (auto& j : detailJobs_) j->abandon();
+    comparison_ = Comparison{};
+    paneSources_.clear();
+    hasDifference_ = false;
+    group_->setPanes({});
+    metrics_->setComparison(comparison_);
+    player_->setComparison(comparison_);
+    abx_->setComparison(comparison_);
     file_->setText(QString("loading %1 ...").arg(path));
     progress_->setVisible(true);
     progress_->setRange(0, 0);
     cancel_->setVisible(true);
-    CompareSettings s;
-    s.rate = rate_->currentText().toInt();
-    s.scale = scale_->value();
-    s.filter = parseDecimFilter(filter_->currentText().toStdString());
-    const double winMs = windowMs_->value();
-    const FreqScale scale = group_->style().scale;
-    const std::string p = path.toStdString();
-    const std::string checkpoint = model_->currentData().toString().toStdString();
-    auto upsampler = upsampler_;
-    const int gen = ++generation_;
     QPointer<ComparePage> self(this);
-    auto post = [self, gen](auto fn) {
-        QMetaObject::invokeMethod(self, [self, gen, fn = std::move(fn)]() mutable {
-            if (self && self->generation_ == gen) fn(self.data());
-        }, Qt::QueuedConnection);
-    };
-    job_.start<bool>(
-        this,
-        [=](ProgressSink& progress, const CancelToken& cancel) {
-            std::vector<PaneData> panes;
-            std::mutex mu;
-            Comparison c = makeVersions(p, s, cancel, [&](size_t i, const Version& v) {
-                PaneData d = paneFor(i, s.rate, v, winMs, scale);
-                std::lock_guard<std::mutex> lock(mu);
-                if (panes.size() <= i) panes.resize(i + 1);
-                panes[i] = std::move(d);
-            });
-            const size_t diffOf = c.hasTruth && c.versions.size() > 2 ? 2 : 0;  // first baseline
-            if (diffOf) panes.push_back(differencePane(c, diffOf, panes[diffOf], panes[0]));
-            auto shown = [&c] {  // what the GUI keeps: everything but the low-rate signal
-                Comparison v = c;
-                v.low = {};
-                return v;
-            };
-            post([v = shown(), panes](ComparePage* page) { page->showVersions(v, panes); });
-            progress.progress(1, 3, "metrics");
-            addMetrics(c, cancel);
-            post([v = shown()](ComparePage* page) { page->showMetrics(v); });
-            if (!checkpoint.empty()) {
-                progress.progress(2, 3, "model");
-                auto model = upsampler;
-                if (!model || model->checkpoint() != checkpoint) model = std::make_shared<ModelUpsampler>(checkpoint);
-                const auto& m = model->config();
-                if (m.rate == s.rate && m.scale == s.scale) {
-                    c.versions.push_back(methodVersion(c, modelMethod(model, m.arch + "/" + m.preset)));
-                    addMetrics(c, cancel);
-                    const size_t k = c.versions.size() - 1;
-                    panes.insert(panes.begin() + long(k), paneFor(k, c.rate, c.versions[k], winMs, scale));
-                    if (c.hasTruth) {
-                        panes.pop_back();  // the difference pane now shows the model
-                        panes.push_back(differencePane(c, k, panes[k], panes[0]));
-                    }
-                    post([v = shown(), panes](ComparePage* page) {
-                        page->showVersions(v, panes);
-                        page->showMetrics(v);
-                    });
-                }
-                post([model](ComparePage* page) { page->upsampler_ = model; });
-            }
+    load_.start<bool>(
+        [r, scale, self](JobContext& ctx) {
+            PageEvents events(ctx, self.data(), scale, r.settings);
+            runCompare(r, events, ctx, ctx.cancel());
             return true;
         },
-        [this](double done, double total, const std::string& what) {
+        [this](bool) { finish(); }, [this](const JobFailure& f) { fail(f); },
+        [this](double done, double total, const QString& what) {
             progress_->setRange(0, int(total));
             progress_->setValue(int(done));
-            progress_->setFormat(QString::fromStdString(what));
-        },
-        [this](bool) { finish(); },
-        [this](const QString& msg) {
-            loading_ = false;
-            progress_->setVisible(false);
-            cancel_->setVisible(false);
-            file_->setText(msg == "cancelled" ? QString("cancelled") : QString("error: %1").arg(msg));
-            Q_EMIT failed(msg);
+            progress_->setFormat(what);
         });
 }
 
-void ComparePage::showVersions(const Comparison& c, const std::vector<PaneData>& panes) {
-    *comparison_ = c;
-    group_->setPanes(panes);
+void ComparePage::showVersion(size_t i, const Version& v, const PaneData& pane) {
+    if (comparison_.versions.size() <= i) comparison_.versions.resize(i + 1);
+    comparison_.versions[i] = v;
+    if (paneSources_.size() <= i) paneSources_.resize(i + 1);
+    paneSources_[i] = {v.audio};
+    group_->setPane(int(i), pane, i > 0);
+    if (i == 0 && comparison_.versions.size() == 1) Q_EMIT stageShown("truth");
+}
+
+void ComparePage::showVersions(const Comparison& c) {
+    comparison_ = c;
     metrics_->setComparison(c);
     player_->setComparison(c);
     abx_->setComparison(c);
@@ -273,20 +293,110 @@ void ComparePage::showVersions(const Comparison& c, const std::vector<PaneData>&
                        .arg(c.scale)
                        .arg(double(c.frames) / c.rate, 0, 'f', 1)
                        .arg(c.hasTruth ? "" : "   (low-res input: no ground truth)"));
+    Q_EMIT stageShown("versions");
     Q_EMIT panesShown(QString::fromStdString(c.path));
 }
 
+// The difference pane is always the last one.
+void ComparePage::showDifference(const PaneData& pane, std::vector<Samples> sources) {
+    differencePane_ = pane;
+    differenceSources_ = std::move(sources);
+    hasDifference_ = true;
+    const size_t at = comparison_.versions.size();
+    if (paneSources_.size() <= at) paneSources_.resize(at + 1);
+    paneSources_[at] = differenceSources_;
+    detailJob(int(at)).abandon();
+    group_->setPane(int(at), pane);
+}
+
+// A partial version (its title says so) is replaced in place by the complete one.
+void ComparePage::showModelVersion(size_t k, const Version& v, const PaneData& pane, bool complete) {
+    if (comparison_.versions.size() <= k) comparison_.versions.resize(k + 1);
+    comparison_.versions[k] = v;
+    if (paneSources_.size() <= k + 1) paneSources_.resize(k + 2);
+    paneSources_[k] = {v.audio};
+    detailJob(int(k)).abandon();
+    group_->setPane(int(k), pane);
+    if (hasDifference_) {  // moves below the model's pane, until the model's own replaces it
+        paneSources_[k + 1] = differenceSources_;
+        detailJob(int(k + 1)).abandon();
+        group_->setPane(int(k + 1), differencePane_);
+    }
+    player_->setComparison(comparison_);
+    metrics_->setComparison(comparison_);
+    abx_->setComparison(comparison_);
+    Q_EMIT stageShown(complete ? "model" : "model (view)");
+}
+
 void ComparePage::showMetrics(const Comparison& c) {
-    for (size_t i = 0; i < c.versions.size() && i < comparison_->versions.size(); ++i)
-        comparison_->versions[i].hasMetrics = c.versions[i].hasMetrics, comparison_->versions[i].metrics = c.versions[i].metrics;
-    metrics_->setComparison(*comparison_);
+    for (size_t i = 0; i < c.versions.size() && i < comparison_.versions.size(); ++i) {
+        comparison_.versions[i].hasMetrics = c.versions[i].hasMetrics;
+        comparison_.versions[i].metrics = c.versions[i].metrics;
+    }
+    metrics_->setComparison(comparison_);
+    const bool model = !c.versions.empty() && c.versions.back().name.rfind("super-res", 0) == 0;
+    Q_EMIT stageShown(model ? "model metrics" : "metrics");
 }
 
 void ComparePage::finish() {
     progress_->setVisible(false);
     cancel_->setVisible(false);
-    loading_ = false;
-    Q_EMIT loaded(QString::fromStdString(comparison_->path));
+    Q_EMIT loaded(QString::fromStdString(comparison_.path));
+}
+
+void ComparePage::fail(const JobFailure& f) {
+    progress_->setVisible(false);
+    cancel_->setVisible(false);
+    if (f.cancelled) {
+        file_->setText(QString("%1: cancelled").arg(path_));
+        Q_EMIT failed({});
+        return;
+    }
+    // The header names the failure and nothing of an earlier file stays beside it.
+    group_->setPanes({});
+    comparison_ = Comparison{};
+    metrics_->setComparison(comparison_);
+    player_->setComparison(comparison_);
+    abx_->setComparison(comparison_);
+    file_->setText(QString("error: %1").arg(f.message));
+    Q_EMIT failed(f.message);
+}
+
+JobRunner& ComparePage::detailJob(int pane) {
+    while (int(detailJobs_.size()) <= pane) detailJobs_.push_back(std::make_unique<JobRunner>());
+    return *detailJobs_[size_t(pane)];
+}
+
+// A zoomed pane's detail: its signal (or difference) over the asked range at one frame per
+// pixel, from core's spectrogram producer, on a job of that pane's own.
+void ComparePage::makeDetail(int pane, double t0, double t1, int columns) {
+    if (pane < 0 || size_t(pane) >= paneSources_.size() || paneSources_[size_t(pane)].empty() ||
+        !paneSources_[size_t(pane)][0])
+        return;
+    const std::vector<Samples> src = paneSources_[size_t(pane)];
+    const int rate = comparison_.rate;
+    const double ms = windowMs_->value();
+    const FreqScale scale = group_->style().scale;
+    const double maxHz = rate / 2.0;
+    struct Detail {
+        DisplaySpectrogram spec;
+        PaneCells cells;
+    };
+    detailJob(pane).start<Detail>(
+        [=](JobContext& ctx) {
+            const size_t n = src[0]->size();
+            const size_t b = size_t(std::clamp(t0 * rate, 0.0, double(n))), e = size_t(std::clamp(t1 * rate, 0.0, double(n)));
+            ctx.cancel().throwIfCancelled();
+            Detail d;
+            d.spec = src.size() > 1 && src[1] ? makeDifferenceSpectrogram(*src[0], *src[1], b, e, rate, ms, size_t(columns), 1)
+                                              : makeDisplaySpectrogram(*src[0], b, e, rate, ms, size_t(columns), 1);
+            d.cells = makePaneCells(d.spec, scale, maxHz);
+            return d;
+        },
+        [this, pane](Detail d) {
+            if (pane < group_->paneCount()) group_->pane(pane)->setDetail(d.spec, std::move(d.cells));
+        },
+        [](const JobFailure&) {});
 }
 
 }  // namespace srlab

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Compare & Listen: one file's versions as stacked spectrograms (plus a difference pane),
-// their metrics, and the A/B player. Loading runs on a worker thread. GUI thread only.
+// their metrics, and the A/B player. The load is core's staged CompareSession run as a job;
+// each stage is drawn the moment it arrives (see CompareSession.h for the order). Zoomed
+// detail is made by core's spectrogram producer, one job per pane. GUI thread only.
 #include <QWidget>
 #include <memory>
 
-#include "Job.h"
+#include "JobRunner.h"
 #include "SpectrogramGroup.h"
-#include "compare/Comparison.h"
+#include "compare/CompareSession.h"
 
 class QComboBox;
 class QSpinBox;
@@ -18,7 +20,7 @@ class QPushButton;
 
 namespace srlab {
 
-class ModelUpsampler;
+struct ModelCache;
 class SpectrogramGroup;
 class MetricsTable;
 class AbxPanel;
@@ -33,23 +35,35 @@ public:
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
     // load shows its super-res version, at the model's rate and scale.
     void setModel(const QString& checkpoint);
-    bool busy() const { return loading_; }
+    bool busy() const { return load_.running(); }
     SpectrogramGroup* spectrograms() const { return group_; }
     PlayerBar* player() const { return player_; }
     AbxPanel* abx() const { return abx_; }
-    const Comparison& comparison() const { return *comparison_; }
+    const Comparison& comparison() const { return comparison_; }
 
 Q_SIGNALS:
+    // A stage of the load is on screen: "truth", "versions" (every baseline's pane; also
+    // panesShown), "model (view)", "metrics", "model" (the whole file), "model metrics".
+    void stageShown(const QString& stage);
     void panesShown(const QString& path);  // every version's spectrogram is on screen
     void loaded(const QString& path);      // and the metrics (and model version) are in
-    void failed(const QString& message);
+    void failed(const QString& message);  // empty when the user cancelled
+    void modelRefused(const QString& message);  // the rest of the load goes on without it
 
 private:
-    void showVersions(const Comparison& c, const std::vector<PaneData>& panes);
+    friend class PageEvents;
+    // The session's stages, on the GUI thread.
+    void showVersion(size_t i, const Version& v, const PaneData& pane);
+    void showVersions(const Comparison& c);
+    void showDifference(const PaneData& pane, std::vector<Samples> sources);
+    void showModelVersion(size_t k, const Version& v, const PaneData& pane, bool complete);
     void showMetrics(const Comparison& c);
     void finish();
-
+    void fail(const JobFailure& f);
+    void makeDetail(int pane, double t0, double t1, int columns);
+    JobRunner& detailJob(int pane);
     void modelChosen();
+
     QComboBox *rate_, *filter_, *model_;
     QSpinBox* scale_;
     QDoubleSpinBox* windowMs_;
@@ -60,12 +74,17 @@ private:
     MetricsTable* metrics_;
     PlayerBar* player_;
     AbxPanel* abx_;
-    std::unique_ptr<Comparison> comparison_;
-    QString path_;
-    std::shared_ptr<const ModelUpsampler> upsampler_;  // loaded on a worker, reused across files
-    bool loading_ = false;
-    int generation_ = 0;  // of the load whose stages are shown
-    Job job_;
+    Comparison comparison_;  // what is shown: the stages that have arrived
+    QString path_, modelNote_;
+    // The signals behind each pane (two for the difference pane: version minus truth), for
+    // zoomed detail; index = pane.
+    std::vector<std::vector<Samples>> paneSources_;
+    PaneData differencePane_;
+    std::vector<Samples> differenceSources_;
+    bool hasDifference_ = false;
+    std::shared_ptr<ModelCache> models_;  // the last model loaded, reused across files
+    JobRunner load_;
+    std::vector<std::unique_ptr<JobRunner>> detailJobs_;  // one per pane
 };
 
 }  // namespace srlab

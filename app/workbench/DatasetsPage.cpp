@@ -112,20 +112,31 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     views_->addTab(charts_, "Charts");
     views_->addTab(patches_, "Patches");
     lay->addWidget(views_, 1);
-    connect(patches_, &PatchBrowser::openSource, this, &DatasetsPage::openSource);
+    connect(patches_, &PatchBrowser::openSource, this, [this](const QString& path, double) { Q_EMIT openSource(path); });
+    connect(patches_, &PatchBrowser::patchWanted, this, &DatasetsPage::readPatch);
     connect(browseIn, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, "Audio folder");
         if (!d.isEmpty()) input_->setText(d);
     });
     connect(build_, &QPushButton::clicked, this, &DatasetsPage::startBuild);
-    connect(cancel_, &QPushButton::clicked, this, [this] { job_.cancel(); });
+    connect(cancel_, &QPushButton::clicked, &job_, &JobRunner::cancel);
     connect(open, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Open dataset", QString(), "HDF5 datasets (*.h5 *.hdf5)");
         if (!p.isEmpty()) openDataset(p);
     });
 }
 
-DatasetsPage::~DatasetsPage() { job_.cancelAndWait(); }
+DatasetsPage::~DatasetsPage() = default;  // the runners cancel their jobs; nothing waits
+
+// One patch, read and drawn off the GUI thread (an HDF5 read and two spectrograms).
+void DatasetsPage::readPatch(Split split, size_t index) {
+    const std::string path = dataset_.toStdString();
+    patchJob_.start<PatchComparison>([=](JobContext&) { return loadPatch(path, split, index); },
+                                     [this](PatchComparison p) { patches_->showPatch(p); },
+                                     [this](const JobFailure& f) {
+                                         if (!f.cancelled) report_->appendPlainText("cannot read the patch: " + f.message);
+                                     });
+}
 
 void DatasetsPage::setInput(const QString& p) { input_->setText(p); }
 void DatasetsPage::setOutput(const QString& p) { output_->setText(p); }
@@ -154,8 +165,9 @@ void DatasetsPage::startBuild() {
     progress_->setRange(0, 1000);
     progress_->setValue(0);
     job_.start<std::string>(
-        this,
-        [=](ProgressSink& p, const CancelToken& c) {
+        [=](JobContext& ctx) {
+            ProgressSink& p = ctx;
+            const CancelToken& c = ctx.cancel();
             BuildInputs bi;
             bi.files = collectAudioFiles({in});
             const BuildReport r = buildPairs(spec, bi, out, p, c);
@@ -167,20 +179,20 @@ void DatasetsPage::startBuild() {
                 if (!s.used) o << "  skipped " << s.path << ": " << s.reason << "\n";
             return o.str();
         },
-        [this](double d, double t, const std::string& m) {
-            progress_->setValue(t > 0 ? int(1000 * d / t) : 0);
-            progress_->setFormat(QString("%p%  %1").arg(QString::fromStdString(m)));
-        },
         [this, out](std::string text) {
             setBusy(false);
             report_->setPlainText(QString::fromStdString(text));
             openDataset(QString::fromStdString(out));
         },
-        [this](const QString& msg) {
+        [this](const JobFailure& f) {
             setBusy(false);
-            report_->setPlainText(msg == "cancelled" ? "Build cancelled; nothing was written." : "Build failed: " + msg);
-            if (msg != "cancelled") Q_EMIT failed("Build failed", msg);
+            report_->setPlainText(f.cancelled ? "Build cancelled; nothing was written." : "Build failed: " + f.message);
+            if (!f.cancelled) Q_EMIT failed("Build failed", f.message);
             Q_EMIT finished(false);
+        },
+        [this](double d, double t, const QString& m) {
+            progress_->setValue(t > 0 ? int(1000 * d / t) : 0);
+            progress_->setFormat(QString("%p%  %1").arg(m));
         });
 }
 
@@ -192,37 +204,35 @@ void DatasetsPage::openDataset(const QString& path) {
         std::string text;
         DatasetStats stats;
         int rate = 0, scale = 1;
+        std::array<size_t, 3> counts{};
     };
     job_.start<std::shared_ptr<Opened>>(
-        this,
-        [=](ProgressSink& prog, const CancelToken& c) {
+        [=](JobContext& ctx) {
             PairFileReader r(p);
             auto o = std::make_shared<Opened>();
-            o->stats = computeDatasetStats(r, 500, prog, c);
+            o->stats = computeDatasetStats(r, 500, ctx, ctx.cancel());
+            for (size_t s = 0; s < 3; ++s) o->counts[s] = r.count(Split(s));
             o->text = describe(r, o->stats);
             o->rate = r.info().spec.rate;
             o->scale = r.info().spec.scale;
             return o;
         },
-        [this](double d, double t, const std::string&) { progress_->setValue(t > 0 ? int(1000 * d / t) : 0); },
         [this, before, path](std::shared_ptr<Opened> o) {
             setBusy(false);
             progress_->setValue(progress_->maximum());
             report_->setPlainText((before.startsWith("wrote") ? before + "\n" : QString()) + QString::fromStdString(o->text));
             charts_->setStats(o->stats, o->rate, o->scale);
-            try {
-                patches_->setDataset(path);
-            } catch (const std::exception& e) {
-                report_->appendPlainText(QString("cannot browse patches: %1").arg(e.what()));
-            }
+            dataset_ = path;
+            patches_->setDataset(o->counts);
             Q_EMIT finished(true);
         },
-        [this](const QString& msg) {
+        [this](const JobFailure& f) {
             setBusy(false);
-            report_->setPlainText("Cannot open dataset: " + msg);
-            if (msg != "cancelled") Q_EMIT failed("Cannot open dataset", msg);
+            report_->setPlainText(f.cancelled ? "Opening cancelled." : "Cannot open dataset: " + f.message);
+            if (!f.cancelled) Q_EMIT failed("Cannot open dataset", f.message);
             Q_EMIT finished(false);
-        });
+        },
+        [this](double d, double t, const QString&) { progress_->setValue(t > 0 ? int(1000 * d / t) : 0); });
 }
 
 }  // namespace srlab

@@ -5,7 +5,8 @@
 // worker threads. GUI thread only.
 #include <QWidget>
 
-#include "Job.h"
+#include "JobRunner.h"
+#include "dataset/PairSpec.h"
 
 class QLineEdit;
 class QSpinBox;
@@ -29,7 +30,7 @@ public:
     void setOutput(const QString& path);
     void startBuild();
     void openDataset(const QString& path);
-    bool busy() const { return busy_; }
+    bool busy() const { return busy_ || patchJob_.running(); }
     QString reportText() const;
 
     QTabWidget* views() const { return views_; }
@@ -43,6 +44,7 @@ Q_SIGNALS:
 
 private:
     void setBusy(bool b);
+    void readPatch(Split split, size_t index);
     QLineEdit *input_, *output_, *split_;
     QSpinBox *rate_, *scale_, *dim_, *stride_, *seed_;
     QComboBox *filter_, *baseline_;
@@ -53,7 +55,9 @@ private:
     DatasetCharts* charts_;
     PatchBrowser* patches_;
     bool busy_ = false;
-    Job job_;
+    QString dataset_;     // the one opened, whose patches are browsed
+    JobRunner job_;       // build or open
+    JobRunner patchJob_;  // the patch being read
 };
 
 }  // namespace srlab

@@ -60,8 +60,10 @@ MainWindow::MainWindow() {
     connect(compare_, &ComparePage::loaded, this, &MainWindow::rememberRecent);
     // Every page's failures reach the user the same way: a message box naming the file.
     connect(compare_, &ComparePage::failed, this, [this](const QString& m) {
-        if (m != "cancelled") QMessageBox::warning(this, "Compare & Listen", m);
+        if (!m.isEmpty()) QMessageBox::warning(this, "Compare & Listen", m);  // empty: cancelled
     });
+    connect(compare_, &ComparePage::modelRefused, this,
+            [this](const QString& m) { QMessageBox::warning(this, "Compare & Listen: model not used", m); });
     connect(datasets_, &DatasetsPage::failed, this,
             [this](const QString& title, const QString& m) { QMessageBox::warning(this, title, m); });
     connect(datasets_, &DatasetsPage::openSource, this, &MainWindow::openAudio);

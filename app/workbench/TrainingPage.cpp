@@ -37,22 +37,21 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-// Trainer events -> queued calls on the page (dropped if the page is gone).
+// Trainer events (on the training job's thread) -> calls on the page, posted through the job
+// so they are dropped once the page, or this run, is gone.
 struct QueuedEvents final : TrainEvents {
-    QPointer<TrainingPage> page;
-    QString run;
+    const JobContext* ctx = nullptr;
     std::function<void(const TrainRow&)> onRow;
     std::function<void(int64_t, int64_t, double)> onProgress;
     std::function<void(const QString&)> onStarted;
     void started(const std::string& device, int64_t params) override {
-        const QString text = QString("%1, %2 parameters").arg(q(device)).arg(params);
-        QMetaObject::invokeMethod(page, [f = onStarted, text] { f(text); }, Qt::QueuedConnection);
+        ctx->post([f = onStarted, text = QString("%1, %2 parameters").arg(q(device)).arg(params)] { f(text); });
     }
     void row(const TrainRow& r) override {
-        QMetaObject::invokeMethod(page, [f = onRow, r] { f(r); }, Qt::QueuedConnection);
+        ctx->post([f = onRow, r] { f(r); });
     }
     void progress(int64_t step, int64_t total, double eta) override {
-        QMetaObject::invokeMethod(page, [f = onProgress, step, total, eta] { f(step, total, eta); }, Qt::QueuedConnection);
+        ctx->post([f = onProgress, step, total, eta] { f(step, total, eta); });
     }
 };
 
@@ -202,8 +201,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
 }
 
 TrainingPage::~TrainingPage() {
-    control_.stop.cancel();
-    if (worker_.joinable()) worker_.join();
+    control_->stop.cancel();  // the run saves a checkpoint on its own thread; nothing waits here
     if (process_) {  // the ranks stop with a checkpoint (the launcher forwards the signal)
         process_->disconnect(this);
         process_->terminate();
@@ -252,14 +250,24 @@ void TrainingPage::start() {
     const QString dir = QString("%1/runs/%2-%3-%4")
                             .arg(workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_, arch_->currentText(),
                                  preset_->currentText(), QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
-    try {
-        createRun(dir.toStdString(), c);
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, "Cannot start training", e.what());
-        return;
-    }
-    refreshRuns();
-    launch(dir);
+    // Creating a run hashes the whole dataset (seconds for a large one): off the GUI thread.
+    active_ = dir;
+    status_->setText("creating the run (hashing the dataset)...");
+    create_.start<bool>(
+        [d = dir.toStdString(), c](JobContext&) {
+            createRun(d, c);
+            return true;
+        },
+        [this, dir](bool) {
+            refreshRuns();
+            launch(dir);
+        },
+        [this](const JobFailure& f) {
+            status_->setText(f.cancelled ? "cancelled" : "cannot start: " + f.message);
+            updateButtons();
+            if (!f.cancelled) QMessageBox::warning(this, "Cannot start training", f.message);
+        });
+    updateButtons();
 }
 
 void TrainingPage::resume(const QString& runDir) {
@@ -313,7 +321,7 @@ void TrainingPage::followRuns() {
     QStringList dirs;
     for (const auto& idx : runs_->selectionModel()->selectedRows())
         dirs << runs_->item(idx.row(), 0)->data(Qt::UserRole).toString();
-    const bool inProcess = worker_.joinable();  // that run's rows arrive as events
+    const bool inProcess = train_.running();  // that run's rows arrive as events
     for (const QString& dir : dirs) {
         if (inProcess && dir == active_) continue;
         const qint64 size = QFileInfo(dir + "/metrics.csv").size();
@@ -336,13 +344,11 @@ void TrainingPage::launch(const QString& runDir) {
         return;
     }
     active_ = runDir;
-    control_.pause = false;
-    control_.stop.reset();
+    control_ = std::make_shared<TrainControl>();  // a stopped run's control may still be read by its thread
     curves_->setRun(QDir(runDir).dirName(), readRunMetrics(runDir.toStdString()));
     selectRun(runDir);
     status_->setText("starting...");
     auto events = std::make_shared<QueuedEvents>();
-    events->page = this;
     const QString name = QDir(runDir).dirName();
     events->onRow = [this, name](const TrainRow& r) {
         curves_->appendRow(name, r);
@@ -354,24 +360,17 @@ void TrainingPage::launch(const QString& runDir) {
         progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(step).arg(total).arg(formatEta(eta)));
     };
     events->onStarted = [this](const QString& device) { status_->setText("training on " + device); };
-    const std::string dir = runDir.toStdString();
-    QPointer<TrainingPage> self(this);
-    worker_ = std::thread([this, events, dir, self] {
-        QString state = "finished", message;
-        try {
-            RunOutcome o = trainRun(dir, *events, control_);
-            if (o != RunOutcome::Finished) state = "stopped";
-        } catch (const std::exception& e) {
-            state = "failed";
-            message = QString::fromStdString(e.what());
-        }
-        if (self) QMetaObject::invokeMethod(self, [this, state, message] { finished(state, message); }, Qt::QueuedConnection);
-    });
+    train_.start<RunOutcome>(
+        [events, control = control_, dir = runDir.toStdString()](JobContext& ctx) {
+            events->ctx = &ctx;
+            return trainRun(dir, *events, *control);
+        },
+        [this](RunOutcome o) { finished(o == RunOutcome::Finished ? "finished" : "stopped", {}); },
+        [this](const JobFailure& f) { finished(f.cancelled ? "stopped" : "failed", f.message); });
     updateButtons();
 }
 
 void TrainingPage::finished(const QString& state, const QString& message) {
-    if (worker_.joinable()) worker_.join();
     status_->setText(message.isEmpty() ? state : state + ": " + message);
     pause_->setChecked(false);
     const QString run = active_;
@@ -383,12 +382,12 @@ void TrainingPage::finished(const QString& state, const QString& message) {
 }
 
 void TrainingPage::setPaused(bool paused) {
-    control_.pause = paused;
+    control_->pause = paused;
     if (training()) status_->setText(paused ? "paused" : "training");
 }
 
 void TrainingPage::stop() {
-    control_.stop.cancel();
+    control_->stop.cancel();
     if (process_) process_->terminate();  // SIGTERM: the launcher has every rank checkpoint and stop
     status_->setText("stopping: saving a checkpoint...");
 }

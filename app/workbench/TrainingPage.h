@@ -2,13 +2,15 @@
 #pragma once
 // Training: a form over core's trainer, Start / Pause / Stop / Resume, live curves, the runs of
 // the workspace (overlaid when selected), and each run's checkpoints with "Listen", which opens
-// a validation file in Compare & Listen with that checkpoint beside the baselines. The trainer
-// runs on its own thread and reports through queued calls; this page never includes torch.
+// a validation file in Compare & Listen with that checkpoint beside the baselines. Creating a
+// run and training it are jobs (JobRunner) that report through posted calls; this page never
+// includes torch. GUI thread only.
 #include <QHash>
 #include <QStringList>
 #include <QWidget>
-#include <thread>
+#include <memory>
 
+#include "JobRunner.h"
 #include "train/Trainer.h"
 
 class QComboBox;
@@ -42,7 +44,7 @@ public:
     void stop();
     // A run in this process (one rank, on the trainer thread) or a data-parallel `srlab train
     // --nproc N` this page started as a child process and follows through its run folder.
-    bool training() const { return worker_.joinable() || process_ != nullptr; }
+    bool training() const { return create_.running() || train_.running() || process_ != nullptr; }
     void setRanks(int ranks);
     // Adds a run folder from anywhere (e.g. one a server writes into a mounted folder) to the
     // runs table; like every selected run, it is followed live.
@@ -84,8 +86,9 @@ private:
     QProcess* process_ = nullptr;         // `srlab train --nproc N`, while it runs
     QTimer* follow_;
     QHash<QString, qint64> seenMetrics_;  // run folder -> metrics.csv size last drawn
-    std::thread worker_;
-    TrainControl control_;
+    JobRunner create_, train_;
+    // Shared with the run's thread, which may outlive this page by a checkpoint's save.
+    std::shared_ptr<TrainControl> control_ = std::make_shared<TrainControl>();
 };
 
 }  // namespace srlab

@@ -70,6 +70,12 @@ int main(int argc, char** argv) {
     srlab::Watchdog watchdog(&page, 1 << 30);
     QElapsedTimer clock;
     clock.start();
+    std::vector<std::pair<QString, double>> stages;  // each stage's first arrival
+    QObject::connect(&page, &srlab::ComparePage::stageShown, [&](const QString& s) {
+        for (const auto& st : stages)
+            if (st.first == s) return;
+        stages.emplace_back(s, double(clock.nsecsElapsed()) / 1e6);
+    });
     page.openFile(file);
     const double panesMs = waitFor(page, &srlab::ComparePage::panesShown, clock);
     drawAll(page.spectrograms());
@@ -87,6 +93,7 @@ int main(int argc, char** argv) {
     std::printf("  open -> all panes drawn      %8.0f ms (panes shown at %.0f ms)\n", drawnMs, panesMs);
     std::printf("  open -> metrics%s  %8.0f ms\n", cl.isSet("model") ? " + model    " : " complete    ", doneMs);
     std::printf("  longest GUI-thread stall     %8lld ms\n", (long long)stall);
+    for (const auto& st : stages) std::printf("    stage %-22s %8.0f ms\n", qPrintable(st.first), st.second);
 
     // Zoom and scroll: a random visible span from the whole file down to 0.5 s, at a random
     // place, as a wheel or drag would set it; every pane follows and is re-rendered.

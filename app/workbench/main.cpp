@@ -9,6 +9,7 @@
 
 #include "ComparePage.h"
 #include "DatasetsPage.h"
+#include "JobRunner.h"
 #include "MainWindow.h"
 #include "TrainingPage.h"
 #include "Watchdog.h"
@@ -36,7 +37,8 @@ int main(int argc, char** argv) {
     cl.addOption({"screenshot", "Save a PNG of the window once loaded, then quit.", "file"});
     cl.addPositionalArgument("audio", "Audio file to open in Compare & Listen.");
     cl.process(app);
-    srlab::MainWindow w;
+    auto window = std::make_unique<srlab::MainWindow>();
+    srlab::MainWindow& w = *window;
     std::unique_ptr<srlab::Watchdog> watchdog;
     if (cl.isSet("watchdog")) watchdog = std::make_unique<srlab::Watchdog>(&w);
     w.show();
@@ -69,5 +71,10 @@ int main(int argc, char** argv) {
     }
     const int rc = app.exec();
     if (watchdog) std::fprintf(stderr, "srlab-workbench: longest GUI-thread stall %lld ms\n", (long long)watchdog->maxGapMs());
+    watchdog.reset();
+    // Closing the pages cancels their jobs (a training run saves a checkpoint); the event loop
+    // has ended, so waiting here freezes nothing, and no job outlives what it uses.
+    window.reset();
+    if (!srlab::waitForAllJobs(60000)) std::fprintf(stderr, "srlab-workbench: a job did not stop within 60 s\n");
     return rc;
 }

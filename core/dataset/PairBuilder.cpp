@@ -4,15 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
-#include <thread>
 
 #include "audio/AudioFile.h"
 #include "dataset/PairFile.h"
@@ -21,6 +18,7 @@
 #include "util/Error.h"
 #include "util/Json.h"
 #include "util/Hash.h"
+#include "util/ThreadPool.h"
 
 namespace fs = std::filesystem;
 
@@ -210,57 +208,33 @@ BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const st
     PairFileWriter& writer = *writerPtr;
 
     const size_t total = files.size();
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const size_t nThreads = std::min<size_t>(total, spec.threads > 0 ? size_t(spec.threads) : hw);
-    const size_t window = 2 * nThreads;  // files in flight: bounds memory to a few files
-
-    std::mutex mu;
-    std::condition_variable cv;
-    std::map<size_t, FileResult> ready;
-    size_t next = 0, written = 0;
-    bool stop = false;
-
-    auto worker = [&] {
-        for (;;) {
-            size_t i;
-            {
-                std::unique_lock<std::mutex> lock(mu);
-                cv.wait(lock, [&] { return stop || next >= total || next < written + window; });
-                if (stop || next >= total) return;
-                i = next++;
-            }
-            FileResult r = cancel.cancelled() ? FileResult{} : processFile(files[i], splits[i], spec);
-            std::lock_guard<std::mutex> lock(mu);
-            ready.emplace(i, std::move(r));
-            cv.notify_all();
-        }
+    // Files are made on the shared pool, at most `window` in flight (bounding memory to a few
+    // files; `threads` bounds it to that many at once), and written here in input order as each finishes. A cancelled file yields an
+    // empty result; futures not yet waited on are drained before returning.
+    const size_t window = spec.threads > 0 ? size_t(spec.threads) : 2 * size_t(poolThreads());
+    std::deque<std::future<void>> inFlight;
+    std::vector<FileResult> results(total);
+    size_t queued = 0;
+    auto fill = [&] {
+        for (; queued < total && inFlight.size() < window; ++queued)
+            inFlight.push_back(submit([&results, &files, &splits, &spec, &cancel, i = queued] {
+                if (!cancel.cancelled()) results[i] = processFile(files[i], splits[i], spec);
+            }));
     };
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < nThreads; ++t) pool.emplace_back(worker);
     auto joinAll = [&] {
-        {
-            std::lock_guard<std::mutex> lock(mu);
-            stop = true;
-        }
-        cv.notify_all();
-        for (auto& th : pool) th.join();
-        pool.clear();
+        for (auto& f : inFlight) f.wait();
+        inFlight.clear();
     };
 
     BuildReport report;
     try {
         for (size_t i = 0; i < total; ++i) {
-            FileResult r;
-            {
-                std::unique_lock<std::mutex> lock(mu);
-                for (;;) {  // a cancelled worker leaves an empty result: check before using it
-                    cancel.throwIfCancelled();
-                    if (ready.count(i)) break;
-                    cv.wait_for(lock, std::chrono::milliseconds(100));
-                }
-                r = std::move(ready.at(i));
-                ready.erase(i);
-            }
+            fill();
+            inFlight.front().get();  // rethrows what processFile threw
+            inFlight.pop_front();
+            cancel.throwIfCancelled();
+            FileResult r = std::move(results[i]);
+            results[i] = {};
             if (r.report.used) {
                 r.report.patches = writePatches(writer, spec, r.report.split, int32_t(i), r.pair);
                 report.patches[size_t(r.report.split)] += r.report.patches;
@@ -268,11 +242,6 @@ BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const st
                 progress.note("skipped " + r.report.path + ": " + r.report.reason);
             }
             report.sources.push_back(std::move(r.report));
-            {
-                std::lock_guard<std::mutex> lock(mu);
-                written = i + 1;
-            }
-            cv.notify_all();
             progress.progress(double(i + 1), double(total), fs::path(files[i]).filename().string());
         }
         joinAll();

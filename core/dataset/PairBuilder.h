@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Builds an HDF5 pair dataset from audio files: a pool of threads runs the signal chain per
+// Builds an HDF5 pair dataset from audio files: the shared thread pool runs the signal chain per
 // file while the calling thread writes patches in a fixed order (so builds are
 // reproducible), with a bounded number of files in flight (bounded memory). Writes to a temp
 // file renamed at the end. Splits are by file, never by patch.

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <thread>
 
 #include "util/Error.h"
+#include "util/ThreadPool.h"
 
 namespace srlab {
 namespace {
@@ -87,15 +87,12 @@ size_t warmUpLength(const std::vector<Biquad>& sos) {
 template <typename Pass>
 void overChunks(size_t L, size_t warm, int threads, Pass pass) {
     constexpr size_t kMinChunk = size_t(1) << 20;  // below this a thread costs more than it saves
-    const size_t cores = threads > 0 ? size_t(threads) : std::max(1u, std::thread::hardware_concurrency());
+    const size_t cores = size_t(threads > 0 ? threads : poolThreads());
     const size_t chunks = warm == 0 ? 1 : std::clamp<size_t>(L / std::max(kMinChunk, 4 * warm), 1, cores);
-    std::vector<std::thread> workers;
-    for (size_t c = 1; c < chunks; ++c) {
+    parallelFor(chunks, [&](size_t c) {
         const size_t b = L * c / chunks, e = L * (c + 1) / chunks;
-        workers.emplace_back([=] { pass(b, e, b - warm); });
-    }
-    pass(0, L / chunks, 0);
-    for (auto& w : workers) w.join();
+        pass(b, e, c == 0 ? 0 : b - warm);
+    }, int(chunks));
 }
 
 // Forward-backward filtering of x (scipy semantics). Each chunk of the backward pass gets its

@@ -8,9 +8,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "util/Error.h"
+#include "util/ThreadPool.h"
 
 namespace srlab {
 namespace {
@@ -102,16 +102,9 @@ Spectrogram powerSpectrogram(const float* x, size_t n, const StftParams& p, int 
             ws.power(plan, s.power.data() + f * s.bins);
         }
     };
-    int t = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
-    t = int(std::min<size_t>(size_t(t), std::max<size_t>(1, s.frames / 64)));
-    if (t <= 1) {
-        work(0, s.frames);
-        return s;
-    }
-    std::vector<std::thread> pool;
-    for (int i = 0; i < t; ++i)
-        pool.emplace_back(work, s.frames * size_t(i) / size_t(t), s.frames * size_t(i + 1) / size_t(t));
-    for (auto& th : pool) th.join();
+    // Blocks of at least 64 frames: smaller ones cost more to hand out than they save.
+    const size_t blocks = std::min<size_t>(size_t(threads > 0 ? threads : poolThreads()), std::max<size_t>(1, s.frames / 64));
+    parallelFor(blocks, [&](size_t i) { work(s.frames * i / blocks, s.frames * (i + 1) / blocks); }, int(blocks));
     return s;
 }
 

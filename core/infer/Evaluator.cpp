@@ -9,19 +9,19 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 #include "audio/AudioFile.h"
 #include "dataset/PairMaker.h"
 #include "dsp/Interpolate.h"
 #include "util/Error.h"
+#include "util/ThreadPool.h"
 
 namespace srlab {
 
 Method baselineMethod(const std::string& name, int scale) {
     const Baseline b = parseBaseline(name);
     if (b == Baseline::None) throw Error("baseline", "'none' cannot be evaluated");
-    return {name, [b, scale](const std::vector<float>& low, size_t n) { return upsample(low, scale, n, b); }};
+    return {name, [b, scale](const std::vector<float>& low, size_t n, const CancelToken&) { return upsample(low, scale, n, b); }};
 }
 
 EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, DecimFilter filter,
@@ -33,38 +33,33 @@ EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int sca
     t.filter = toString(filter);
     std::vector<std::vector<EvalRow>> perFile(files.size());
     std::vector<std::string> why(files.size());
-    std::atomic<size_t> next{0}, done{0};
+    std::atomic<size_t> done{0};
     std::mutex mu;
-    auto work = [&] {
-        for (size_t i; (i = next++) < files.size();) {
-            if (cancel.cancelled()) return;
-            try {
-                int inRate = 0;
-                std::vector<float> mono = readMono(files[i], &inRate);
-                std::vector<float> hi = toTargetRate(std::move(mono), inRate, rate, scale);
-                if (hi.size() < std::max<size_t>(2048, minDecimateLength(filter)))
-                    throw Error(files[i], "too short to evaluate (under 2048 samples at the target rate)");
-                if (std::all_of(hi.begin(), hi.end(), [](float v) { return v == 0.0f; }))
-                    throw Error(files[i], "digital silence: SNR and LSD against a silent reference are undefined");
-                // Files already run in parallel: one thread each inside.
-                const auto low = decimate(hi, scale, filter, 1);
-                const MetricReference reference(hi, rate, scale, 1);
-                for (const Method& m : methods) {
-                    const auto est = m.run(low, hi.size());
-                    perFile[i].push_back({files[i], m.name, reference.measure(est)});
-                }
-            } catch (const Error& e) {
-                why[i] = e.what();
+    // One file per pool thread, each single-threaded inside (files are the coarser grain).
+    parallelFor(files.size(), [&](size_t i) {
+        if (cancel.cancelled()) return;
+        try {
+            int inRate = 0;
+            std::vector<float> mono = readMono(files[i], &inRate);
+            std::vector<float> hi = toTargetRate(std::move(mono), inRate, rate, scale);
+            if (hi.size() < std::max<size_t>(2048, minDecimateLength(filter)))
+                throw Error(files[i], "too short to evaluate (under 2048 samples at the target rate)");
+            if (std::all_of(hi.begin(), hi.end(), [](float v) { return v == 0.0f; }))
+                throw Error(files[i], "digital silence: SNR and LSD against a silent reference are undefined");
+            // Files already run in parallel: one thread each inside.
+            const auto low = decimate(hi, scale, filter, 1);
+            const MetricReference reference(hi, rate, scale, 1);
+            for (const Method& m : methods) {
+                const auto est = m.run(low, hi.size(), cancel);
+                perFile[i].push_back({files[i], m.name, reference.measure(est)});
             }
-            const size_t d = ++done;
-            std::lock_guard<std::mutex> lock(mu);
-            progress.progress(double(d), double(files.size()), std::filesystem::path(files[i]).filename().string());
+        } catch (const Error& e) {
+            why[i] = e.what();
         }
-    };
-    const size_t n = std::max<size_t>(1, std::min<size_t>(files.size(), threads > 0 ? size_t(threads) : std::thread::hardware_concurrency()));
-    std::vector<std::thread> pool;
-    for (size_t k = 0; k < n; ++k) pool.emplace_back(work);
-    for (auto& th : pool) th.join();
+        const size_t d = ++done;
+        std::lock_guard<std::mutex> lock(mu);
+        progress.progress(double(d), double(files.size()), std::filesystem::path(files[i]).filename().string());
+    }, threads);
     cancel.throwIfCancelled();
     for (size_t i = 0; i < files.size(); ++i) {
         if (!why[i].empty()) t.skipped.emplace_back(files[i], why[i]);

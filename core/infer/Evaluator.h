@@ -15,10 +15,13 @@
 
 namespace srlab {
 
+// A way to make the high-res estimate: a baseline or a trained model. Called on any thread;
+// `run` must be safe to call from several threads at once.
 struct Method {
     std::string name;
-    // low-res signal (rate / scale) -> estimate with exactly n samples at rate.
-    std::function<std::vector<float>(const std::vector<float>& low, size_t n)> run;
+    // low-res signal (rate / scale) -> estimate with exactly n samples at rate. Long methods
+    // check `cancel` between pieces of work and throw Cancelled.
+    std::function<std::vector<float>(const std::vector<float>& low, size_t n, const CancelToken& cancel)> run;
 };
 
 struct EvalRow {

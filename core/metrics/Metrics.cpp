@@ -160,7 +160,9 @@ MetricSet MetricReference::measure(const std::vector<float>& yh) const {
                                    std::to_string(yh.size()));
     const size_t n = y_.size();
     const float *y = y_.data(), *e = yh.data();
-    const Spectrogram s = powerSpectrogram(e, n, kLsdStft);
+    // All cores: when several estimates are measured at once (a parallelFor over versions),
+    // the nested loop runs on whichever pool threads are free, so the last one is not alone.
+    const Spectrogram s = powerSpectrogram(e, n, kLsdStft, 0);
     MetricSet m;
     m.snr = snrDb(y, e, n);
     m.snrPatch = snrPatchDb(y, e, n);

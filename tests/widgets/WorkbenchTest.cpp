@@ -12,6 +12,7 @@
 #include "AbxPanel.h"
 #include "audio/Player.h"
 #include "DatasetCharts.h"
+#include "JobRunner.h"
 #include "PatchBrowser.h"
 #include "TrainingCurves.h"
 #include "TrainingPage.h"
@@ -30,6 +31,14 @@ bool buildToneDataset(const TempDir& d) {
     return r.code == 0;
 }
 }  // namespace
+
+// Jobs end on their own threads after their pages are gone (a run saves its checkpoint): the
+// process waits for them before its statics go, as srlab-workbench's main() does.
+class WaitForJobs : public ::testing::Environment {
+public:
+    void TearDown() override { EXPECT_TRUE(waitForAllJobs(120000)); }
+};
+const auto* const waitForJobs = ::testing::AddGlobalTestEnvironment(new WaitForJobs);
 
 TEST(Workbench, CompareLoadsVersionsIntoSyncedPanes) {
     app();
@@ -172,7 +181,8 @@ TEST(Workbench, DatasetChartsAndPatchBrowserShowAnOpenedDataset) {
     EXPECT_GE(page.charts()->graphCount(), 3 + 2 * 8);  // 2 spectra, histogram, 2 boxes per band
     EXPECT_EQ(page.patches()->shownPanes(), 2);           // label and input
     EXPECT_TRUE(page.patches()->sourceFile().endsWith(".wav")) << page.patches()->sourceFile().toStdString();
-    page.patches()->showPatch(Split::Test, 0);
+    page.patches()->requestPatch(Split::Test, 0);
+    ASSERT_TRUE(waitFor([&] { return !page.busy(); }));
     EXPECT_TRUE(fs::exists(page.patches()->sourceFile().toStdString()));
 }
 

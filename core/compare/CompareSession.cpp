@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "compare/CompareSession.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "audio/AudioFile.h"
+#include "audio/Resampler.h"
+#include "dataset/PairMaker.h"
+#include "dataset/PairSpec.h"
+#include "dsp/Interpolate.h"
+#include "util/Error.h"
+#include "util/ThreadPool.h"
+
+namespace srlab {
+namespace {
+
+// What the view keeps: everything but the low-rate signal.
+Comparison shown(const Comparison& c) {
+    Comparison v;
+    v.path = c.path;
+    v.rate = c.rate;
+    v.scale = c.scale;
+    v.frames = c.frames;
+    v.hasTruth = c.hasTruth;
+    v.versions = c.versions;
+    return v;
+}
+
+// Reads the file and makes the truth (when there is one) and the low-rate signal; tells the
+// truth's overview as soon as it exists.
+void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events) {
+    const CompareSettings& s = r.settings;
+    int inRate = 0;
+    std::vector<float> mono = readMono(r.path, &inRate);
+    const double lowRate = double(s.rate) / s.scale;
+    if (inRate <= lowRate * 1.001) {  // real low-res input: nothing to compare against
+        c.low = resample(mono, inRate, lowRate);
+        c.frames = c.low.size() * size_t(s.scale);
+        return;
+    }
+    std::vector<float> hi = toTargetRate(std::move(mono), inRate, s.rate, s.scale);
+    if (hi.size() < std::max<size_t>(2048, minDecimateLength(s.filter)))
+        throw Error(r.path, "too short to compare (under 2048 samples at the target rate)");
+    c.frames = hi.size();
+    c.hasTruth = true;
+    c.versions.push_back({"ground truth", makeSamples(std::move(hi)), 0, false, {}});
+    // The truth is drawn while the low-res signal is derived from it.
+    auto truthShown = submit([&] {
+        Version& v = c.versions[0];
+        v.rms = rmsOf(*v.audio);
+        events.version(0, v, makeDisplaySpectrogram(*v.audio, c.rate, r.windowMs, r.columns, 1));
+    });
+    std::exception_ptr failed;
+    try {
+        c.low = decimate(*c.versions[0].audio, s.scale, s.filter);
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    truthShown.get();  // it reads c: wait for it whatever happened
+    if (failed) std::rethrow_exception(failed);
+}
+
+// Low-res (heard through band-limited interpolation, so it differs from the "sinc" baseline
+// only in name: that one is not repeated) and the baselines, in parallel.
+void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
+    const CompareSettings& s = r.settings;
+    const size_t first = c.versions.size();
+    c.versions.push_back({"low-res", {}, double(s.rate) / s.scale / 2, false, {}});
+    for (const auto& b : s.baselines)
+        if (b != "sinc") c.versions.push_back({b, {}, 0, false, {}});
+    parallelFor(c.versions.size() - first, [&](size_t j) {
+        cancel.throwIfCancelled();
+        const size_t i = first + j;
+        Version& v = c.versions[i];
+        v.audio = makeSamples(j == 0 ? sincUpsample(c.low, s.scale, c.frames)
+                                     : upsample(c.low, s.scale, c.frames, parseBaseline(v.name)));
+        v.rms = rmsOf(*v.audio);
+        events.version(i, v, makeDisplaySpectrogram(*v.audio, c.rate, r.windowMs, r.columns, 1));
+    });
+}
+
+void tellDifference(const Comparison& c, size_t of, const CompareRequest& r, CompareEvents& events) {
+    if (!c.hasTruth || of == 0 || of >= c.versions.size()) return;
+    events.difference(of, makeDifferenceSpectrogram(*c.versions[of].audio, *c.versions[0].audio, 0, c.frames, c.rate,
+                                                    r.windowMs, r.columns));
+}
+
+// The model over the focus range only (with a second of context either side), placed in a
+// silent full-length signal: what makes it audible and drawn where the user looks, first.
+// Returns false when the focus is (nearly) the whole file: then only the full run is worth it.
+bool focusRun(const Comparison& c, const CompareRequest& r, const CompareModel& m, Version& v, const CancelToken& cancel) {
+    const double lowRate = double(c.rate) / c.scale;
+    const size_t n = c.low.size();
+    const auto at = [&](double seconds) { return size_t(std::clamp(seconds * lowRate, 0.0, double(n))); };
+    const size_t a = at(r.focusBegin - 1), b = at(r.focusEnd + 1);
+    if (b <= a || (b - a) * 2 > n) return false;
+    const std::vector<float> slice(c.low.begin() + long(a), c.low.begin() + long(b));
+    const size_t outBegin = a * size_t(c.scale);
+    const size_t outLen = std::min(c.frames - outBegin, (b - a) * size_t(c.scale));
+    const std::vector<float> part = m.method.run(slice, outLen, cancel);
+    std::vector<float> out(c.frames, 0.0f);
+    std::copy(part.begin(), part.end(), out.begin() + long(outBegin));
+    v.audio = makeSamples(std::move(out));
+    return true;
+}
+
+}  // namespace
+
+void addMetrics(Comparison& c, const CancelToken& cancel) {
+    if (!c.hasTruth) return;
+    const MetricReference reference(*c.versions[0].audio, c.rate, c.scale);
+    std::vector<size_t> todo;
+    for (size_t i = 1; i < c.versions.size(); ++i)
+        if (!c.versions[i].hasMetrics) todo.push_back(i);
+    parallelFor(todo.size(), [&](size_t j) {
+        cancel.throwIfCancelled();
+        Version& v = c.versions[todo[j]];
+        v.metrics = reference.measure(*v.audio);
+        v.hasMetrics = true;
+    });
+    cancel.throwIfCancelled();
+}
+
+Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSink& progress, const CancelToken& cancel) {
+    const CompareSettings& s = r.settings;
+    if (s.scale < 1 || s.rate < 1000) throw Error(r.path, "invalid rate or scale");
+    checkScaleFitsRate(s.rate, s.scale, "target");
+    // The model loads (seconds for a large checkpoint) while the baselines are made. The task
+    // owns what it touches, so an early return (cancel, a bad file) need not wait for it.
+    std::future<void> model;
+    auto loaded = std::make_shared<CompareModel>();
+    if (r.loadModel) model = submit([loaded, load = r.loadModel] { *loaded = load(); });
+    Comparison c;
+    c.path = r.path;
+    c.rate = s.rate;
+    c.scale = s.scale;
+    const double stages = r.loadModel ? 4 : 2;
+    progress.progress(0, stages, "versions");
+    readVersions(c, r, events);
+    cancel.throwIfCancelled();
+    makeBaselines(c, r, events, cancel);
+    cancel.throwIfCancelled();
+    events.versionsDone(shown(c));
+    const size_t firstBaseline = 2;
+    tellDifference(c, firstBaseline, r, events);
+
+    CompareModel m;
+    bool haveModel = false;
+    if (model.valid()) {
+        progress.progress(1, stages, "model");
+        try {
+            model.get();
+            m = *loaded;
+            if (m.rate != c.rate || m.scale != c.scale)
+                throw Error(m.name, "made for " + std::to_string(m.rate) + " Hz x" + std::to_string(m.scale) +
+                                        ", not this comparison's " + std::to_string(c.rate) + " Hz x" +
+                                        std::to_string(c.scale));
+            haveModel = true;
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {  // a checkpoint that does not load: the rest stands
+            events.modelRefused(e.what());
+        }
+    }
+    Version mv{"super-res: " + m.name, {}, 0, false, {}};
+    const size_t k = c.versions.size();
+    if (haveModel && focusRun(c, r, m, mv, cancel))
+        events.modelVersion(k, mv, makeDisplaySpectrogram(*mv.audio, c.rate, r.windowMs, r.columns), false);
+
+    progress.progress(haveModel ? 2 : 1, stages, "metrics");
+    addMetrics(c, cancel);
+    events.metrics(shown(c));
+    if (!haveModel) return c;
+
+    progress.progress(3, stages, "model (whole file)");
+    mv.audio = makeSamples(m.method.run(c.low, c.frames, cancel));
+    mv.rms = rmsOf(*mv.audio);
+    c.versions.push_back(mv);
+    events.modelVersion(k, mv, makeDisplaySpectrogram(*mv.audio, c.rate, r.windowMs, r.columns), true);
+    addMetrics(c, cancel);
+    events.metrics(shown(c));
+    tellDifference(c, k, r, events);
+    return c;
+}
+
+}  // namespace srlab

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The staged load behind Compare & Listen: one file becomes its versions, their overview
+// spectrograms, their metrics, a model's version and the difference pane, each reported the
+// moment it exists so a view can draw the fast parts while the slow ones are computed.
+//
+// Order of events (each on the thread that calls run(), in this order):
+//   version(0)             the ground truth (when the file has it), alone, as soon as it is read
+//   version(i) ...         low-res and baselines, in any order
+//   versionsDone(c)        all of them: every pane but the model's can be drawn
+//   difference(k)          the first baseline minus the truth
+//   modelVersion(partial)  the model's output over the focus range (zeros elsewhere)
+//   metrics(c)             every baseline's metrics
+//   modelVersion(complete) the model over the whole file, then metrics(c) again with its row,
+//                          and difference(k) for the model
+// or modelRefused(why) in place of the model's events. Metrics and the difference pane exist
+// only with ground truth. Cancellation throws Cancelled out of run() between stages.
+#include <functional>
+#include <string>
+
+#include "compare/Comparison.h"
+#include "dsp/DisplaySpectrogram.h"
+#include "infer/Evaluator.h"
+#include "util/CancelToken.h"
+#include "util/Progress.h"
+
+namespace srlab {
+
+// A trained model as Compare takes it (see infer/ModelUpsampler.h for the torch side).
+struct CompareModel {
+    std::string name;    // "spectral/small"
+    int rate = 0, scale = 0;
+    Method method;       // must be cancellable: the model's version is long work
+};
+
+struct CompareRequest {
+    std::string path;
+    CompareSettings settings;
+    double windowMs = 46;    // of the overview spectrograms
+    size_t columns = 1600;   // overview frames: about one per pixel of a pane
+    // Seconds of the file the model makes first (the view, or where playback starts).
+    double focusBegin = 0, focusEnd = 10;
+    // Loads the model on a pool thread while the baselines are made; empty: no model. Throws
+    // Error when it cannot, which becomes modelRefused.
+    std::function<CompareModel()> loadModel;
+};
+
+class CompareEvents {
+public:
+    virtual ~CompareEvents() = default;
+    virtual void version(size_t index, const Version& v, const DisplaySpectrogram& overview) = 0;
+    virtual void versionsDone(const Comparison& c) = 0;       // c.low is left out
+    virtual void difference(size_t of, const DisplaySpectrogram& d) = 0;  // versions[of] - truth
+    virtual void modelVersion(size_t index, const Version& v, const DisplaySpectrogram& overview, bool complete) = 0;
+    virtual void modelRefused(const std::string& why) = 0;
+    virtual void metrics(const Comparison& c) = 0;            // c.low is left out
+};
+
+// Runs every stage on the calling thread (a job's worker), with the shared pool for the
+// parallel parts. Returns the whole comparison, low-rate signal included. Throws Error for a
+// file that cannot be compared, Cancelled when cancelled.
+Comparison runCompare(const CompareRequest& request, CompareEvents& events, ProgressSink& progress,
+                      const CancelToken& cancel);
+
+// Fills the metrics of every version that has none, against the ground truth (computed once);
+// versions in parallel. Nothing to do without truth.
+void addMetrics(Comparison& c, const CancelToken& cancel);
+
+}  // namespace srlab

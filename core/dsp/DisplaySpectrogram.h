@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The one producer of spectrograms for drawing: a signal's, or the difference of two, over
+// the whole signal or any sample range, at about the number of columns the view has. Compare's
+// overview panes, the zoomed detail and the patch browser all come from here. Pure functions:
+// call them from any thread.
+#include <cstddef>
+#include <vector>
+
+namespace srlab {
+
+// dB values (0 dB = a full-scale sine), frame-major, with their time and frequency scales.
+struct DisplaySpectrogram {
+    size_t frames = 0, bins = 0;
+    double startSeconds = 0;  // centre of frame 0
+    double secondsPerFrame = 0, hzPerBin = 0;
+    std::vector<float> db;  // frame-major
+    double endSeconds() const { return startSeconds + double(frames) * secondsPerFrame; }
+};
+
+// Samples [begin, end) of x. The window is given in milliseconds (so different rates look
+// alike); the hop gives about `columns` frames (never below a quarter window). Frames near the
+// ends of a range see the real samples beyond it, not padding. `threads` as parallelFor's.
+DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, size_t begin, size_t end, int rate,
+                                          double windowMs, size_t columns, int threads = 0);
+inline DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, int rate, double windowMs,
+                                                 size_t columns, int threads = 0) {
+    return makeDisplaySpectrogram(x, 0, x.size(), rate, windowMs, columns, threads);
+}
+
+// a minus b in dB, frame by frame, over the same range and frames (a and b at the same rate).
+DisplaySpectrogram makeDifferenceSpectrogram(const std::vector<float>& a, const std::vector<float>& b, size_t begin,
+                                             size_t end, int rate, double windowMs, size_t columns, int threads = 0);
+
+}  // namespace srlab
