@@ -144,7 +144,7 @@ void addDatasetCommand(CLI::App& root) {
     ds->require_subcommand(1);
 
     auto o = std::make_shared<BuildOptions>();
-    CLI::App* b = ds->add_subcommand("build", "Build a dataset of low/high pairs from audio files (SPEC §1)");
+    CLI::App* b = ds->add_subcommand("build", "Build a dataset of low/high pairs from audio files (docs/reference.md §1)");
     b->add_option("--input", o->inputs, "Audio files or folders (searched recursively)");
     b->add_option("--train-list", o->trainList, "File list for the train split (instead of --input)");
     b->add_option("--val-list", o->valList, "File list for the val split");

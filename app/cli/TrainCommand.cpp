@@ -101,7 +101,7 @@ void runTrain(TrainOptions& o) {
 
 void addTrainCommand(CLI::App& root) {
     auto o = std::make_shared<TrainOptions>();
-    CLI::App* t = root.add_subcommand("train", "Train a model on a dataset, or resume a run (SPEC §3)");
+    CLI::App* t = root.add_subcommand("train", "Train a model on a dataset, or resume a run (docs/reference.md §3)");
     auto& c = o->cfg;
     t->add_option("--dataset", c.dataset, "HDF5 pair file from `srlab dataset build`");
     t->add_option("--model", o->arch, "audiounet, tfilm, inception, spectral, specgan")->capture_default_str();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `srlab upsample`: whole files through a trained model (SPEC §4).
+// `srlab upsample`: whole files through a trained model (docs/reference.md §4).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -76,7 +76,7 @@ void runUpsample(const UpsampleOptions& o) {
 
 void addUpsampleCommand(CLI::App& root) {
     auto o = std::make_shared<UpsampleOptions>();
-    CLI::App* u = root.add_subcommand("upsample", "Super-resolve audio files with a trained model (SPEC §4)");
+    CLI::App* u = root.add_subcommand("upsample", "Super-resolve audio files with a trained model (docs/reference.md §4)");
     u->add_option("--checkpoint", o->checkpoint,
                   "Checkpoint folder or its model.pt (default: the shipped model for the input rate)");
     u->add_option("--in", o->inputs, "Audio files or folders")->required();

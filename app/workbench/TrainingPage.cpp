@@ -305,8 +305,8 @@ void TrainingPage::launchRanks(const QString& runDir, int ranks) {
         followRuns();
         const RunStatus s = readRunStatus(active_.toStdString());
         QString message = q(s.message);
-        if (s.state == "failed" && message.isEmpty()) message = out.section('\n', -1);
-        finished(q(s.state), message);
+        if (s.state == RunState::Failed && message.isEmpty()) message = out.section('\n', -1);
+        finished(s.state, message);
     });
     process_->start(cli, {"train", "--quiet", "--resume", runDir, "--nproc", QString::number(ranks)});
     updateButtons();
@@ -332,7 +332,7 @@ void TrainingPage::followRuns() {
         if (dir == active_ && process_ && !rows.empty()) {
             const TrainRow& r = rows.back();
             progress_->setFormat(QString("step %1").arg(r.step));
-            status_->setText(QString("training, %1 ranks: %2").arg(ranks_->value()).arg(q(readRunStatus(dir.toStdString()).state)));
+            status_->setText(QString("training, %1 ranks: %2").arg(ranks_->value()).arg(toString(readRunStatus(dir.toStdString()).state)));
             showThroughput(r);
         }
     }
@@ -365,19 +365,19 @@ void TrainingPage::launch(const QString& runDir) {
             events->ctx = &ctx;
             return trainRun(dir, *events, *control);
         },
-        [this](RunOutcome o) { finished(o == RunOutcome::Finished ? "finished" : "stopped", {}); },
-        [this](const JobFailure& f) { finished(f.cancelled ? "stopped" : "failed", f.message); });
+        [this](RunOutcome o) { finished(o == RunOutcome::Finished ? RunState::Finished : RunState::Stopped, {}); },
+        [this](const JobFailure& f) { finished(f.cancelled ? RunState::Stopped : RunState::Failed, f.message); });
     updateButtons();
 }
 
-void TrainingPage::finished(const QString& state, const QString& message) {
-    status_->setText(message.isEmpty() ? state : state + ": " + message);
+void TrainingPage::finished(RunState state, const QString& message) {
+    status_->setText(message.isEmpty() ? toString(state) : QString(toString(state)) + ": " + message);
     pause_->setChecked(false);
     const QString run = active_;
     refreshRuns();
     selectRun(run);
     updateButtons();
-    if (state == "failed") QMessageBox::warning(this, "Training failed", message);
+    if (state == RunState::Failed) QMessageBox::warning(this, "Training failed", message);
     Q_EMIT runEnded(run, state);
 }
 
@@ -430,7 +430,7 @@ void TrainingPage::refreshRuns() {
         const QStringList cells{name, q(c.model.arch + "/" + c.model.preset), q(c.loss), QString::number(c.lr),
                                 QString::number(c.batch), QString::number(c.epochs),
                                 std::isfinite(snr) ? QString::number(snr, 'f', 2) : "-",
-                                std::isfinite(lsd) ? QString::number(lsd, 'f', 3) : "-", q(readRunStatus(path).state)};
+                                std::isfinite(lsd) ? QString::number(lsd, 'f', 3) : "-", toString(readRunStatus(path).state)};
         for (int col = 0; col < cells.size(); ++col) {
             auto* item = new QTableWidgetItem(cells[col]);
             if (col == 0) {

@@ -58,14 +58,14 @@ public:
 
 Q_SIGNALS:
     void listenRequested(const QString& audioPath, const QString& checkpoint);
-    void runEnded(const QString& runDir, const QString& state);
+    void runEnded(const QString& runDir, RunState state);
 
 private:
     void launch(const QString& runDir);
     void launchRanks(const QString& runDir, int ranks);
     void followRuns();
     void showThroughput(const TrainRow& r);  // re-reads the selected runs' folders that changed (timer, GUI thread)
-    void finished(const QString& state, const QString& message);
+    void finished(RunState state, const QString& message);
     void showSelection();
     void updateButtons();
     QString selectedRun() const;

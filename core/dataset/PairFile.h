@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The HDF5 dataset container (SPEC §1). Layout, per split group train/ val/ test/:
+// The HDF5 dataset container (docs/reference.md §1). Layout, per split group train/ val/ test/:
 //   data   (n, inputDim, 1) float32   model input (baseline at the target rate, or low-res)
 //   label  (n, dim, 1)      float32   high-res ground truth (absent for real low-res input)
 //   source (n)              int32     index into the manifest's source list

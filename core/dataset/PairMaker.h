@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// One signal through the chain of SPEC §1: resample to the target rate, crop to a multiple
+// One signal through the chain of docs/reference.md §1: resample to the target rate, crop to a multiple
 // of r, anti-alias + decimate, baseline back to the target rate. Pure, thread-safe.
 #include <vector>
 

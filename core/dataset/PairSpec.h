@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Every parameter of a low/high pair build (SPEC §1). Stored verbatim in each dataset file so
+// Every parameter of a low/high pair build (docs/reference.md §1). Stored verbatim in each dataset file so
 // a dataset says exactly how it was made.
 #include <array>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Anti-alias + decimate (SPEC §1.3). `cheby` reproduces scipy.signal.decimate(x, r) (order-8
+// Anti-alias + decimate (docs/reference.md §1.3). `cheby` reproduces scipy.signal.decimate(x, r) (order-8
 // Chebyshev I, 0.05 dB ripple, cutoff 0.8/r, sosfiltfilt with odd padding and steady-state
 // initial conditions); `sinc` is a linear-phase Kaiser-windowed sinc at the new Nyquist;
 // `none` is x[::r].

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Baselines that bring a low-rate signal back to the high rate (SPEC §1.4). The low-rate
+// Baselines that bring a low-rate signal back to the high rate (docs/reference.md §1.4). The low-rate
 // sample j sits at high-rate position j*r; outputs have exactly n samples.
 #include <string>
 #include <vector>

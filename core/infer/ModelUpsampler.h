@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Whole-file inference with a trained checkpoint (SPEC §4): any length and input rate, in
+// Whole-file inference with a trained checkpoint (docs/reference.md §4): any length and input rate, in
 // chunks of the model's patch length that overlap and are crossfaded, so the result matches a
 // single pass away from the file's edges and has no seams. No libtorch in this header.
 #include <memory>

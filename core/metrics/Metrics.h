@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Quality metrics of SPEC §2, pure functions on equal-length signals (reference y, estimate
+// Quality metrics of docs/reference.md §2, pure functions on equal-length signals (reference y, estimate
 // yh). Every metric has a stable key and a one-line definition, so tables can say which
 // definition they report.
 #include <cstddef>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Everything needed to rebuild a network (SPEC §3), with no libtorch in sight so the GUI and
+// Everything needed to rebuild a network (docs/reference.md §3), with no libtorch in sight so the GUI and
 // run folders can read it. Stored as JSON beside every checkpoint.
 #include <string>
 #include <vector>

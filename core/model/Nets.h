@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The networks of SPEC §3 behind one interface. libtorch lives here: include this only from
+// The networks of docs/reference.md §3 behind one interface. libtorch lives here: include this only from
 // .cpp files of the torch layer (Qt's keywords break torch headers).
 #include <torch/torch.h>
 
@@ -22,7 +22,7 @@ public:
     // Adversarial models: a discriminator scoring target-rate waveforms, (B, 1, T) -> (B, ...).
     virtual std::shared_ptr<torch::nn::Module> discriminator() { return nullptr; }
     virtual torch::Tensor discriminate(const torch::Tensor&) { return {}; }
-    // Log-spectral reconstruction term of the spectral GAN (SPEC §3), else undefined.
+    // Log-spectral reconstruction term of the spectral GAN (docs/reference.md §3), else undefined.
     virtual torch::Tensor spectralL1(const torch::Tensor&, const torch::Tensor&) { return {}; }
 
 private:

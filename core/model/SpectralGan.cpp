@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The spectrogram GAN of the mel-GAN seed (SPEC §3): a generator on log-magnitude images
+// The spectrogram GAN of the mel-GAN seed (docs/reference.md §3): a generator on log-magnitude images
 // (conv or transformer encoder -> residual blocks with real skip additions -> transposed-conv
 // decoder), a patch discriminator, and a waveform made from the predicted magnitude with the
 // low band's phase; at inference Griffin-Lim refines the phase of the high band.

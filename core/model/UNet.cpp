@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // AudioUNet (Kuleshov 2017), its TFiLM variant (Birnbaum 2019) and the 1-D Inception up-block
-// ablation, as one module with options (SPEC §3).
+// ablation, as one module with options (docs/reference.md §3).
 #include <algorithm>
 
 #include "model/Nets.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Training objectives (SPEC §3): "mse" (published), "mrstft" (multi-resolution STFT: spectral
+// Training objectives (docs/reference.md §3): "mse" (published), "mrstft" (multi-resolution STFT: spectral
 // convergence + L1 of log magnitudes at three resolutions), and "mse+mrstft", where the MSE is
 // normalised by the batch's power (1/SNR) so the two terms have comparable scale.
 #include <torch/torch.h>

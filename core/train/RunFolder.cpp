@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "util/AtomicFile.h"
 #include "util/Error.h"
 
 namespace srlab {
@@ -90,14 +91,29 @@ std::vector<TrainRow> readRunMetrics(const std::string& runDir) {
 RunStatus readRunStatus(const std::string& runDir) {
     try {
         const auto j = nlohmann::json::parse(slurp(fs::path(runDir) / "status.json"));
-        if (!j.is_object()) return {"unknown", ""};
-        auto text = [&](const char* k, const char* fallback) {
-            return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(fallback);
-        };
-        return {text("state", "unknown"), text("message", "")};
+        if (!j.is_object()) return {};
+        auto text = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+        return {parseRunState(text("state")), text("message")};
     } catch (const std::exception&) {
-        return {"unknown", ""};
+        return {};
     }
+}
+
+namespace {
+constexpr const char* kStateNames[] = {"created", "running", "paused", "stopped", "finished", "failed", "unknown"};
+}
+
+const char* toString(RunState s) { return kStateNames[int(s)]; }
+
+RunState parseRunState(const std::string& s) {
+    for (int i = 0; i < int(RunState::Unknown); ++i)
+        if (s == kStateNames[i]) return RunState(i);
+    return RunState::Unknown;
+}
+
+void writeRunStatus(const std::string& runDir, RunState state, const std::string& message) {
+    writeFileAtomically((fs::path(runDir) / "status.json").string(),
+                        nlohmann::json{{"state", toString(state)}, {"message", message}}.dump(2));
 }
 
 std::vector<std::string> listCheckpoints(const std::string& runDir) {

@@ -34,10 +34,18 @@ std::vector<TrainRow> readRunMetrics(const std::string& runDir);
 // One metrics.csv row; false when it does not parse (cut or damaged).
 bool parseMetricsRow(const std::string& line, TrainRow* row);
 
+// A run's state, the one vocabulary of the trainer (writer), readers, the CLI and the GUI;
+// status.json spells it as toString() does.
+enum class RunState { Created, Running, Paused, Stopped, Finished, Failed, Unknown };
+const char* toString(RunState s);
+RunState parseRunState(const std::string& s);  // Unknown for anything else
+
 struct RunStatus {
-    std::string state, message;
+    RunState state = RunState::Unknown;
+    std::string message;
 };
-RunStatus readRunStatus(const std::string& runDir);  // "unknown" when missing or damaged
+RunStatus readRunStatus(const std::string& runDir);  // Unknown when missing or damaged
+void writeRunStatus(const std::string& runDir, RunState state, const std::string& message);  // atomically
 std::vector<std::string> listCheckpoints(const std::string& runDir);  // epoch-*, best, last
 
 }  // namespace srlab

@@ -44,11 +44,6 @@ std::string csvRow(const TrainRow& r) {
            "," + csvNum(r.samplesPerS) + "," + csvNum(r.dataWaitMs) + "\n";
 }
 
-void writeStatus(const std::string& dir, const std::string& state, const std::string& message) {
-    writeFileAtomically((fs::path(dir) / "status.json").string(),
-                        nlohmann::json{{"state", state}, {"message", message}}.dump(2));
-}
-
 torch::Device pickDevice(const std::string& request) {
     if (request == "cuda" && !torch::cuda::is_available())
         throw Error("device", "CUDA was requested but this libtorch has no usable CUDA device");
@@ -102,7 +97,7 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
     j["libtorch"] = TORCH_VERSION;
     writeFileAtomically((dir / "config.json").string(), j.dump(2));
     writeFileAtomically((dir / "metrics.csv").string(), kMetricsCsvHeader);
-    writeStatus(runDir, "created", "");
+    writeRunStatus(runDir, RunState::Created, "");
 }
 
 namespace {
@@ -128,249 +123,333 @@ void checkDatasetUnchanged(const fs::path& dir, const std::string& dataset) {
 }
 }  // namespace
 
-RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control, const DistEnv& dist) {
-    const fs::path dir(runDir), ckDir = dir / "checkpoints";
-    // Data-parallel: join the other ranks first (under torchrun, rank 0 may still be creating
-    // the run folder), then read the run. Only rank 0 writes the folder.
-    std::unique_ptr<DataParallel> dp;
-    if (dist.active()) {
-        dp = std::make_unique<DataParallel>(dist, std::chrono::seconds(kDistTimeoutS));
-        dp->barrier();
+namespace {
+
+// One run being trained, on the calling thread: the steps of trainRun() as small functions
+// over the state they share. Only the writer (rank 0, or the only rank) touches the folder.
+class RunSession {
+public:
+    RunSession(const std::string& runDir, TrainEvents& events, TrainControl& control, const DistEnv& dist)
+        : runDir_(runDir), dir_(runDir), ckDir_(dir_ / "checkpoints"), events_(events), control_(control), dist_(dist) {}
+
+    // Joins the other ranks, takes the folder's lock, reads the run.
+    void open() {
+        // Data-parallel: join the other ranks first (under torchrun, rank 0 may still be
+        // creating the run folder), then read the run.
+        if (dist_.active()) {
+            dp_ = std::make_unique<DataParallel>(dist_, std::chrono::seconds(kDistTimeoutS));
+            dp_->barrier();
+        }
+        writer_ = dist_.writer();
+        cfg_ = readRunConfig(runDir_);
+        // One writer per run folder: a second `train --resume` (or a second GUI) is refused,
+        // not interleaved into the same metrics.csv and checkpoints. Released at return, or by
+        // the kernel when the process dies.
+        if (writer_) lock_.emplace((dir_ / kRunLockFile).string(), runDir_, "being trained");
+        if (writer_) logFile_.open(dir_ / "train.log", std::ios::app);
     }
-    const bool writer = dist.writer();
-    const TrainConfig cfg = readRunConfig(runDir);
-    // One writer per run folder: a second `train --resume` (or a second GUI) is refused, not
-    // interleaved into the same metrics.csv and checkpoints. Released at return, or by the
-    // kernel when the process dies.
-    std::optional<FileLock> lock;
-    if (writer) lock.emplace((dir / kRunLockFile).string(), runDir, "being trained");
-    std::ofstream logFile;
-    if (writer) logFile.open(dir / "train.log", std::ios::app);
-    auto log = [&](const std::string& line) {
-        if (!writer) return;
-        logFile << line << "\n";
-        logFile.flush();
-        events.log(line);
-    };
-    auto status = [&](const std::string& state, const std::string& message) {
-        if (writer) writeStatus(runDir, state, message);
-    };
+
+    // Device, dataset, networks and optimisers; from checkpoints/last when there is one.
+    void setUp();
+    RunOutcome trainEpochs();
+    void fail(const std::string& what) {
+        status(RunState::Failed, what);
+        log("failed: " + what);
+    }
+    const TrainConfig& config() const { return cfg_; }
+
+private:
+    void log(const std::string& line) {
+        if (!writer_) return;
+        logFile_ << line << "\n";
+        logFile_.flush();
+        events_.log(line);
+    }
+    void status(RunState state, const std::string& message) {
+        if (writer_) writeRunStatus(runDir_, state, message);
+    }
+    double wall() const { return at_.wallS + std::chrono::duration<double>(Clock::now() - t0_).count() - pausedS_; }
+    void save(const std::string& name) {
+        if (!writer_) return;
+        CheckpointMeta m = at_;
+        m.wallS = wall();
+        saveCheckpoint((ckDir_ / name).string(), *net_, m, state_);
+    }
+    void writeRow(const TrainRow& row) {
+        if (writer_) csv_ << csvRow(row) << std::flush;  // other processes (a GUI) follow the file live
+        events_.row(row);
+    }
+    std::vector<size_t> shardOf(std::vector<size_t> order) const;
+    bool waitWhilePaused();
+    std::optional<RunOutcome> stopIfAsked();
+    double step(const torch::Tensor& x, const torch::Tensor& y);
+    void ganStep(const torch::Tensor& est, const torch::Tensor& y);
+    void endEpoch(int epoch);
+    void logDataParallelCost();
+
+    const std::string runDir_;
+    const fs::path dir_, ckDir_;
+    TrainEvents& events_;
+    TrainControl& control_;
+    const DistEnv& dist_;
+    std::unique_ptr<DataParallel> dp_;
+    bool writer_ = false;
+    TrainConfig cfg_;
+    std::optional<FileLock> lock_;
+    std::ofstream logFile_, csv_;
+    torch::Device device_{torch::kCPU};
+    std::unique_ptr<PairFileReader> reader_;
+    std::shared_ptr<SrNet> net_;
+    std::shared_ptr<torch::nn::Module> disc_;
+    std::unique_ptr<torch::optim::Adam> opt_, discOpt_;
+    TrainState state_;
+    CheckpointMeta at_;
+    LossSpec loss_;
+    double bestVal_ = INFINITY;
+    int64_t perEpoch_ = 0, total_ = 0, stepAtStart_ = 0;
+    size_t globalBatch_ = 0;
+    Clock::time_point t0_;
+    double pausedS_ = 0, wallAtStart_ = 0;
+};
+
+void RunSession::setUp() {
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(cfg_.threads > 0 ? cfg_.threads : std::max(1, cores / dist_.localWorld));
+    device_ = pickDevice(cfg_.device);
+    if (device_.is_cuda() && dist_.active())  // one GPU per local rank
+        device_ = torch::Device(torch::kCUDA, torch::DeviceIndex(dist_.localRank % int(torch::cuda::device_count())));
+    // cuDNN picks the fastest convolution algorithms for the (fixed) patch shape.
+    if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+    reader_ = std::make_unique<PairFileReader>(cfg_.dataset);
+    const auto& spec = reader_->info().spec;
+    if (spec.rate != cfg_.model.rate || spec.scale != cfg_.model.scale || spec.dim != cfg_.model.dim)
+        throw Error(cfg_.dataset, "no longer matches the run's model (rate, scale or patch length changed)");
+
+    torch::manual_seed(cfg_.seed);
+    net_ = makeNet(cfg_.model);
+    net_->to(device_);
+    disc_ = net_->discriminator();
+    if (disc_) disc_->to(device_);
+    opt_ = std::make_unique<torch::optim::Adam>(net_->parameters(), torch::optim::AdamOptions(cfg_.lr).betas({0.9, 0.999}));
+    if (disc_)
+        discOpt_ = std::make_unique<torch::optim::Adam>(disc_->parameters(), torch::optim::AdamOptions(cfg_.lr).betas({0.5, 0.999}));
+    state_ = TrainState{opt_.get(), discOpt_.get()};
+
+    const fs::path last = ckDir_ / "last";
+    // Any earlier progress (a checkpoint, or rows of a run killed before its first one) makes
+    // this a resume, which must see the same data.
+    if (fs::exists(last / "model.json") || !readRunMetrics(runDir_).empty()) checkDatasetUnchanged(dir_, cfg_.dataset);
+    if (fs::exists(last / "model.json")) {
+        at_ = loadTrainState(last.string(), *net_, state_);
+        if (writer_) truncateMetrics(dir_ / "metrics.csv", at_.step);
+        log("resumed from step " + std::to_string(at_.step) + " (epoch " + std::to_string(at_.epoch + 1) + ")");
+    } else {
+        if (writer_) truncateMetrics(dir_ / "metrics.csv", 0);
+        log("started: " + cfg_.model.arch + "/" + cfg_.model.preset + ", " + std::to_string(countParameters(*net_)) +
+            " parameters, loss " + cfg_.loss + ", on " + describeDevice(cfg_.device));
+    }
+    if (dp_) {  // rank 0's weights everywhere, as DDP starts
+        std::vector<torch::Tensor> all;
+        for (auto* m : {static_cast<torch::nn::Module*>(net_.get()), static_cast<torch::nn::Module*>(disc_.get())})
+            if (m) {
+                for (auto& p : m->parameters()) all.push_back(p);
+                for (auto& b : m->buffers()) all.push_back(b);
+            }
+        dp_->broadcast(all);
+        log("data-parallel: " + std::to_string(dist_.world) + " ranks (Gloo), batch " + std::to_string(cfg_.batch) +
+            " per rank, " + std::to_string(cfg_.batch * dist_.world) + " per step");
+    }
+    events_.started(describeDevice(cfg_.device) +
+                        (dp_ ? ", rank " + std::to_string(dist_.rank) + " of " + std::to_string(dist_.world) : ""),
+                    countParameters(*net_));
+    status(RunState::Running, "");
+
+    // Each global batch of batch x world items is the same as one rank's batch of that size
+    // would be, in the same seeded order; rank r takes its r-th slice.
+    const size_t nTrain = reader_->count(Split::Train);
+    globalBatch_ = size_t(cfg_.batch) * size_t(dist_.world);
+    perEpoch_ = int64_t(nTrain / globalBatch_);
+    if (perEpoch_ == 0)
+        throw Error(cfg_.dataset, "has " + std::to_string(nTrain) + " training patches, fewer than one step of " +
+                                      std::to_string(globalBatch_) + " (batch " + std::to_string(cfg_.batch) + " x " +
+                                      std::to_string(dist_.world) + " ranks)");
+    if (cfg_.stepsPerEpoch > 0) perEpoch_ = std::min(perEpoch_, cfg_.stepsPerEpoch);
+    total_ = perEpoch_ * cfg_.epochs;
+    loss_ = LossSpec{cfg_.loss, cfg_.stftWeight, spec.rate};
+    if (fs::exists(ckDir_ / "best" / "model.json")) {
+        auto b = readCheckpointMeta((ckDir_ / "best").string());
+        if (std::isfinite(b.valLoss)) bestVal_ = b.valLoss;
+    }
+    if (writer_) csv_.open(dir_ / "metrics.csv", std::ios::app);
+    t0_ = Clock::now();
+    wallAtStart_ = at_.wallS;
+    stepAtStart_ = at_.step;
+}
+
+std::vector<size_t> RunSession::shardOf(std::vector<size_t> order) const {
+    if (dist_.world <= 1) return order;
+    std::vector<size_t> shard;
+    const size_t b = size_t(cfg_.batch), r = size_t(dist_.rank);
+    for (size_t g = 0; g + globalBatch_ <= order.size(); g += globalBatch_)
+        shard.insert(shard.end(), order.begin() + long(g + r * b), order.begin() + long(g + (r + 1) * b));
+    return shard;
+}
+
+// Blocks while the user holds Pause (the time paused is not training time); true if it did.
+bool RunSession::waitWhilePaused() {
+    if (!control_.pause.load()) return false;
+    status(RunState::Paused, "");
+    const auto p0 = Clock::now();
+    while (control_.pause.load() && !control_.stop.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    pausedS_ += std::chrono::duration<double>(Clock::now() - p0).count();
+    status(RunState::Running, "");
+    return true;
+}
+
+// Stop or time limit: every rank stops at the same step, whichever was asked, after a
+// checkpoint a resume continues from.
+std::optional<RunOutcome> RunSession::stopIfAsked() {
+    bool stopped = control_.stop.cancelled();
+    bool timeUp = cfg_.timeLimitS > 0 && wall() - wallAtStart_ >= cfg_.timeLimitS;
+    if (dp_) {
+        const auto s = dp_->sum({stopped ? 1.0 : 0.0, timeUp ? 1.0 : 0.0});
+        stopped = s[0] > 0;
+        timeUp = s[1] > 0;
+    }
+    if (!stopped && !timeUp) return std::nullopt;
+    csv_.flush();
+    save("last");
+    const std::string why = stopped ? "stopped by the user" : "time limit reached";
+    log(why + " at step " + std::to_string(at_.step) + "; checkpoint saved, resume continues from here");
+    status(RunState::Stopped, why);
+    return stopped ? RunOutcome::Stopped : RunOutcome::TimeLimit;
+}
+
+// One optimiser step on a batch already on the device; returns the global batch's loss.
+double RunSession::step(const torch::Tensor& x, const torch::Tensor& y) {
+    auto est = net_->forward(x);
+    auto l = computeLoss(loss_, est, y);
+    if (disc_)  // LSGAN: the generator pushes D(fake) to 1
+        l = l + net_->spectralL1(est, y) + cfg_.advWeight * (net_->discriminate(est) - 1).pow(2).mean();
+    double value = l.item<double>();
+    if (dp_) value = dp_->sum({value})[0] / double(dist_.world);
+    if (!std::isfinite(value)) {
+        csv_.flush();
+        throw Error(runDir_, "training diverged: the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite") +
+                                 " at step " + std::to_string(at_.step + 1) +
+                                 "; the last good checkpoint is kept (try a lower learning rate)");
+    }
+    opt_->zero_grad();
+    l.backward();
+    if (dp_) dp_->averageGradients(net_->parameters());
+    opt_->step();
+    if (disc_) ganStep(est, y);
+    return value;
+}
+
+// The discriminator learns real 1, fake 0.
+void RunSession::ganStep(const torch::Tensor& est, const torch::Tensor& y) {
+    auto dl = (net_->discriminate(y) - 1).pow(2).mean() + net_->discriminate(est.detach()).pow(2).mean();
+    discOpt_->zero_grad();
+    dl.backward();
+    if (dp_) dp_->averageGradients(disc_->parameters());
+    discOpt_->step();
+}
+
+// Validation (split across ranks), its row, and the epoch's checkpoints.
+void RunSession::endEpoch(int epoch) {
+    auto v = validate(*net_, *reader_, cfg_, loss_, device_, dp_.get());
+    writeRow(TrainRow{at_.step, epoch + 1, wall(), NAN, v.loss, v.snr, v.lsd});
+    at_.epoch = epoch + 1;
+    at_.batch = 0;
+    at_.valLoss = v.loss;
+    at_.valSnr = v.snr;
+    at_.valLsd = v.lsd;
+    char name[32];
+    std::snprintf(name, sizeof name, "epoch-%04d", epoch + 1);
+    save(name);
+    if (v.loss < bestVal_) {
+        bestVal_ = v.loss;
+        save("best");
+    }
+    save("last");
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "epoch %d: val loss %.6g, SNR %.2f dB, LSD %.3f dB", epoch + 1, v.loss, v.snr, v.lsd);
+    log(msg);
+}
+
+void RunSession::logDataParallelCost() {
+    if (!dp_) return;
+    char msg[200];
+    std::snprintf(msg, sizeof msg, "data-parallel: %.2f MB of gradients all-reduced per step; all-reduces took %.1f%% of %.1f s",
+                  dp_->gradientBytesPerStep() / 1e6, 100.0 * dp_->allreduceSeconds() / std::max(1e-9, wall() - wallAtStart_),
+                  wall() - wallAtStart_);
+    log(msg);
+}
+
+RunOutcome RunSession::trainEpochs() {
+    net_->train();
+    const size_t world = size_t(dist_.world);
+    for (int epoch = at_.epoch; epoch < cfg_.epochs; ++epoch) {
+        BatchLoader loader(*reader_, Split::Train, cfg_.batch, shardOf(epochOrder(reader_->count(Split::Train), cfg_.seed, epoch)),
+                           size_t(at_.batch), size_t(perEpoch_), 4, device_.is_cuda());
+        torch::Tensor x, y;
+        // Throughput per step: from asking the loader for a batch to the loss on the host
+        // (item() waits for the device), and the part of it spent waiting for the loader.
+        auto stepStart = Clock::now();
+        while (loader.next(x, y)) {
+            const double waitMs = std::chrono::duration<double, std::milli>(Clock::now() - stepStart).count();
+            const bool paused = waitWhilePaused();
+            if (auto outcome = stopIfAsked()) return *outcome;
+            x = x.to(device_, /*non_blocking=*/true);  // from pinned memory on CUDA: overlaps
+            y = y.to(device_, /*non_blocking=*/true);
+            const double value = step(x, y);
+            ++at_.step;
+            ++at_.batch;
+            at_.epoch = epoch;
+            TrainRow row{at_.step, epoch + 1, wall(), value};
+            if (!paused) {
+                const double stepS = std::chrono::duration<double>(Clock::now() - stepStart).count();
+                row.samplesPerS = double(x.size(0) * int64_t(world)) / std::max(stepS, 1e-9);
+                row.dataWaitMs = waitMs;
+            }
+            writeRow(row);
+            const double rate = (wall() - wallAtStart_) / double(std::max<int64_t>(1, at_.step - stepAtStart_));
+            events_.progress(at_.step, total_, rate * double(total_ - at_.step));
+            stepStart = Clock::now();
+        }
+        endEpoch(epoch);
+    }
+    status(RunState::Finished, "");
+    logDataParallelCost();
+    log("finished after " + std::to_string(at_.step) + " steps");
+    return RunOutcome::Finished;
+}
+
+}  // namespace
+
+RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl& control, const DistEnv& dist) {
+    RunSession run(runDir, events, control, dist);
+    run.open();
+    // From here any exception ends the run as failed, with its message in status.json and
+    // train.log: status.json never keeps saying "running" for a run that is gone.
     try {
-        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-        torch::set_num_threads(cfg.threads > 0 ? cfg.threads : std::max(1, cores / dist.localWorld));
-        auto device = pickDevice(cfg.device);
-        if (device.is_cuda() && dist.active())  // one GPU per local rank
-            device = torch::Device(torch::kCUDA, torch::DeviceIndex(dist.localRank % int(torch::cuda::device_count())));
-        // cuDNN picks the fastest convolution algorithms for the (fixed) patch shape.
-        if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
-        PairFileReader reader(cfg.dataset);
-        const auto& spec = reader.info().spec;
-        if (spec.rate != cfg.model.rate || spec.scale != cfg.model.scale || spec.dim != cfg.model.dim)
-            throw Error(cfg.dataset, "no longer matches the run's model (rate, scale or patch length changed)");
-
-        torch::manual_seed(cfg.seed);
-        auto net = makeNet(cfg.model);
-        net->to(device);
-        auto disc = net->discriminator();
-        if (disc) disc->to(device);
-        torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(cfg.lr).betas({0.9, 0.999}));
-        std::unique_ptr<torch::optim::Adam> discOpt;
-        if (disc) discOpt = std::make_unique<torch::optim::Adam>(disc->parameters(), torch::optim::AdamOptions(cfg.lr).betas({0.5, 0.999}));
-        TrainState state{&opt, discOpt.get()};
-
-        CheckpointMeta at;
-        const fs::path last = ckDir / "last";
-        // Any earlier progress (a checkpoint, or rows of a run killed before its first one) makes
-        // this a resume, which must see the same data.
-        if (fs::exists(last / "model.json") || !readRunMetrics(runDir).empty()) checkDatasetUnchanged(dir, cfg.dataset);
-        if (fs::exists(last / "model.json")) {
-            at = loadTrainState(last.string(), *net, state);
-            if (writer) truncateMetrics(dir / "metrics.csv", at.step);
-            log("resumed from step " + std::to_string(at.step) + " (epoch " + std::to_string(at.epoch + 1) + ")");
-        } else {
-            if (writer) truncateMetrics(dir / "metrics.csv", 0);
-            log("started: " + cfg.model.arch + "/" + cfg.model.preset + ", " + std::to_string(countParameters(*net)) +
-                " parameters, loss " + cfg.loss + ", on " + describeDevice(cfg.device));
-        }
-        if (dp) {  // rank 0's weights everywhere, as DDP starts
-            std::vector<torch::Tensor> all;
-            for (auto* m : {static_cast<torch::nn::Module*>(net.get()), static_cast<torch::nn::Module*>(disc.get())})
-                if (m) {
-                    for (auto& p : m->parameters()) all.push_back(p);
-                    for (auto& b : m->buffers()) all.push_back(b);
-                }
-            dp->broadcast(all);
-            log("data-parallel: " + std::to_string(dist.world) + " ranks (Gloo), batch " + std::to_string(cfg.batch) +
-                " per rank, " + std::to_string(cfg.batch * dist.world) + " per step");
-        }
-        events.started(describeDevice(cfg.device) + (dp ? ", rank " + std::to_string(dist.rank) + " of " + std::to_string(dist.world) : ""),
-                       countParameters(*net));
-        status("running", "");
-
-        // Each global batch of batch x world items is the same as one rank's batch of that size
-        // would be, in the same seeded order; rank r takes its r-th slice.
-        const size_t nTrain = reader.count(Split::Train);
-        const size_t world = size_t(dist.world), globalBatch = size_t(cfg.batch) * world;
-        int64_t perEpoch = int64_t(nTrain / globalBatch);
-        if (perEpoch == 0)
-            throw Error(cfg.dataset, "has " + std::to_string(nTrain) + " training patches, fewer than one step of " +
-                                         std::to_string(globalBatch) + " (batch " + std::to_string(cfg.batch) + " x " +
-                                         std::to_string(world) + " ranks)");
-        if (cfg.stepsPerEpoch > 0) perEpoch = std::min(perEpoch, cfg.stepsPerEpoch);
-        const int64_t total = perEpoch * cfg.epochs;
-        LossSpec loss{cfg.loss, cfg.stftWeight, spec.rate};
-        double bestVal = INFINITY;
-        if (fs::exists(ckDir / "best" / "model.json")) {
-            auto b = readCheckpointMeta((ckDir / "best").string());
-            if (std::isfinite(b.valLoss)) bestVal = b.valLoss;
-        }
-
-        std::ofstream csv;
-        if (writer) csv.open(dir / "metrics.csv", std::ios::app);
-        const auto t0 = Clock::now();
-        double pausedS = 0;
-        auto wall = [&] { return at.wallS + std::chrono::duration<double>(Clock::now() - t0).count() - pausedS; };
-        const double wallAtStart = at.wallS;
-        const int64_t stepAtStart = at.step;
-        auto save = [&](const std::string& name) {
-            if (!writer) return;
-            CheckpointMeta m = at;
-            m.wallS = wall();
-            saveCheckpoint((ckDir / name).string(), *net, m, state);
-        };
-
-        net->train();
-        for (int epoch = at.epoch; epoch < cfg.epochs; ++epoch) {
-            std::vector<size_t> order = epochOrder(nTrain, cfg.seed, epoch);
-            if (world > 1) {
-                std::vector<size_t> shard;
-                for (size_t g = 0; g + globalBatch <= order.size(); g += globalBatch)
-                    shard.insert(shard.end(), order.begin() + long(g + size_t(dist.rank) * size_t(cfg.batch)),
-                                 order.begin() + long(g + size_t(dist.rank + 1) * size_t(cfg.batch)));
-                order = std::move(shard);
-            }
-            BatchLoader loader(reader, Split::Train, cfg.batch, std::move(order), size_t(at.batch), size_t(perEpoch), 4,
-                               device.is_cuda());
-            torch::Tensor x, y;
-            // Throughput per step: from asking the loader for a batch to the loss on the host
-            // (item() waits for the device), and the part of it spent waiting for the loader.
-            auto stepStart = Clock::now();
-            while (loader.next(x, y)) {
-                const double waitMs = std::chrono::duration<double, std::milli>(Clock::now() - stepStart).count();
-                bool pausedThisStep = false;
-                if (control.pause.load()) {
-                    pausedThisStep = true;
-                    status("paused", "");
-                    auto p0 = Clock::now();
-                    while (control.pause.load() && !control.stop.cancelled())
-                        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                    pausedS += std::chrono::duration<double>(Clock::now() - p0).count();
-                    status("running", "");
-                }
-                bool stopped = control.stop.cancelled();
-                bool timeUp = cfg.timeLimitS > 0 && wall() - wallAtStart >= cfg.timeLimitS;
-                if (dp) {  // all ranks stop at the same step, whichever was asked
-                    const auto s = dp->sum({stopped ? 1.0 : 0.0, timeUp ? 1.0 : 0.0});
-                    stopped = s[0] > 0;
-                    timeUp = s[1] > 0;
-                }
-                if (stopped || timeUp) {
-                    csv.flush();
-                    save("last");
-                    const std::string why = stopped ? "stopped by the user" : "time limit reached";
-                    log(why + " at step " + std::to_string(at.step) + "; checkpoint saved, resume continues from here");
-                    status("stopped", why);
-                    return stopped ? RunOutcome::Stopped : RunOutcome::TimeLimit;
-                }
-                x = x.to(device, /*non_blocking=*/true);  // from pinned memory on CUDA: overlaps
-                y = y.to(device, /*non_blocking=*/true);
-                auto est = net->forward(x);
-                auto l = computeLoss(loss, est, y);
-                if (disc) {
-                    // LSGAN: the generator pushes D(fake) to 1; the discriminator learns real 1, fake 0.
-                    l = l + net->spectralL1(est, y) + cfg.advWeight * (net->discriminate(est) - 1).pow(2).mean();
-                }
-                double value = l.item<double>();
-                if (dp) value = dp->sum({value})[0] / double(world);  // the global batch's loss
-                if (!std::isfinite(value)) {
-                    csv.flush();
-                    throw Error(runDir, "training diverged: the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite") +
-                                            " at step " + std::to_string(at.step + 1) +
-                                            "; the last good checkpoint is kept (try a lower learning rate)");
-                }
-                opt.zero_grad();
-                l.backward();
-                if (dp) dp->averageGradients(net->parameters());
-                opt.step();
-                if (disc) {
-                    auto dl = (net->discriminate(y) - 1).pow(2).mean() + net->discriminate(est.detach()).pow(2).mean();
-                    discOpt->zero_grad();
-                    dl.backward();
-                    if (dp) dp->averageGradients(disc->parameters());
-                    discOpt->step();
-                }
-                ++at.step;
-                ++at.batch;
-                at.epoch = epoch;
-                TrainRow row{at.step, epoch + 1, wall(), value};
-                if (!pausedThisStep) {
-                    const double stepS = std::chrono::duration<double>(Clock::now() - stepStart).count();
-                    row.samplesPerS = double(x.size(0) * int64_t(world)) / std::max(stepS, 1e-9);
-                    row.dataWaitMs = waitMs;
-                }
-                if (writer) csv << csvRow(row) << std::flush;  // other processes (a GUI) follow the file live
-                events.row(row);
-                const double rate = (wall() - wallAtStart) / double(std::max<int64_t>(1, at.step - stepAtStart));
-                events.progress(at.step, total, rate * double(total - at.step));
-                stepStart = Clock::now();
-            }
-            auto v = validate(*net, reader, cfg, loss, device, dp.get());
-            TrainRow row{at.step, epoch + 1, wall(), NAN, v.loss, v.snr, v.lsd};
-            if (writer) csv << csvRow(row) << std::flush;
-            events.row(row);
-            at.epoch = epoch + 1;
-            at.batch = 0;
-            at.valLoss = v.loss;
-            at.valSnr = v.snr;
-            at.valLsd = v.lsd;
-            char name[32];
-            std::snprintf(name, sizeof name, "epoch-%04d", epoch + 1);
-            save(name);
-            if (v.loss < bestVal) {
-                bestVal = v.loss;
-                save("best");
-            }
-            save("last");
-            char msg[160];
-            std::snprintf(msg, sizeof msg, "epoch %d: val loss %.6g, SNR %.2f dB, LSD %.3f dB", epoch + 1, v.loss, v.snr, v.lsd);
-            log(msg);
-        }
-        status("finished", "");
-        if (dp) {
-            char msg[200];
-            std::snprintf(msg, sizeof msg, "data-parallel: %.2f MB of gradients all-reduced per step; all-reduces took %.1f%% of %.1f s",
-                          dp->gradientBytesPerStep() / 1e6, 100.0 * dp->allreduceSeconds() / std::max(1e-9, wall() - wallAtStart),
-                          wall() - wallAtStart);
-            log(msg);
-        }
-        log("finished after " + std::to_string(at.step) + " steps");
-        return RunOutcome::Finished;
+        run.setUp();
+        return run.trainEpochs();
     } catch (const Error& e) {
-        status("failed", e.what());
-        log(std::string("failed: ") + e.what());
+        run.fail(e.what());
         throw;
     } catch (const c10::Error& e) {
         std::string what = firstLineOf(e.what_without_backtrace());
+        const int batch = run.config().batch;
         if (what.find("out of memory") != std::string::npos)  // CUDA's allocator: say what to do
-            what = "the device ran out of memory at batch " + std::to_string(cfg.batch) + " (" + what +
-                   "); resume with a smaller batch, e.g. " + std::to_string(std::max(1, cfg.batch / 2)) +
+            what = "the device ran out of memory at batch " + std::to_string(batch) + " (" + what +
+                   "); resume with a smaller batch, e.g. " + std::to_string(std::max(1, batch / 2)) +
                    " (edit \"batch\" in config.json); the last checkpoint is kept";
-        status("failed", what);
-        log("failed: " + what);
+        run.fail(what);
         throw Error(runDir, what);
-    } catch (const std::exception& e) {  // never leave status.json saying "running"
-        status("failed", e.what());
-        log(std::string("failed: ") + e.what());
+    } catch (const std::exception& e) {
+        run.fail(e.what());
         throw Error(runDir, e.what());
     }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Training runs (SPEC §3). A run is a folder:
+// Training runs (docs/reference.md §3). A run is a folder:
 //   config.json   every hyper-parameter, the dataset's SHA-256, the code version
 //   metrics.csv   step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db,samples_per_s,data_wait_ms
 //                 (val_* at epoch ends, throughput on step rows)

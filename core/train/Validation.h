@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The validation pass at the end of every epoch: loss, SNR and LSD (SPEC §2) over the
+// The validation pass at the end of every epoch: loss, SNR and LSD (docs/reference.md §2) over the
 // validation split (or the test split when there is none), at most cfg.valItems patches.
 // Internal to srlab_ml (includes torch). Threads: the training thread.
 #include <torch/torch.h>

@@ -4,7 +4,7 @@
 
   reference.py chain WAV SCALE OUTDIR
       hi.f64 (cropped mono), low_cheby.f64 (scipy.signal.decimate), spline.f64 (splrep/splev
-      on low_cheby), metrics.json (SPEC §2 metrics of spline vs hi), all float64 little-endian.
+      on low_cheby), metrics.json (docs/reference.md §2 metrics of spline vs hi), all float64 little-endian.
 """
 import json
 import os

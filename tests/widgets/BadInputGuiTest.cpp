@@ -177,7 +177,7 @@ TEST(WorkbenchBadInput, ARunFolderEditedWhileTheGuiFollowsItKeepsWorking) {
     const std::string run = page.activeRun().toStdString();
     ASSERT_TRUE(waitFor([&] { return fs::exists(run + "/checkpoints/epoch-0001/model.pt"); }, 120000));
     page.setPaused(true);
-    ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == "paused"; }));
+    ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == RunState::Paused; }));
     { std::ofstream(run + "/metrics.csv", std::ios::app) << "garbage,row\n12,x,1e999,,\n"; }
     writeText(run + "/status.json", "{ \"state\": ");
     fs::remove_all(run + "/checkpoints/epoch-0001");
@@ -185,10 +185,10 @@ TEST(WorkbenchBadInput, ARunFolderEditedWhileTheGuiFollowsItKeepsWorking) {
     page.refreshRuns();
     page.selectRun(QString::fromStdString(run));
     app().processEvents(QEventLoop::AllEvents, 100);
-    EXPECT_EQ(readRunStatus(run).state, "unknown");  // damaged: read as unknown, never thrown
+    EXPECT_EQ(readRunStatus(run).state, RunState::Unknown);  // damaged: read as unknown, never thrown
     page.setPaused(false);
     ASSERT_TRUE(waitFor([&] { return !page.training(); }, 120000));
-    EXPECT_EQ(readRunStatus(run).state, "finished");
+    EXPECT_EQ(readRunStatus(run).state, RunState::Finished);
     EXPECT_TRUE(fs::exists(run + "/checkpoints/epoch-0003/model.pt"));
     EXPECT_TRUE(fs::exists(run + "/notes.txt"));
     const auto rows = readRunMetrics(run);

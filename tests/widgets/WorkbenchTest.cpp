@@ -130,7 +130,7 @@ TEST(Workbench, TrainingPageTrainsAndListenShowsTheSuperResVersion) {
     // Training runs on its own thread: the window never freezes while it works.
     EXPECT_LT(watchdog.maxGapMs(), 1000);
     const QString runDir = page->activeRun();
-    EXPECT_EQ(readRunStatus(runDir.toStdString()).state, "finished");
+    EXPECT_EQ(readRunStatus(runDir.toStdString()).state, RunState::Finished);
     EXPECT_EQ(page->curves()->runs().size(), 1);
     const QString audio = TrainingPage::validationFile(runDir);
     ASSERT_FALSE(audio.isEmpty());
@@ -156,13 +156,13 @@ TEST(Workbench, TrainingCanBePausedAndStoppedWithACheckpoint) {
     const std::string run = page.activeRun().toStdString();
     ASSERT_TRUE(waitFor([&] { return readRunMetrics(run).size() > 3; }));
     page.setPaused(true);
-    ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == "paused"; }));
+    ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == RunState::Paused; }));
     const size_t rows = readRunMetrics(run).size();
     app().processEvents(QEventLoop::AllEvents, 300);
     EXPECT_LE(readRunMetrics(run).size(), rows + 1);  // at most the step in flight
     page.stop();
     ASSERT_TRUE(waitFor([&] { return !page.training(); }));
-    EXPECT_EQ(readRunStatus(run).state, "stopped");
+    EXPECT_EQ(readRunStatus(run).state, RunState::Stopped);
     EXPECT_TRUE(fs::exists(run + "/checkpoints/last/model.pt"));
 }
 
@@ -233,7 +233,7 @@ TEST(Workbench, TrainingPageStartsADataParallelRunAndFollowsIt) {
     const QString run = page.activeRun();
     ASSERT_TRUE(waitFor([&] { return !page.training(); }, 300000));
     EXPECT_LT(watchdog.maxGapMs(), 1000);
-    EXPECT_EQ(readRunStatus(run.toStdString()).state, "finished");
+    EXPECT_EQ(readRunStatus(run.toStdString()).state, RunState::Finished);
     const auto rows = readRunMetrics(run.toStdString());
     ASSERT_EQ(rows.size(), 6u);  // 2 epochs x (2 steps of 16 x 2 ranks in 90 patches + validation)
     // The curves show what the ranks wrote, read from the folder.

@@ -199,7 +199,7 @@ TEST_F(BadInputs, ExtremeButValidInputsWork) {
     }
 }
 
-// SPEC's upsample takes any length: 1, 2, r-1, r and window-1 samples, at the model's low rate
+// Upsampling (docs/reference.md §4) takes any length: 1, 2, r-1, r and window-1 samples, at the model's low rate
 // and at its output rate, through the tiny U-Net (window 1024) and the shipped spectral models
 // (whose STFT once refused inputs shorter than its padding with a raw libtorch trace).
 TEST_F(BadInputs, MinimalLengthsUpsampleToExactlyTheirLength) {

@@ -102,7 +102,7 @@ TEST(Trainer, RunFolderHoldsConfigMetricsCheckpointsAndLog) {
     }
     auto cks = listCheckpoints(d / "run");
     EXPECT_EQ(cks.size(), 5u);  // best, epoch-0001..3, last
-    EXPECT_EQ(readRunStatus(d / "run").state, "finished");
+    EXPECT_EQ(readRunStatus(d / "run").state, RunState::Finished);
     EXPECT_THROW(createRun(d / "run", smallRun(ds)), Error);  // never overwrites a run
 }
 
@@ -122,7 +122,7 @@ TEST(Trainer, StoppedAndResumedRunReproducesTheUninterruptedCurve) {
         TrainControl control;
         StopAt stop(control, 7);  // mid-epoch 2
         ASSERT_EQ(trainRun(d / "split", stop, control), RunOutcome::Stopped);
-        EXPECT_EQ(readRunStatus(d / "split").state, "stopped");
+        EXPECT_EQ(readRunStatus(d / "split").state, RunState::Stopped);
     }
     {
         TrainControl control;
@@ -171,7 +171,7 @@ TEST(Trainer, NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint) {
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
     }
-    EXPECT_EQ(readRunStatus(d / "run").state, "failed");
+    EXPECT_EQ(readRunStatus(d / "run").state, RunState::Failed);
     EXPECT_TRUE(listCheckpoints(d / "run").empty());  // nothing bad was saved
 }
 
@@ -192,7 +192,7 @@ TEST(Trainer, BadDatasetsAreRefusedBeforeAnythingRuns) {
     EXPECT_THROW(createRun(d / "run3", cfg), Error);
 }
 
-// SPEC §4: chunked inference equals one pass away from the edges, has no seams, and returns
+// docs/reference.md §4: chunked inference equals one pass away from the edges, has no seams, and returns
 // exactly len x r samples.
 TEST(ModelUpsampler, ChunkedOutputMatchesASinglePassWithoutSeams) {
     TempDir d;
@@ -254,7 +254,7 @@ TEST(RunFolder, DamagedMetricsRowsAreSkipped) {
     EXPECT_EQ(rows[2].step, 4);
     EXPECT_EQ(rows[3].step, 5);  // "0." parses: a row cut inside a number is still a number
     test::writeText(d / "status.json", "[1, 2]");
-    EXPECT_EQ(readRunStatus(d.str()).state, "unknown");
+    EXPECT_EQ(readRunStatus(d.str()).state, RunState::Unknown);
 }
 
 }  // namespace srlab
