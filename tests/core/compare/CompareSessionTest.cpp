@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The staged Compare load: events in the documented order, and the same numbers as a one-shot
+// evaluation of the same file.
+#include "compare/CompareSession.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "support/TestSupport.h"
+#include "infer/Evaluator.h"
+#include "util/Error.h"
+
+using namespace srlab;
+using namespace srlab::test;
+
+namespace {
+
+struct Recorder : CompareEvents {
+    std::mutex mu;
+    std::vector<std::string> log;
+    Comparison last;
+    std::string refused;
+    void add(const std::string& s) {
+        std::lock_guard<std::mutex> lock(mu);
+        log.push_back(s);
+    }
+    void version(size_t i, const Version&, const DisplaySpectrogram& o) override {
+        EXPECT_GT(o.frames, 0u);
+        add("version " + std::to_string(i));
+    }
+    void versionsDone(const Comparison& c) override {
+        EXPECT_TRUE(c.low.empty());
+        add("versions");
+    }
+    void difference(size_t of, const DisplaySpectrogram&) override { add("difference " + std::to_string(of)); }
+    void modelVersion(size_t k, const Version&, const DisplaySpectrogram&, bool complete) override {
+        add(std::string(complete ? "model " : "model view ") + std::to_string(k));
+    }
+    void modelRefused(const std::string& why) override {
+        refused = why;
+        add("refused");
+    }
+    void metrics(const Comparison& c) override {
+        last = c;
+        add("metrics");
+    }
+    size_t at(const std::string& s) const { return size_t(std::find(log.begin(), log.end(), s) - log.begin()); }
+};
+
+CompareRequest request(const std::string& path, std::function<CompareModel()> model = {}) {
+    CompareRequest r;
+    r.path = path;
+    r.settings.rate = 16000;
+    r.settings.scale = 4;
+    r.columns = 200;
+    r.focusBegin = 2;
+    r.focusEnd = 3;
+    r.loadModel = std::move(model);
+    return r;
+}
+
+}  // namespace
+
+TEST(CompareSession, StagesArriveInOrderWithTheNumbersOfAOneShotEvaluation) {
+    TempDir d;
+    const std::string wav = d / "chirp.wav";
+    writeMonoWav(wav, chirp(100, 7500, 16000, 16000 * 12), 16000);
+    // A "model" that is the linear baseline under another name: its numbers are known.
+    auto model = [] { return CompareModel{"linear-as-model", 16000, 4, baselineMethod("linear", 4)}; };
+    Recorder ev;
+    NullProgress progress;
+    CancelToken cancel;
+    const Comparison c = runCompare(request(wav, model), ev, progress, cancel);
+    ASSERT_EQ(ev.log.front(), "version 0");  // the truth first
+    EXPECT_LT(ev.at("versions"), ev.at("difference 2"));
+    EXPECT_LT(ev.at("difference 2"), ev.at("model view 4"));  // a 12 s file: the focus goes first
+    EXPECT_LT(ev.at("model view 4"), ev.at("metrics"));
+    EXPECT_LT(ev.at("metrics"), ev.at("model 4"));
+    EXPECT_LT(ev.at("model 4"), ev.at("difference 4"));
+    EXPECT_EQ(ev.refused, "");
+    ASSERT_EQ(c.versions.size(), 5u);  // truth, low-res, spline, linear, the model
+    ASSERT_EQ(ev.last.versions.size(), 5u);
+
+    const EvalTable t = evaluateFiles({wav}, 16000, 4, DecimFilter::Cheby,
+                                      {baselineMethod("spline", 4), baselineMethod("linear", 4)}, 1, progress, cancel);
+    ASSERT_EQ(t.rows.size(), 2u);
+    for (size_t k : {2u, 3u, 4u}) {
+        const MetricSet& staged = ev.last.versions[k].metrics;
+        const MetricSet& oneShot = t.rows[k == 2 ? 0 : 1].m;
+        EXPECT_TRUE(ev.last.versions[k].hasMetrics);
+        EXPECT_NEAR(staged.snr, oneShot.snr, 1e-6) << k;
+        EXPECT_NEAR(staged.lsd, oneShot.lsd, 1e-6) << k;
+        EXPECT_NEAR(staged.lsdHf, oneShot.lsdHf, 1e-6) << k;
+    }
+}
+
+TEST(CompareSession, AModelMadeForAnotherRateIsRefusedAndTheRestStands) {
+    TempDir d;
+    const std::string wav = d / "chirp.wav";
+    writeMonoWav(wav, chirp(100, 7500, 16000, 16000 * 2), 16000);
+    auto model = [] { return CompareModel{"music", 44100, 4, baselineMethod("linear", 4)}; };
+    Recorder ev;
+    NullProgress progress;
+    CancelToken cancel;
+    const Comparison c = runCompare(request(wav, model), ev, progress, cancel);
+    EXPECT_NE(ev.refused.find("44100 Hz x4"), std::string::npos) << ev.refused;
+    EXPECT_EQ(c.versions.size(), 4u);
+    EXPECT_TRUE(ev.last.versions[2].hasMetrics);
+}
+
+TEST(CompareSession, CancelledBeforeItStartsThrowsCancelled) {
+    TempDir d;
+    const std::string wav = d / "chirp.wav";
+    writeMonoWav(wav, chirp(100, 7500, 16000, 16000 * 2), 16000);
+    Recorder ev;
+    NullProgress progress;
+    CancelToken cancel;
+    cancel.cancel();
+    EXPECT_THROW(runCompare(request(wav), ev, progress, cancel), Cancelled);
+}
