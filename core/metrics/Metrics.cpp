@@ -6,6 +6,7 @@
 
 #include "dsp/Mel.h"
 #include "dsp/Stft.h"
+#include "metrics/LogSpectra.h"
 #include "util/Error.h"
 
 namespace srlab {
@@ -53,12 +54,13 @@ Lsd lsdOf(const Spectrogram& a, const Spectrogram& b, int scale) {
     // First bin at or above the low-res Nyquist: k * rate / nfft >= rate / (2 scale).
     const size_t split = std::min(a.bins, size_t(std::ceil(double(kLsdStft.nfft) / (2.0 * scale))));
     Lsd out;
+    std::vector<double> la(a.bins), lb(a.bins);
     for (size_t f = 0; f < a.frames; ++f) {
+        log10Floored(a.power.data() + f * a.bins, a.bins, 1e-8, la.data());
+        log10Floored(b.power.data() + f * b.bins, b.bins, 1e-8, lb.data());
         double all = 0, lo = 0, hi = 0;
         for (size_t k = 0; k < a.bins; ++k) {
-            const double la = std::log10(std::max(double(a.at(f, k)), 1e-8));
-            const double lb = std::log10(std::max(double(b.at(f, k)), 1e-8));
-            const double d2 = (la - lb) * (la - lb);
+            const double d2 = (la[k] - lb[k]) * (la[k] - lb[k]);
             all += d2;
             (k < split ? lo : hi) += d2;
         }
@@ -74,12 +76,12 @@ Lsd lsdOf(const Spectrogram& a, const Spectrogram& b, int scale) {
 }
 
 double lsdKuleshovOf(const Spectrogram& a, const Spectrogram& b) {
-    std::vector<double> perBin(a.bins, 0.0);
-    for (size_t f = 0; f < a.frames; ++f)
-        for (size_t k = 0; k < a.bins; ++k) {
-            const double d = std::log(double(a.at(f, k)) + 1e-8) - std::log(double(b.at(f, k)) + 1e-8);
-            perBin[k] += d * d;
-        }
+    std::vector<double> perBin(a.bins, 0.0), la(a.bins), lb(a.bins);
+    for (size_t f = 0; f < a.frames; ++f) {
+        lnPlus(a.power.data() + f * a.bins, a.bins, 1e-8, la.data());
+        lnPlus(b.power.data() + f * b.bins, b.bins, 1e-8, lb.data());
+        for (size_t k = 0; k < a.bins; ++k) perBin[k] += (la[k] - lb[k]) * (la[k] - lb[k]);
+    }
     double sum = 0;
     for (double v : perBin) sum += std::sqrt(v / double(std::max<size_t>(a.frames, 1)) + 1e-8);
     return std::min(sum / double(a.bins), 10.0);
