@@ -10,8 +10,8 @@
 
 #include "audio/AudioFile.h"
 #include "cli/Commands.h"
-#include "model/ModelBench.h"
-#include "model/ModelConfig.h"
+#include "train/ModelBench.h"
+#include "runs/ModelConfig.h"
 #include <thread>
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"

@@ -10,7 +10,7 @@
 #include "dataset/PairBuilder.h"
 #include "dataset/PairFile.h"
 #include "infer/ModelUpsampler.h"
-#include "infer/Evaluator.h"
+#include "eval/Evaluator.h"
 #include "util/AtomicFile.h"
 #include "dataset/PairSpec.h"
 #include "util/Error.h"

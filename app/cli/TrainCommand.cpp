@@ -6,8 +6,8 @@
 #include "cli/Commands.h"
 #include "cli/Launcher.h"
 #include "cli/TerminalProgress.h"
-#include "model/ModelConfig.h"
-#include "train/DistEnv.h"
+#include "runs/ModelConfig.h"
+#include "runs/DistEnv.h"
 #include "train/Trainer.h"
 #include "util/Error.h"
 

@@ -8,7 +8,7 @@
 #include "cli/Commands.h"
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
-#include "infer/DefaultModels.h"
+#include "runs/DefaultModels.h"
 #include "infer/ModelUpsampler.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"

@@ -20,9 +20,9 @@
 
 #include "AbxPanel.h"
 #include "MetricsTable.h"
-#include "infer/DefaultModels.h"
+#include "runs/DefaultModels.h"
 #include "infer/ModelUpsampler.h"
-#include "model/ModelConfig.h"
+#include "runs/ModelConfig.h"
 #include "PlayerBar.h"
 #include "SpectrogramGroup.h"
 

@@ -16,7 +16,7 @@
 #include "ComparePage.h"
 #include "DatasetsPage.h"
 #include "TrainingPage.h"
-#include "infer/DefaultModels.h"
+#include "runs/DefaultModels.h"
 #include "srlab/Version.h"
 
 namespace srlab {

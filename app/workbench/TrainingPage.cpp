@@ -30,7 +30,7 @@
 #include "TrainingCurves.h"
 #include "dataset/PairBuilder.h"
 #include "dataset/PairFile.h"
-#include "model/ModelConfig.h"
+#include "runs/ModelConfig.h"
 
 namespace srlab {
 namespace {

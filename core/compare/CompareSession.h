@@ -20,7 +20,7 @@
 
 #include "compare/Comparison.h"
 #include "dsp/DisplaySpectrogram.h"
-#include "infer/Evaluator.h"
+#include "eval/Evaluator.h"
 #include "util/CancelToken.h"
 #include "util/Progress.h"
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "infer/Evaluator.h"
-#include "model/ModelConfig.h"
+#include "eval/Evaluator.h"
+#include "runs/ModelConfig.h"
 #include "util/CancelToken.h"
 #include "util/Progress.h"
 

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "model/ModelConfig.h"
+#include "runs/ModelConfig.h"
 
 namespace srlab {
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "model/ModelConfig.h"
+#include "runs/ModelConfig.h"
 #include "srlab/Version.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"

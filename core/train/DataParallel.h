@@ -15,7 +15,7 @@
 #include <memory>
 #include <vector>
 
-#include "train/DistEnv.h"
+#include "runs/DistEnv.h"
 
 namespace srlab {
 

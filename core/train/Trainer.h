@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "train/DistEnv.h"
-#include "train/RunFolder.h"
-#include "train/TrainConfig.h"
+#include "runs/DistEnv.h"
+#include "runs/RunFolder.h"
+#include "runs/TrainConfig.h"
 #include "util/CancelToken.h"
 
 namespace srlab {

@@ -10,7 +10,7 @@
 #include "dataset/PairFile.h"
 #include "model/Nets.h"
 #include "train/Losses.h"
-#include "train/TrainConfig.h"
+#include "runs/TrainConfig.h"
 
 namespace srlab {
 

@@ -5,8 +5,8 @@
 
 #include "dataset/PairBuilder.h"
 #include "dataset/PairSpec.h"
-#include "model/ModelConfig.h"
-#include "train/TrainConfig.h"
+#include "runs/ModelConfig.h"
+#include "runs/TrainConfig.h"
 #include "util/Error.h"
 
 template <typename F>

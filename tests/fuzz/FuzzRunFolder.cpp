@@ -9,8 +9,8 @@
 #include <fstream>
 #include <string>
 
-#include "model/ModelConfig.h"
-#include "train/RunFolder.h"
+#include "runs/ModelConfig.h"
+#include "runs/RunFolder.h"
 #include "util/Error.h"
 
 namespace fs = std::filesystem;

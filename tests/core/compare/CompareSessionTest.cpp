@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "support/TestSupport.h"
-#include "infer/Evaluator.h"
+#include "eval/Evaluator.h"
 #include "util/Error.h"
 
 using namespace srlab;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "train/DistEnv.h"
+#include "runs/DistEnv.h"
 
 #include <cerrno>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "train/RunFolder.h"
+#include "runs/RunFolder.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "infer/Evaluator.h"
+#include "eval/Evaluator.h"
 
 #include <nlohmann/json.hpp>
 

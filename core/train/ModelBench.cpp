@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "model/ModelBench.h"
+#include "train/ModelBench.h"
 
 #include <algorithm>
 #include <chrono>

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "model/ModelConfig.h"
+#include "runs/ModelConfig.h"
 
 namespace srlab {
 

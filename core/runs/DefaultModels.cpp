@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "infer/DefaultModels.h"
+#include "runs/DefaultModels.h"
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 
-#include "model/ModelConfig.h"
+#include "runs/ModelConfig.h"
 #include "util/Error.h"
 
 namespace srlab {

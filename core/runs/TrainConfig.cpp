@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "train/TrainConfig.h"
+#include "runs/TrainConfig.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "model/ModelConfig.h"
+#include "runs/ModelConfig.h"
 
 #include <algorithm>
 #include <fstream>

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "train/TrainConfig.h"
+#include "runs/TrainConfig.h"
 
 namespace srlab {
 
