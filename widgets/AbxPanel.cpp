@@ -64,6 +64,12 @@ void AbxPanel::start() {
         result_->setText("pick two different versions");
         return;
     }
+    if (!player_.isOpen()) {  // a score without listening would be a coin toss reported as a test
+        result_->setText("ABX needs an audio device: none is open");
+        return;
+    }
+    xHeard_ = false;
+    xFrom_ = kNotPlayingX;
     session_ = std::make_unique<AbxSession>(a_->currentIndex(), b_->currentIndex(), std::random_device{}(),
                                             trials_->value());
     for (auto* w : {playA_, playB_, playX_, isA_, isB_}) w->setEnabled(true);
@@ -73,17 +79,37 @@ void AbxPanel::start() {
 void AbxPanel::play(char which) {
     if (!session_) return;
     const int v = which == 'A' ? session_->versionA() : which == 'B' ? session_->versionB() : session_->versionX();
+    noteXHeard();
     player_.select(v);
     if (!player_.isPlaying()) player_.play();
+    xFrom_ = which == 'X' ? player_.framesRendered() : kNotPlayingX;
+}
+
+// X counts as heard once a fifth of a second of it has gone to the device.
+void AbxPanel::noteXHeard() {
+    if (xFrom_ != kNotPlayingX && player_.framesRendered() >= xFrom_ + uint64_t(player_.rate() / 5)) xHeard_ = true;
+}
+
+bool AbxPanel::xHeard() {
+    noteXHeard();
+    return xHeard_;
 }
 
 void AbxPanel::answer(bool saidA) {
-    if (!session_) return;
+    if (!session_ || session_->finished()) return;
+    if (!xHeard()) {  // a trial in which X was never played is not scored
+        result_->setText(QString("trial %1 of %2: play X before answering").arg(session_->trials() + 1).arg(session_->plannedTrials()));
+        return;
+    }
     session_->answer(saidA);
+    xHeard_ = false;
+    xFrom_ = player_.isPlaying() && player_.selected() == session_->versionX() ? player_.framesRendered() : kNotPlayingX;
     if (session_->finished())
         for (auto* w : {isA_, isB_, playX_}) w->setEnabled(false);
     result_->setText(resultText());
 }
+
+QString AbxPanel::shownText() const { return result_->text(); }
 
 QString AbxPanel::resultText() const {
     if (!session_) return {};

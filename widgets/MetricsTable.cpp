@@ -2,8 +2,17 @@
 #include "MetricsTable.h"
 
 #include <QHeaderView>
+#include <cmath>
 
 namespace srlab {
+namespace {
+// Three decimals, or three significant digits for values too small for that (mse is often
+// 1e-5): a value never reads as 0.000 unless it is zero.
+QString formatMetric(double v) {
+    if (v != 0 && std::abs(v) < 0.01) return QString::number(v, 'e', 2);
+    return QString::number(v, 'f', 3);
+}
+}  // namespace
 
 MetricsTable::MetricsTable(QWidget* parent) : QTableWidget(parent) {
     const auto& cat = metricCatalogue();
@@ -25,13 +34,17 @@ void MetricsTable::setComparison(const Comparison& c) {
         const Version& v = c.versions[size_t(r)];
         setVerticalHeaderItem(r, new QTableWidgetItem(QString("%1  %2").arg(r + 1).arg(QString::fromStdString(v.name))));
         for (int k = 0; k < int(cat.size()); ++k) {
-            const QString text = v.hasMetrics ? QString::number(v.metrics.*cat[size_t(k)].field, 'f', 3)
+            const QString text = v.hasMetrics ? formatMetric(v.metrics.*cat[size_t(k)].field)
                                               : !c.hasTruth ? "-" : r == 0 ? "reference" : QString::fromUtf8("…");
             auto* item = new QTableWidgetItem(text);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             setItem(r, k, item);
         }
     }
+    // Every version's row is visible without scrolling: the table asks for their height.
+    int h = horizontalHeader()->height() + 2 * frameWidth();
+    for (int r = 0; r < rowCount(); ++r) h += rowHeight(r);
+    setMinimumHeight(std::min(h, 400));
 }
 
 }  // namespace srlab

@@ -12,7 +12,7 @@ constexpr double kLogMinHz = 30.0;
 }
 
 SpectrogramPane::SpectrogramPane(QWidget* parent) : QCustomPlot(parent) {
-    setMinimumHeight(120);
+    setMinimumHeight(80);  // six panes and the table fit a 768-pixel-high laptop screen
     plotLayout()->insertRow(0);
     title_ = new QCPTextElement(this, "", QFont(font().family(), 9, QFont::Bold));
     plotLayout()->addElement(0, 0, title_);

@@ -19,6 +19,8 @@
 
 
 #include "AbxPanel.h"
+#include "audio/AudioFile.h"
+#include "util/AtomicFile.h"
 #include "MetricsTable.h"
 #include "runs/DefaultModels.h"
 #include "infer/ModelUpsampler.h"
@@ -33,18 +35,25 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     auto* top = new QHBoxLayout;
     auto* open = new QPushButton("Open audio...");
     rate_ = new QComboBox;
-    rate_->addItems({"16000", "22050", "44100", "48000"});
-    rate_->setCurrentText("44100");
+    rate_->setToolTip("The ground truth's rate. \"file's rate\" keeps the file as it is: the truth is never\n"
+                      "upsampled, nor cut to a model's rate. A model made for another rate is not used (the\n"
+                      "header says why); pick its rate here to resample the file to it.");
+    rate_->addItem("file's rate", 0);
+    for (int r : {16000, 22050, 44100, 48000}) rate_->addItem(QString("%1 Hz").arg(r), r);
     scale_ = new QSpinBox;
     scale_->setRange(2, 8);
     scale_->setValue(4);
     scale_->setPrefix("x");
+    scale_->setToolTip("Scale r: the low-res version is made at the truth's rate / r");
     filter_ = new QComboBox;
     filter_->addItems({"cheby", "sinc", "none"});
+    filter_->setToolTip("How the low-res version is made (docs/reference.md §1): cheby as scipy.signal.decimate,\n"
+                        "sinc a windowed-sinc low-pass, none plain decimation (aliased)");
     windowMs_ = new QDoubleSpinBox;
     windowMs_->setRange(2, 200);
     windowMs_->setValue(46);
     windowMs_->setSuffix(" ms window");
+    windowMs_->setToolTip("STFT window of the spectrograms");
     model_ = new QComboBox;
     model_->setToolTip("Trained model whose super-resolved version is shown beside the baselines");
     model_->addItem("no model", QString());
@@ -131,12 +140,11 @@ void ComparePage::modelChosen() {
         return;
     }
     if (!dir.isEmpty()) {
-        // The model fixes the rate and scale; the settings follow it.
+        // The model fixes the scale; the truth's rate stays the file's (a model for another
+        // rate is refused with the reason in the header, never allowed to change the truth).
         try {
             const auto cfg = readCheckpointConfig(dir.toStdString());
-            const QSignalBlocker b1(rate_), b2(scale_);
-            if (rate_->findText(QString::number(cfg.rate)) < 0) rate_->addItem(QString::number(cfg.rate));
-            rate_->setCurrentText(QString::number(cfg.rate));
+            const QSignalBlocker b2(scale_);
             scale_->setValue(cfg.scale);
         } catch (const std::exception& e) {
             file_->setText(QString("error: %1").arg(e.what()));
@@ -182,6 +190,13 @@ class PageEvents : public CompareEvents {
 public:
     PageEvents(JobContext& ctx, ComparePage* page, FreqScale scale, const CompareSettings& s)
         : ctx_(ctx), page_(page), scale_(scale), rate_(s.rate), lowScale_(s.scale) {}
+    void opened(const Comparison& c) override {
+        rate_ = c.rate;
+        ctx_.post([p = page_, c] {
+            p->comparison_ = c;
+            p->file_->setText(QString("loading %1 (%2 Hz x%3) ...").arg(QString::fromStdString(c.path)).arg(c.rate).arg(c.scale));
+        });
+    }
     void version(size_t i, const Version& v, const DisplaySpectrogram& overview) override {
         PaneData d = paneData(versionTitle(i, v), overview, rate_, v.bandLimitHz, false, scale_);
         ctx_.post([p = page_, i, v, d] { p->showVersion(i, v, d); });
@@ -207,11 +222,11 @@ public:
         PaneData d = paneData(versionTitle(k, v, complete), overview, rate_, 0, false, scale_);
         ctx_.post([p = page_, k, v, d, complete] { p->showModelVersion(k, v, d, complete); });
     }
-    void modelRefused(const std::string& why) override {
-        ctx_.post([p = page_, w = QString::fromStdString(why)] {
+    void modelRefused(const std::string& why, bool loadFailed) override {
+        ctx_.post([p = page_, w = QString::fromStdString(why), loadFailed] {
             p->modelNote_ = "model not used: " + w;
             p->file_->setText(p->file_->text() + "   (" + p->modelNote_ + ")");
-            Q_EMIT p->modelRefused(w);
+            if (loadFailed) Q_EMIT p->modelRefused(w);  // an error; a mismatch is only shown
         });
     }
     void metrics(const Comparison& c) override {
@@ -231,7 +246,7 @@ void ComparePage::openFile(const QString& path) {
     modelNote_.clear();
     CompareRequest r;
     r.path = path.toStdString();
-    r.settings.rate = rate_->currentText().toInt();
+    r.settings.rate = rate_->currentData().toInt();
     r.settings.scale = scale_->value();
     r.settings.filter = parseDecimFilter(filter_->currentText().toStdString());
     r.windowMs = windowMs_->value();
@@ -352,7 +367,9 @@ void ComparePage::fail(const JobFailure& f) {
         Q_EMIT failed({});
         return;
     }
-    // The header names the failure and nothing of an earlier file stays beside it.
+    // The header names the failure and nothing of an earlier file stays beside it; changing a
+    // setting does not try the broken file again.
+    path_.clear();
     group_->setPanes({});
     comparison_ = Comparison{};
     metrics_->setComparison(comparison_);
@@ -360,6 +377,61 @@ void ComparePage::fail(const JobFailure& f) {
     abx_->setComparison(comparison_);
     file_->setText(QString("error: %1").arg(f.message));
     Q_EMIT failed(f.message);
+}
+
+QString ComparePage::header() const { return file_->text(); }
+
+int ComparePage::superResIndex() const {
+    for (size_t i = 0; i < comparison_.versions.size(); ++i)
+        if (comparison_.versions[i].name.rfind("super-res", 0) == 0 && comparison_.versions[i].audio) return int(i);
+    return -1;
+}
+
+void ComparePage::exportVersion(int index, const QString& path) {
+    if (index < 0 || size_t(index) >= comparison_.versions.size() || !comparison_.versions[size_t(index)].audio) {
+        Q_EMIT exported(path, "no such version is loaded");
+        return;
+    }
+    const Samples audio = comparison_.versions[size_t(index)].audio;
+    const int rate = comparison_.rate;
+    export_.start<bool>(
+        [audio, rate, p = path.toStdString()](JobContext&) {
+            writeAudio(p, *audio, rate);
+            return true;
+        },
+        [this, path](bool) { Q_EMIT exported(path, {}); },
+        [this, path](const JobFailure& f) { Q_EMIT exported(path, f.cancelled ? "cancelled" : f.message); });
+}
+
+bool ComparePage::exportMetrics(const QString& path) {
+    std::string csv = "version";
+    for (const auto& info : metricCatalogue()) csv += std::string(",") + info.key;
+    csv += "\n";
+    for (const auto& v : comparison_.versions) {
+        if (!v.hasMetrics) continue;
+        csv += "\"" + v.name + "\"";
+        for (const auto& info : metricCatalogue()) {
+            char num[32];
+            std::snprintf(num, sizeof num, ",%.9g", v.metrics.*info.field);
+            csv += num;
+        }
+        csv += "\n";
+    }
+    try {
+        writeFileAtomically(path.toStdString(), csv);
+        return true;
+    } catch (const std::exception& e) {
+        Q_EMIT exported(path, e.what());
+        return false;
+    }
+}
+
+bool ComparePage::exportPanes(const QString& path) {
+    if (!group_->grab().save(path)) {
+        Q_EMIT exported(path, "cannot write the image");
+        return false;
+    }
+    return true;
 }
 
 JobRunner& ComparePage::detailJob(int pane) {

@@ -38,8 +38,17 @@ public:
     bool busy() const { return load_.running(); }
     SpectrogramGroup* spectrograms() const { return group_; }
     PlayerBar* player() const { return player_; }
+    MetricsTable* metricsTable() const { return metrics_; }
     AbxPanel* abx() const { return abx_; }
     const Comparison& comparison() const { return comparison_; }
+    QString header() const;  // the file line: path, rate, scale, length, notes
+    // File > Export. A version's audio (WAV or FLAC by extension, written atomically on a job;
+    // exported() follows), the metrics table as CSV, the panes as PNG. False with a message
+    // box when there is nothing to export or the file cannot be written.
+    void exportVersion(int index, const QString& path);
+    bool exportMetrics(const QString& path);
+    bool exportPanes(const QString& path);
+    int superResIndex() const;  // the model's version, or -1
 
 Q_SIGNALS:
     // A stage of the load is on screen: "truth", "versions" (every baseline's pane; also
@@ -48,7 +57,9 @@ Q_SIGNALS:
     void panesShown(const QString& path);  // every version's spectrogram is on screen
     void loaded(const QString& path);      // and the metrics (and model version) are in
     void failed(const QString& message);  // empty when the user cancelled
-    void modelRefused(const QString& message);  // the rest of the load goes on without it
+    void modelRefused(const QString& message);  // its checkpoint failed to load; the rest goes on
+    void exported(const QString& path, const QString& error);  // error empty: written
+
 
 private:
     friend class PageEvents;
@@ -83,7 +94,7 @@ private:
     std::vector<Samples> differenceSources_;
     bool hasDifference_ = false;
     std::shared_ptr<ModelCache> models_;  // the last model loaded, reused across files
-    JobRunner load_;
+    JobRunner load_, export_;
     std::vector<std::unique_ptr<JobRunner>> detailJobs_;  // one per pane
 };
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
 
+#include <QScreen>
+#include <QStatusBar>
+#include <algorithm>
+
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -50,6 +54,26 @@ MainWindow::MainWindow() {
     });
     recent_ = file->addMenu("Open &recent");
     file->addSeparator();
+    QMenu* exportMenu = file->addMenu("&Export (Compare && Listen)");
+    exportMenu->addAction("&Super-res version as WAV or FLAC...", this, [this] {
+        const int k = compare_->superResIndex();
+        if (k < 0) {
+            QMessageBox::information(this, "Export", "No model's super-res version is loaded in Compare & Listen.");
+            return;
+        }
+        const QString p = QFileDialog::getSaveFileName(this, "Export the super-res version", workspace_ + "/super-res.flac",
+                                                       "FLAC (*.flac);;WAV, 32-bit float (*.wav)");
+        if (!p.isEmpty()) compare_->exportVersion(k, p);
+    });
+    exportMenu->addAction("&Metrics as CSV...", this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, "Export the metrics", workspace_ + "/metrics.csv", "CSV (*.csv)");
+        if (!p.isEmpty()) compare_->exportMetrics(p);
+    });
+    exportMenu->addAction("&Panes as PNG...", this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, "Export the panes", workspace_ + "/panes.png", "PNG (*.png)");
+        if (!p.isEmpty()) compare_->exportPanes(p);
+    });
+    file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, qApp, &QApplication::quit);
     QMenu* view = menuBar()->addMenu("&View");
     view->addAction("&Datasets", QKeySequence("Ctrl+1"), this, [this] { showPage("datasets"); });
@@ -61,6 +85,10 @@ MainWindow::MainWindow() {
     // Every page's failures reach the user the same way: a message box naming the file.
     connect(compare_, &ComparePage::failed, this, [this](const QString& m) {
         if (!m.isEmpty()) QMessageBox::warning(this, "Compare & Listen", m);  // empty: cancelled
+    });
+    connect(compare_, &ComparePage::exported, this, [this](const QString& path, const QString& error) {
+        if (error.isEmpty()) statusBar()->showMessage("exported " + path, 5000);
+        else QMessageBox::warning(this, "Export", path + ": " + error);
     });
     connect(compare_, &ComparePage::modelRefused, this,
             [this](const QString& m) { QMessageBox::warning(this, "Compare & Listen: model not used", m); });
@@ -74,7 +102,9 @@ MainWindow::MainWindow() {
     });
     rebuildRecentMenu();
     setWorkspace(QSettings("SRLab", "workbench").value("workspace", QDir::homePath() + "/SRLab-demo").toString());
-    resize(1500, 950);
+    // As large as wanted where it fits; on a laptop screen (1366x768), the screen's free area.
+    const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1500, 950);
+    resize(std::min(1500, avail.width()), std::min(950, avail.height()));
 }
 
 void MainWindow::showPage(const QString& name) {

@@ -30,13 +30,17 @@ Comparison shown(const Comparison& c) {
 // Reads the file and makes the truth (when there is one) and the low-rate signal; tells the
 // truth's overview as soon as it exists.
 void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events) {
-    const CompareSettings& s = r.settings;
+    CompareSettings s = r.settings;
     int inRate = 0;
     std::vector<float> mono = readMono(r.path, &inRate);
+    if (s.rate == 0) s.rate = inRate;
+    checkScaleFitsRate(s.rate, s.scale, "target");
+    c.rate = s.rate;
     const double lowRate = double(s.rate) / s.scale;
     if (inRate <= lowRate * 1.001) {  // real low-res input: nothing to compare against
         c.low = resample(mono, inRate, lowRate);
         c.frames = c.low.size() * size_t(s.scale);
+        events.opened(shown(c));
         return;
     }
     std::vector<float> hi = toTargetRate(std::move(mono), inRate, s.rate, s.scale);
@@ -44,6 +48,7 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events)
         throw Error(r.path, "too short to compare (under 2048 samples at the target rate)");
     c.frames = hi.size();
     c.hasTruth = true;
+    events.opened(shown(c));
     c.versions.push_back({"ground truth", makeSamples(std::move(hi)), 0, false, {}});
     // The truth is drawn while the low-res signal is derived from it.
     auto truthShown = submit([&] {
@@ -66,7 +71,7 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events)
 void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
     const CompareSettings& s = r.settings;
     const size_t first = c.versions.size();
-    c.versions.push_back({"low-res", {}, double(s.rate) / s.scale / 2, false, {}});
+    c.versions.push_back({"low-res", {}, double(c.rate) / s.scale / 2, false, {}});
     for (const auto& b : s.baselines)
         if (b != "sinc") c.versions.push_back({b, {}, 0, false, {}});
     parallelFor(c.versions.size() - first, [&](size_t j) {
@@ -124,8 +129,7 @@ void addMetrics(Comparison& c, const CancelToken& cancel) {
 
 Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSink& progress, const CancelToken& cancel) {
     const CompareSettings& s = r.settings;
-    if (s.scale < 1 || s.rate < 1000) throw Error(r.path, "invalid rate or scale");
-    checkScaleFitsRate(s.rate, s.scale, "target");
+    if (s.scale < 1 || (s.rate != 0 && s.rate < 1000)) throw Error(r.path, "invalid rate or scale");
     // The model loads (seconds for a large checkpoint) while the baselines are made. The task
     // owns what it touches, so an early return (cancel, a bad file) need not wait for it.
     std::future<void> model;
@@ -133,7 +137,6 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     if (r.loadModel) model = submit([loaded, load = r.loadModel] { *loaded = load(); });
     Comparison c;
     c.path = r.path;
-    c.rate = s.rate;
     c.scale = s.scale;
     const double stages = r.loadModel ? 4 : 2;
     progress.progress(0, stages, "versions");
@@ -152,18 +155,21 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
         try {
             model.get();
             m = *loaded;
-            if (m.rate != c.rate || m.scale != c.scale)
-                throw Error(m.name, "made for " + std::to_string(m.rate) + " Hz x" + std::to_string(m.scale) +
-                                        ", not this comparison's " + std::to_string(c.rate) + " Hz x" +
-                                        std::to_string(c.scale));
             haveModel = true;
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {  // a checkpoint that does not load: the rest stands
-            events.modelRefused(e.what());
+            events.modelRefused(e.what(), true);
+        }
+        if (haveModel && (m.rate != c.rate || m.scale != c.scale)) {
+            haveModel = false;
+            events.modelRefused(m.name + " is made for " + std::to_string(m.rate) + " Hz x" + std::to_string(m.scale) +
+                                    "; this comparison is " + std::to_string(c.rate) + " Hz x" + std::to_string(c.scale) +
+                                    (c.hasTruth ? " (the file's truth is kept; pick that target rate to resample it)" : ""),
+                                false);
         }
     }
-    Version mv{"super-res: " + m.name, {}, 0, false, {}};
+    Version mv{"super-res: " + m.name, {}, 0, false, {}};  // (m is empty when not used)
     const size_t k = c.versions.size();
     if (haveModel && focusRun(c, r, m, mv, cancel))
         events.modelVersion(k, mv, makeDisplaySpectrogram(*mv.audio, c.rate, r.windowMs, r.columns), false);

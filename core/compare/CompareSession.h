@@ -5,6 +5,7 @@
 // moment it exists so a view can draw the fast parts while the slow ones are computed.
 //
 // Order of events (each on the thread that calls run(), in this order):
+//   opened(c)              the file is read: rate, scale, length, whether there is a truth
 //   version(0)             the ground truth (when the file has it), alone, as soon as it is read
 //   version(i) ...         low-res and baselines, in any order
 //   versionsDone(c)        all of them: every pane but the model's can be drawn
@@ -48,11 +49,14 @@ struct CompareRequest {
 class CompareEvents {
 public:
     virtual ~CompareEvents() = default;
+    virtual void opened(const Comparison& c) = 0;             // no versions yet
     virtual void version(size_t index, const Version& v, const DisplaySpectrogram& overview) = 0;
     virtual void versionsDone(const Comparison& c) = 0;       // c.low is left out
     virtual void difference(size_t of, const DisplaySpectrogram& d) = 0;  // versions[of] - truth
     virtual void modelVersion(size_t index, const Version& v, const DisplaySpectrogram& overview, bool complete) = 0;
-    virtual void modelRefused(const std::string& why) = 0;
+    // The model was not used: it does not fit this comparison's rate and scale (a choice to
+    // show), or its checkpoint failed to load (an error to report).
+    virtual void modelRefused(const std::string& why, bool loadFailed) = 0;
     virtual void metrics(const Comparison& c) = 0;            // c.low is left out
 };
 

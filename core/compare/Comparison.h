@@ -36,7 +36,9 @@ struct Comparison {
 };
 
 struct CompareSettings {
-    int rate = 44100;
+    // The ground truth's rate: 0 (the default) keeps the file's own rate, so the truth is
+    // never made up by upsampling nor cut by a model's rate; a rate asks for a resample to it.
+    int rate = 0;
     int scale = 4;
     DecimFilter filter = DecimFilter::Cheby;
     std::vector<std::string> baselines{"spline", "linear", "sinc"};

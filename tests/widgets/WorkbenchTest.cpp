@@ -3,6 +3,7 @@
 // that stay in sync, and the builder form runs a real build on a worker thread.
 #include <QApplication>
 #include <algorithm>
+#include <fstream>
 #include <QElapsedTimer>
 
 #include "ComparePage.h"
@@ -32,13 +33,23 @@ bool buildToneDataset(const TempDir& d) {
 }
 }  // namespace
 
-// Jobs end on their own threads after their pages are gone (a run saves its checkpoint): the
-// process waits for them before its statics go, as srlab-workbench's main() does.
-class WaitForJobs : public ::testing::Environment {
+// The widget tests' process: an audio device that plays into /dev/null (ALSA's file plugin on
+// the clockless null device, see PlayerTest), set before PortAudio first starts, so playback
+// and ABX run for real; and at the end a wait for jobs, which end on their own threads after
+// their pages are gone (a run saves its checkpoint), as srlab-workbench's main() does.
+class WorkbenchEnvironment : public ::testing::Environment {
 public:
+    void SetUp() override {
+        setenv("HOME", home_.str().c_str(), 1);
+        std::ofstream(home_ / ".asoundrc")
+            << "pcm.!default {\n  type file\n  slave.pcm \"null\"\n  file \"/dev/null\"\n  format \"raw\"\n}\n";
+    }
     void TearDown() override { EXPECT_TRUE(waitForAllJobs(120000)); }
+
+private:
+    TempDir home_;
 };
-const auto* const waitForJobs = ::testing::AddGlobalTestEnvironment(new WaitForJobs);
+const auto* const environment = ::testing::AddGlobalTestEnvironment(new WorkbenchEnvironment);
 
 TEST(Workbench, CompareLoadsVersionsIntoSyncedPanes) {
     app();
@@ -192,17 +203,31 @@ TEST(Workbench, AbxPanelScoresBlindTrials) {
     AbxPanel panel(player);
     Comparison c;
     c.rate = 16000;
-    c.frames = 1600;
-    for (const char* n : {"ground truth", "low-res", "spline"}) c.versions.push_back({n, std::make_shared<const std::vector<float>>(1600, 0.f), 0, false, {}});
+    c.frames = 16000;
+    for (const char* n : {"ground truth", "low-res", "spline"}) c.versions.push_back({n, std::make_shared<const std::vector<float>>(16000, 0.f), 0, false, {}});
+    player.load(std::vector<Samples>{c.versions[0].audio, c.versions[1].audio, c.versions[2].audio}, c.rate);
+    ASSERT_TRUE(player.isOpen()) << "the widget tests' null audio device did not open";
+    player.setLoop(0, 16000);  // playback never runs out during the test
     panel.setComparison(c);
     panel.start();
     ASSERT_NE(panel.session(), nullptr);
     ASSERT_EQ(panel.session()->plannedTrials(), 16);
+    // An answer before X was heard is not scored.
+    panel.answer(true);
+    EXPECT_EQ(panel.session()->trials(), 0);
+    EXPECT_TRUE(panel.shownText().contains("play X before answering")) << panel.shownText().toStdString();
+    auto hearX = [&] {
+        panel.play('X');
+        ASSERT_TRUE(waitFor([&] { return panel.xHeard(); }));
+        player.pause();
+    };
     for (int i = 0; i < 15; ++i) {
+        hearX();
         panel.answer(panel.session()->versionX() == panel.session()->versionA());
         EXPECT_FALSE(panel.resultText().contains("correct")) << "score shown during the test";
     }
     EXPECT_TRUE(panel.resultText().contains("trial 16 of 16"));
+    hearX();
     panel.answer(panel.session()->versionX() == panel.session()->versionA());
     EXPECT_EQ(panel.session()->correct(), 16);
     EXPECT_TRUE(panel.resultText().contains("16/16")) << panel.resultText().toStdString();

@@ -10,16 +10,12 @@
 #include <atomic>
 #include <future>
 
+#include "WidgetTestSupport.h"
+
 using namespace srlab;
 
 namespace {
-QApplication& guiApp() {
-    static int argc = 1;
-    static char name[] = "jobrunner";
-    static char* argv[] = {name, nullptr};
-    static QApplication* a = qApp ? static_cast<QApplication*>(qApp) : new QApplication(argc, argv);
-    return *a;
-}
+QApplication& guiApp() { return srlab::test::app(); }
 bool spinUntil(const std::function<bool()>& ok, int ms = 30000) {
     QElapsedTimer t;
     t.start();
