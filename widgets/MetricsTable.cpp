@@ -25,6 +25,7 @@ MetricsTable::MetricsTable(QWidget* parent) : QTableWidget(parent) {
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     setSelectionMode(QAbstractItemView::NoSelection);
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);  // compact rows
 }
 
 void MetricsTable::setComparison(const Comparison& c) {
@@ -45,6 +46,7 @@ void MetricsTable::setComparison(const Comparison& c) {
     int h = horizontalHeader()->height() + 2 * frameWidth();
     for (int r = 0; r < rowCount(); ++r) h += rowHeight(r);
     setMinimumHeight(std::min(h, 400));
+    setMaximumHeight(std::max(h, 60));  // and no more: the panes get the rest
 }
 
 }  // namespace srlab

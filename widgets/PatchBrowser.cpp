@@ -21,6 +21,7 @@ PatchBrowser::PatchBrowser(QWidget* parent) : QWidget(parent) {
     index_ = new QSpinBox;
     index_->setRange(0, 0);
     info_ = new QLabel("open a dataset");
+    info_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // a long file name never widens the window
     auto* open = new QPushButton("Open source in Compare");
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel("split"));

@@ -21,17 +21,23 @@ PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent), player_(new Player) {
     clearLoop->setToolTip("Shift-drag on a spectrogram selects a loop region");
     time_ = new QLabel("0.000 s");
     status_ = new QLabel;
+    // The device line may be long: it takes the room there is (full text in the tooltip) and
+    // never widens the window past a laptop screen.
+    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    status_->setMinimumWidth(120);
     lay->addWidget(play_);
     lay->addWidget(versionBox_);
     lay->addWidget(loudness_);
     lay->addWidget(clearLoop);
     lay->addWidget(time_);
-    lay->addStretch();
-    lay->addWidget(status_);
+    lay->addWidget(status_, 1);
+
     std::string err;
     if (!player_->open(&err)) {
-        status_->setText(QString("No playback: %1").arg(QString::fromStdString(err)));
+        status_->setText("No audio device: playback is off");
+        status_->setToolTip(QString("No playback: %1").arg(QString::fromStdString(err)));
         status_->setStyleSheet("color: #c0392b");
+
         play_->setEnabled(false);
     } else {
         status_->setText(QString("Output: %1").arg(QString::fromStdString(player_->deviceName())));

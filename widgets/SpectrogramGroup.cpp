@@ -78,6 +78,16 @@ void SpectrogramGroup::setPaneCount(int n) {
         paneLayout_->addWidget(p, 1);
         panes_.push_back(p);
     }
+    labelTimeAxis();
+}
+
+void SpectrogramGroup::labelTimeAxis() {
+    // The bottom pane also holds the time labels: a larger share, so its plot is as tall.
+    for (size_t i = 0; i < panes_.size(); ++i) {
+        const bool last = i + 1 == panes_.size();
+        panes_[i]->setTimeAxisLabelled(last);
+        paneLayout_->setStretch(int(i), last ? 7 : 5);
+    }
 }
 
 void SpectrogramGroup::setPane(int i, const PaneData& d, bool keepRange) {

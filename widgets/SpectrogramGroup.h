@@ -47,6 +47,7 @@ Q_SIGNALS:
 
 private:
     void syncRange(const QCPRange& r);
+    void labelTimeAxis();  // only the bottom pane's
     void restyle();
 
     std::vector<SpectrogramPane*> panes_;

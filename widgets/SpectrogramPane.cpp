@@ -12,11 +12,20 @@ constexpr double kLogMinHz = 30.0;
 }
 
 SpectrogramPane::SpectrogramPane(QWidget* parent) : QCustomPlot(parent) {
-    setMinimumHeight(80);  // six panes and the table fit a 768-pixel-high laptop screen
-    plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(this, "", QFont(font().family(), 9, QFont::Bold));
-    plotLayout()->addElement(0, 0, title_);
+    // Compact, so six panes and the metrics fit a 768-pixel-high laptop screen: the title sits
+    // inside the plot, and only the bottom pane of a group labels the time axis.
+    setMinimumHeight(60);
+    axisRect()->setAutoMargins(QCP::msLeft | QCP::msBottom);
+    axisRect()->setMargins(QMargins(0, 2, 0, 0));
     map_ = new QCPColorMap(xAxis, yAxis);
+    title_ = new QCPItemText(this);
+    title_->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    title_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    title_->position->setCoords(0.005, 0.02);
+    title_->setFont(QFont(font().family(), 9, QFont::Bold));
+    title_->setColor(Qt::white);
+    title_->setBrush(QColor(0, 0, 0, 150));
+    title_->setPadding(QMargins(4, 1, 4, 1));
     map_->setInterpolate(false);
     xAxis->setLabel("s");
     yAxis->setLabel("Hz");
@@ -37,6 +46,8 @@ SpectrogramPane::SpectrogramPane(QWidget* parent) : QCustomPlot(parent) {
     detailTimer_.setInterval(40);  // wait for the wheel or drag to settle
     connect(&detailTimer_, &QTimer::timeout, this, &SpectrogramPane::requestDetail);
     connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &SpectrogramPane::rangeChanged);
+    // The axis rect's height is known after the layout step of a replot, just before drawing.
+    connect(this, &QCustomPlot::afterLayout, this, &SpectrogramPane::updateFrequencyTicks);
 }
 
 double rowToHz(double row, FreqScale scale, double maxHz) {
@@ -154,13 +165,7 @@ void SpectrogramPane::rebuild() {
     PaneCells& cells = showingDetail_ ? detailCells_ : specCells_;
     if (!cells.data || cells.scale != style_.scale) cells = makePaneCells(sp, style_.scale, maxHz_);
     map_->setData(const_cast<QCPColorMapData*>(cells.data.get()), true);  // copy=true leaves it as is
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (double hz : {50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 12000.0, 16000.0, 20000.0}) {
-        if (hz > maxHz_) break;
-        if (style_.scale == FreqScale::Linear && hz < maxHz_ / 8) continue;
-        ticker->addTick(hzToRow(hz), hz >= 1000 ? QString("%1k").arg(hz / 1000) : QString::number(hz));
-    }
-    yAxis->setTicker(ticker);
+    updateFrequencyTicks();
     yAxis->setRange(0, kPaneRows - 1);
     const bool showNyq = bandLimit_ > 0 && bandLimit_ < maxHz_;
     nyquist_->setVisible(showNyq);
@@ -169,6 +174,29 @@ void SpectrogramPane::rebuild() {
         nyquist_->point2->setCoords(1, hzToRow(bandLimit_));
     }
     applyStyle(style_);
+}
+
+// Labelled frequencies at least 14 pixels apart, from the top down, so a short pane's labels
+// never overlap.
+void SpectrogramPane::updateFrequencyTicks() {
+    if (maxHz_ <= 0) return;
+    const double px = std::max(1, axisRect()->height()) / double(kPaneRows - 1);
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    double lastRow = 1e9;
+    for (double hz : {20000.0, 16000.0, 12000.0, 8000.0, 4000.0, 2000.0, 1000.0, 500.0, 200.0, 100.0, 50.0}) {
+        if (hz > maxHz_) continue;
+        if (style_.scale == FreqScale::Linear && hz < maxHz_ / 8) continue;
+        const double row = hzToRow(hz);
+        if ((lastRow - row) * px < 14) continue;
+        ticker->addTick(row, hz >= 1000 ? QString("%1k").arg(hz / 1000) : QString::number(hz));
+        lastRow = row;
+    }
+    yAxis->setTicker(ticker);
+}
+
+void SpectrogramPane::setTimeAxisLabelled(bool labelled) {
+    xAxis->setTickLabels(labelled);
+    xAxis->setLabel(labelled ? "s" : "");
 }
 
 void SpectrogramPane::setPlayhead(double seconds) {

@@ -50,6 +50,7 @@ public:
     void setDetail(const DisplaySpectrogram& d, PaneCells cells);
     void applyStyle(const SpectrogramStyle& st);
     void setPlayhead(double seconds);
+    void setTimeAxisLabelled(bool labelled);  // tick labels and unit under this pane
     void setSelection(double t0, double t1);  // loop region shading; t1 <= t0 hides it
     double valueAt(double seconds, double hz) const;  // dB in what is drawn
     bool showingDetail() const { return showingDetail_; }
@@ -69,6 +70,7 @@ protected:
 
 private:
     void rebuild();
+    void updateFrequencyTicks();
     void rangeChanged(const QCPRange& r);
     void requestDetail();
     bool needsDetail() const;
@@ -78,7 +80,7 @@ private:
     QCPColorMap* map_;
     QCPItemStraightLine *playhead_, *nyquist_;
     QCPItemRect* selection_;
-    QCPTextElement* title_;
+    QCPItemText* title_;
     DisplaySpectrogram spec_, detail_;
     PaneCells specCells_, detailCells_;
     bool showingDetail_ = false;

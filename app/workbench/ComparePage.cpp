@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -61,6 +62,9 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
         model_->addItem(QString("model: %1").arg(QString::fromStdString(m.name)), QString::fromStdString(m.dir));
     model_->addItem("checkpoint...", QString("?"));
     file_ = new QLabel("Open a file, drop one on the window, or pick a dataset item");
+    // Paths are long: the header takes the room there is and never widens the window.
+    file_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    file_->setMinimumWidth(200);
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(160);
     progress_->setVisible(false);
@@ -302,8 +306,9 @@ void ComparePage::showVersions(const Comparison& c) {
     metrics_->setComparison(c);
     player_->setComparison(c);
     abx_->setComparison(c);
+    file_->setToolTip(QString::fromStdString(c.path));
     file_->setText(QString("%1   %2 Hz x%3, %4 s%5")
-                       .arg(QString::fromStdString(c.path))
+                       .arg(QFileInfo(QString::fromStdString(c.path)).fileName())
                        .arg(c.rate)
                        .arg(c.scale)
                        .arg(double(c.frames) / c.rate, 0, 'f', 1)

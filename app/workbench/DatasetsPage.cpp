@@ -99,7 +99,7 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     form->addRow(progress_);
     auto* left = new QWidget;
     left->setLayout(form);
-    left->setMaximumWidth(460);
+    left->setMaximumWidth(400);
     lay->addWidget(left);
     report_ = new QPlainTextEdit;
     report_->setReadOnly(true);
