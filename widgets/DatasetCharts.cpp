@@ -48,6 +48,8 @@ void DatasetCharts::setStats(const DatasetStats& stats, int rate, int scale) {
     redraw();
 }
 
+int DatasetCharts::itemCount() const { return spectrum_->itemCount(); }
+
 int DatasetCharts::graphCount() const {
     return spectrum_->graphCount() + histogram_->plottableCount() + bands_->plottableCount();
 }
@@ -55,6 +57,7 @@ int DatasetCharts::graphCount() const {
 void DatasetCharts::redraw() {
     const SplitStats& s = stats_.splits[size_t(split_->currentIndex())];
     spectrum_->clearGraphs();
+    spectrum_->clearItems();  // the previous dataset's (or split's) Nyquist line
     histogram_->clearPlottables();
     bands_->clearPlottables();
     if (stats_.specBins > 1) {

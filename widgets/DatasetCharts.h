@@ -18,6 +18,7 @@ public:
     explicit DatasetCharts(QWidget* parent = nullptr);
     void setStats(const DatasetStats& stats, int rate, int scale);
     int graphCount() const;  // drawn series, for tests
+    int itemCount() const;   // lines drawn over the spectrum (the low-res Nyquist)
 
 private:
     void redraw();

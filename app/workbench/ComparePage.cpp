@@ -245,6 +245,28 @@ private:
     std::vector<std::string> names_;  // of the versions, for the difference pane's title
 };
 
+void ComparePage::openAt(const QString& path, int rate, int scale, const QString& filter, double t0, double t1) {
+    {
+        const QSignalBlocker b1(rate_), b2(scale_), b3(filter_);
+        int i = rate_->findData(rate);
+        if (i < 0) {
+            rate_->addItem(QString("%1 Hz").arg(rate), rate);
+            i = rate_->count() - 1;
+        }
+        rate_->setCurrentIndex(i);
+        scale_->setValue(scale);
+        filter_->setCurrentText(filter);
+    }
+    viewFrom_ = t0;
+    viewTo_ = t1;
+    openFile(path);
+}
+
+void ComparePage::resetZoom() {
+    if (group_->paneCount() > 0 && comparison_.rate > 0)
+        group_->pane(0)->xAxis->setRange(0, double(comparison_.frames) / comparison_.rate);
+}
+
 void ComparePage::openFile(const QString& path) {
     path_ = path;
     modelNote_.clear();
@@ -255,6 +277,10 @@ void ComparePage::openFile(const QString& path) {
     r.settings.filter = parseDecimFilter(filter_->currentText().toStdString());
     r.windowMs = windowMs_->value();
     r.columns = 1600;
+    if (viewTo_ > viewFrom_) {
+        r.focusBegin = viewFrom_;
+        r.focusEnd = viewTo_;
+    }
     const std::string checkpoint = model_->currentData().toString().toStdString();
     if (!checkpoint.empty())
         r.loadModel = [checkpoint, cache = models_] {
@@ -313,6 +339,10 @@ void ComparePage::showVersions(const Comparison& c) {
                        .arg(c.scale)
                        .arg(double(c.frames) / c.rate, 0, 'f', 1)
                        .arg(c.hasTruth ? "" : "   (low-res input: no ground truth)"));
+    if (viewTo_ > viewFrom_ && group_->paneCount() > 0) {  // openAt: the patch's place
+        group_->pane(0)->xAxis->setRange(viewFrom_, viewTo_);
+        viewFrom_ = viewTo_ = -1;
+    }
     Q_EMIT stageShown("versions");
     Q_EMIT panesShown(QString::fromStdString(c.path));
 }
@@ -375,6 +405,7 @@ void ComparePage::fail(const JobFailure& f) {
     // The header names the failure and nothing of an earlier file stays beside it; changing a
     // setting does not try the broken file again.
     path_.clear();
+    viewFrom_ = viewTo_ = -1;
     group_->setPanes({});
     comparison_ = Comparison{};
     metrics_->setComparison(comparison_);

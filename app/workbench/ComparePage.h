@@ -32,6 +32,10 @@ public:
     explicit ComparePage(QWidget* parent = nullptr);
     ~ComparePage() override;
     void openFile(const QString& path);
+    // Opens with these settings (a dataset's rate, scale and filter) and shows [t0, t1) seconds
+    // first (a patch's place in its file); the model makes that range first too.
+    void openAt(const QString& path, int rate, int scale, const QString& filter, double t0, double t1);
+    void resetZoom();  // the whole file in every pane
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
     // load shows its super-res version, at the model's rate and scale.
     void setModel(const QString& checkpoint);
@@ -87,6 +91,7 @@ private:
     AbxPanel* abx_;
     Comparison comparison_;  // what is shown: the stages that have arrived
     QString path_, modelNote_;
+    double viewFrom_ = -1, viewTo_ = -1;  // a range to show once the panes arrive (openAt)
     // The signals behind each pane (two for the difference pane: version minus truth), for
     // zoomed detail; index = pane.
     std::vector<std::vector<Samples>> paneSources_;

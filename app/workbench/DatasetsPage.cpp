@@ -6,7 +6,10 @@
 #include "DatasetCharts.h"
 #include "PatchBrowser.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -59,13 +62,18 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     auto* lay = new QHBoxLayout(this);
     auto* form = new QFormLayout;
     input_ = new QLineEdit;
-    input_->setPlaceholderText("folder or file of audio");
-    auto* browseIn = new QPushButton("...");
+    input_->setPlaceholderText("folders or files; separate several with ;");
+    input_->setToolTip("Audio folders (searched recursively) or files, separated by ';'");
+    auto* browseIn = new QPushButton("Files...");
+    browseIn->setToolTip("Pick audio files (or use Folder... for a whole folder)");
+    auto* browseDir = new QPushButton("Folder...");
     auto* inRow = new QHBoxLayout;
     inRow->addWidget(input_);
     inRow->addWidget(browseIn);
+    inRow->addWidget(browseDir);
     output_ = new QLineEdit;
-    output_->setPlaceholderText("dataset.h5");
+    output_->setPlaceholderText("dataset.h5 (in the workspace)");
+    output_->setToolTip("The HDF5 file to write; a relative name goes into the workspace");
     rate_ = spin(1000, 192000, 16000);
     scale_ = spin(1, 16, 4);
     filter_ = new QComboBox;
@@ -76,6 +84,20 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     stride_ = spin(1, 1 << 20, 4096);
     split_ = new QLineEdit("0.8,0.1,0.1");
     seed_ = spin(0, 1 << 30, 0);
+    rate_->setSuffix(" Hz");
+    rate_->setToolTip("Every file is resampled to this (high) rate: the label's rate");
+    scale_->setPrefix("x");
+    scale_->setToolTip("Upsampling factor r: the low-res input is at rate / r");
+    filter_->setToolTip("How the low-res side is made (docs/reference.md §1.3)");
+    baseline_->setToolTip("How the low-res input is brought back to the rate for the model (none: keep it low-rate)");
+    dim_->setSuffix(" samples");
+    dim_->setToolTip("Patch length at the target rate");
+    stride_->setSuffix(" samples");
+    stride_->setToolTip("Hop between patches");
+    split_->setToolTip("Fractions of files (never patches) for train, val and test");
+    seed_->setToolTip("Seed of the split");
+    padShort_ = new QCheckBox("zero-pad files shorter than one patch (default: skip them)");
+    lowRes_ = new QCheckBox("inputs are real low-res audio (no labels)");
     form->addRow("Input", inRow);
     form->addRow("Output", output_);
     form->addRow("Target rate (Hz)", rate_);
@@ -86,6 +108,8 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     form->addRow("Stride", stride_);
     form->addRow("Split train,val,test", split_);
     form->addRow("Seed", seed_);
+    form->addRow(padShort_);
+    form->addRow(lowRes_);
     build_ = new QPushButton("Build dataset");
     cancel_ = new QPushButton("Cancel");
     cancel_->setEnabled(false);
@@ -112,16 +136,24 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     views_->addTab(charts_, "Charts");
     views_->addTab(patches_, "Patches");
     lay->addWidget(views_, 1);
-    connect(patches_, &PatchBrowser::openSource, this, [this](const QString& path, double) { Q_EMIT openSource(path); });
+    connect(patches_, &PatchBrowser::openSource, this, [this](const QString& path, double offset) {
+        Q_EMIT openSource(path, datasetRate_, datasetScale_, datasetFilter_, offset,
+                          offset + double(datasetDim_) / std::max(1, datasetRate_));
+    });
     connect(patches_, &PatchBrowser::patchWanted, this, &DatasetsPage::readPatch);
     connect(browseIn, &QPushButton::clicked, this, [this] {
-        const QString d = QFileDialog::getExistingDirectory(this, "Audio folder");
+        const QStringList f = QFileDialog::getOpenFileNames(this, "Audio files", workspace_,
+                                                            "Audio (*.wav *.flac *.ogg *.opus *.mp3 *.aiff);;All files (*)");
+        if (!f.isEmpty()) input_->setText(f.join(';'));
+    });
+    connect(browseDir, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, "Audio folder", workspace_);
         if (!d.isEmpty()) input_->setText(d);
     });
     connect(build_, &QPushButton::clicked, this, &DatasetsPage::startBuild);
     connect(cancel_, &QPushButton::clicked, &job_, &JobRunner::cancel);
     connect(open, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Open dataset", QString(), "HDF5 datasets (*.h5 *.hdf5)");
+        const QString p = QFileDialog::getOpenFileName(this, "Open dataset", workspace_, "HDF5 datasets (*.h5 *.hdf5)");
         if (!p.isEmpty()) openDataset(p);
     });
 }
@@ -140,6 +172,7 @@ void DatasetsPage::readPatch(Split split, size_t index) {
 
 void DatasetsPage::setInput(const QString& p) { input_->setText(p); }
 void DatasetsPage::setOutput(const QString& p) { output_->setText(p); }
+void DatasetsPage::setWorkspace(const QString& dir) { workspace_ = dir; }
 QString DatasetsPage::reportText() const { return report_->toPlainText(); }
 
 void DatasetsPage::setBusy(bool b) {
@@ -159,20 +192,36 @@ void DatasetsPage::startBuild() {
     spec.baseline = parseBaseline(baseline_->currentText().toStdString());
     const QStringList parts = split_->text().split(',');
     for (int i = 0; i < 3; ++i) spec.split[size_t(i)] = i < parts.size() ? parts[i].toDouble() : 0.0;
-    const std::string in = input_->text().toStdString(), out = output_->text().toStdString();
+    spec.padShort = padShort_->isChecked();
+    spec.lowResInput = lowRes_->isChecked();
+    std::vector<std::string> in;
+    for (const QString& p : input_->text().split(';', Qt::SkipEmptyParts))
+        if (!p.trimmed().isEmpty()) in.push_back(p.trimmed().toStdString());
+    QString outPath = output_->text().trimmed();
+    if (in.empty() || outPath.isEmpty()) {
+        report_->setPlainText(in.empty() ? "Build: name the input audio (folders or files) first."
+                                         : "Build: name the output .h5 file first.");
+        Q_EMIT failed("Cannot build", report_->toPlainText());
+        return;
+    }
+    if (QFileInfo(outPath).isRelative() && !workspace_.isEmpty()) outPath = QDir(workspace_).filePath(outPath);
+    const std::string out = outPath.toStdString();
     setBusy(true);
     report_->setPlainText("building ...");
     progress_->setRange(0, 1000);
     progress_->setValue(0);
+    progress_->setFormat("%p%");
     job_.start<std::string>(
         [=](JobContext& ctx) {
             ProgressSink& p = ctx;
             const CancelToken& c = ctx.cancel();
             BuildInputs bi;
-            bi.files = collectAudioFiles({in});
+            bi.files = collectAudioFiles(in);
             const BuildReport r = buildPairs(spec, bi, out, p, c);
             std::ostringstream o;
-            o << "wrote " << out << " in " << r.wallSeconds << " s: " << r.used() << " files used, " << r.skipped()
+            char took[32];
+            std::snprintf(took, sizeof took, "%.2f", r.wallSeconds);
+            o << "wrote " << out << " in " << took << " s: " << r.used() << " files used, " << r.skipped()
               << " skipped\n  patches train " << r.patches[0] << ", val " << r.patches[1] << ", test " << r.patches[2]
               << "\n";
             for (const auto& s : r.sources)
@@ -199,11 +248,14 @@ void DatasetsPage::startBuild() {
 void DatasetsPage::openDataset(const QString& path) {
     const QString before = report_->toPlainText();
     setBusy(true);
+    progress_->setFormat("%p%");  // not the last build's file name
+    patches_->clear();
     const std::string p = path.toStdString();
     struct Opened {
         std::string text;
         DatasetStats stats;
-        int rate = 0, scale = 1;
+        int rate = 0, scale = 1, dim = 0;
+        std::string filter;
         std::array<size_t, 3> counts{};
     };
     job_.start<std::shared_ptr<Opened>>(
@@ -215,6 +267,8 @@ void DatasetsPage::openDataset(const QString& path) {
             o->text = describe(r, o->stats);
             o->rate = r.info().spec.rate;
             o->scale = r.info().spec.scale;
+            o->dim = r.info().spec.dim;
+            o->filter = toString(r.info().spec.filter);
             return o;
         },
         [this, before, path](std::shared_ptr<Opened> o) {
@@ -223,6 +277,10 @@ void DatasetsPage::openDataset(const QString& path) {
             report_->setPlainText((before.startsWith("wrote") ? before + "\n" : QString()) + QString::fromStdString(o->text));
             charts_->setStats(o->stats, o->rate, o->scale);
             dataset_ = path;
+            datasetRate_ = o->rate;
+            datasetScale_ = o->scale;
+            datasetDim_ = o->dim;
+            datasetFilter_ = QString::fromStdString(o->filter);
             patches_->setDataset(o->counts);
             Q_EMIT finished(true);
         },

@@ -8,6 +8,7 @@
 #include "JobRunner.h"
 #include "dataset/PairSpec.h"
 
+class QCheckBox;
 class QLineEdit;
 class QSpinBox;
 class QComboBox;
@@ -28,6 +29,7 @@ public:
     ~DatasetsPage() override;
     void setInput(const QString& path);
     void setOutput(const QString& path);
+    void setWorkspace(const QString& dir);  // where relative outputs go and dialogs start
     void startBuild();
     void openDataset(const QString& path);
     bool busy() const { return busy_ || patchJob_.running(); }
@@ -40,12 +42,16 @@ public:
 Q_SIGNALS:
     void finished(bool ok);
     void failed(const QString& title, const QString& message);  // shown in a message box
-    void openSource(const QString& audioPath);  // "Open source in Compare" on a patch
+    // "Open source in Compare" on a patch: the file, the dataset's rate, scale and filter, and
+    // the patch's place in the file (seconds).
+    void openSource(const QString& audioPath, int rate, int scale, const QString& filter, double t0, double t1);
 
 private:
     void setBusy(bool b);
     void readPatch(Split split, size_t index);
     QLineEdit *input_, *output_, *split_;
+    QCheckBox *padShort_, *lowRes_;
+    QString workspace_;
     QSpinBox *rate_, *scale_, *dim_, *stride_, *seed_;
     QComboBox *filter_, *baseline_;
     QPushButton *build_, *cancel_;
@@ -56,6 +62,8 @@ private:
     PatchBrowser* patches_;
     bool busy_ = false;
     QString dataset_;     // the one opened, whose patches are browsed
+    int datasetRate_ = 0, datasetScale_ = 1, datasetDim_ = 0;
+    QString datasetFilter_;
     JobRunner job_;       // build or open
     JobRunner patchJob_;  // the patch being read
 };

@@ -3,6 +3,9 @@
 
 #include <QScreen>
 #include <QStatusBar>
+#include <QDialog>
+#include <QTextBrowser>
+#include <QVBoxLayout>
 #include <algorithm>
 
 #include <QApplication>
@@ -22,6 +25,7 @@
 #include "TrainingPage.h"
 #include "runs/DefaultModels.h"
 #include "srlab/Version.h"
+#include "srlab/UserGuide.h"
 
 namespace srlab {
 
@@ -79,7 +83,21 @@ MainWindow::MainWindow() {
     view->addAction("&Datasets", QKeySequence("Ctrl+1"), this, [this] { showPage("datasets"); });
     view->addAction("&Training", QKeySequence("Ctrl+2"), this, [this] { showPage("training"); });
     view->addAction("&Compare && Listen", QKeySequence("Ctrl+3"), this, [this] { showPage("compare"); });
+    view->addSeparator();
+    view->addAction("&Reset zoom (whole file)", QKeySequence("Ctrl+0"), this, [this] { compare_->resetZoom(); });
     QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("&User guide", QKeySequence::HelpContents, this, [this] {
+        auto* box = new QDialog(this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowTitle("SRLab user guide");
+        auto* text = new QTextBrowser;
+        text->setMarkdown(QString::fromUtf8(kUserGuide));
+        text->setOpenExternalLinks(true);
+        auto* lay = new QVBoxLayout(box);
+        lay->addWidget(text);
+        box->resize(std::min(900, width()), std::min(700, height()));
+        box->show();
+    });
     help->addAction("&About SRLab", this, [this] { showAbout(); });
     connect(compare_, &ComparePage::loaded, this, &MainWindow::rememberRecent);
     // Every page's failures reach the user the same way: a message box naming the file.
@@ -94,7 +112,11 @@ MainWindow::MainWindow() {
             [this](const QString& m) { QMessageBox::warning(this, "Compare & Listen: model not used", m); });
     connect(datasets_, &DatasetsPage::failed, this,
             [this](const QString& title, const QString& m) { QMessageBox::warning(this, title, m); });
-    connect(datasets_, &DatasetsPage::openSource, this, &MainWindow::openAudio);
+    connect(datasets_, &DatasetsPage::openSource, this,
+            [this](const QString& path, int rate, int scale, const QString& filter, double t0, double t1) {
+                showPage("compare");
+                compare_->openAt(path, rate, scale, filter, t0, t1);
+            });
     connect(training_, &TrainingPage::listenRequested, this, [this](const QString& audio, const QString& checkpoint) {
         showPage("compare");
         compare_->setModel(checkpoint);
@@ -145,6 +167,7 @@ void MainWindow::setWorkspace(const QString& dir) {
     workspace_ = dir;
     QSettings("SRLab", "workbench").setValue("workspace", dir);
     training_->setWorkspace(dir);
+    datasets_->setWorkspace(dir);
     setWindowTitle(QString("SRLab workbench - %1").arg(dir));
 }
 

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Datasets page as a student meets it: the builder takes files as well as folders and says
+// what is missing instead of failing in a library, nothing of the previous dataset stays, and
+// a patch opens in Compare at its dataset's settings and its place in the file.
+#include <gtest/gtest.h>
+
+#include <QAbstractButton>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <filesystem>
+
+#include "ComparePage.h"
+#include "DatasetCharts.h"
+#include "DatasetsPage.h"
+#include "MainWindow.h"
+#include "PatchBrowser.h"
+#include "SpectrogramGroup.h"
+#include "WidgetTestSupport.h"
+#include "support/TestSupport.h"
+
+namespace srlab {
+using namespace test;
+namespace fs = std::filesystem;
+
+TEST(DatasetsCorrectness, TheBuilderTakesAFileListAndNamesWhatIsMissing) {
+    app();
+    TempDir d;
+    QStringList files;
+    for (int i = 0; i < 3; ++i) {
+        writeMonoWav(d / ("c" + std::to_string(i) + ".wav"), chirp(80, 7000, 16000, 30000), 16000);
+        files << QString::fromStdString(d / ("c" + std::to_string(i) + ".wav"));
+    }
+    DatasetsPage page;
+    QString failure;
+    QObject::connect(&page, &DatasetsPage::failed, [&](const QString&, const QString& m) { failure = m; });
+    page.setInput(files.join(';'));
+    page.setOutput("");
+    page.startBuild();  // no output named: a sentence, not "filesystem error: cannot make absolute path"
+    EXPECT_FALSE(page.busy());
+    EXPECT_TRUE(failure.contains("output")) << failure.toStdString();
+    page.setOutput(QString::fromStdString(d / "set.h5"));
+    page.startBuild();
+    ASSERT_TRUE(waitFor([&] { return !page.busy() && page.reportText().contains("split"); }));
+    EXPECT_TRUE(page.reportText().contains("3 files used")) << page.reportText().toStdString();
+    EXPECT_FALSE(page.reportText().contains(QRegularExpression("in [0-9]+\\.[0-9]{3,} s")))
+        << "build time printed with needless digits: " << page.reportText().toStdString();
+}
+
+TEST(DatasetsCorrectness, APatchOpensInCompareAtItsPlaceAndTheDatasetsSettings) {
+    app();
+    TempDir d;
+    ASSERT_EQ(buildToneDataset(d.str()).code, 0);  // 16 kHz, x4, 1024-sample patches
+    MainWindow w;
+    w.setWorkspace(QString::fromStdString(d / "ws"));
+    w.datasetsPage()->openDataset(QString::fromStdString(d / "set.h5"));
+    ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
+    EXPECT_EQ(w.datasetsPage()->charts()->itemCount(), 1);  // one Nyquist line
+    w.datasetsPage()->openDataset(QString::fromStdString(d / "set.h5"));
+    ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
+    EXPECT_EQ(w.datasetsPage()->charts()->itemCount(), 1) << "the previous dataset's Nyquist line stayed";
+
+    PatchBrowser* patches = w.datasetsPage()->patches();
+    patches->requestPatch(Split::Train, 2);
+    ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
+    const double offset = patches->sourceOffset();
+    EXPECT_GT(offset, 0.0);
+    QPushButton* open = nullptr;
+    for (auto* b : patches->findChildren<QPushButton*>())
+        if (b->text().startsWith("Open source")) open = b;
+    ASSERT_NE(open, nullptr);
+    open->click();
+    ComparePage* c = w.comparePage();
+    ASSERT_TRUE(waitFor([&] { return !c->busy() && !c->comparison().versions.empty(); }));
+    EXPECT_EQ(c->comparison().rate, 16000);
+    EXPECT_EQ(c->comparison().scale, 4);
+    const QCPRange view = c->spectrograms()->pane(0)->xAxis->range();
+    EXPECT_NEAR(view.lower, offset, 1e-6);
+    EXPECT_NEAR(view.upper, offset + 1024.0 / 16000, 1e-6);
+}
+
+}  // namespace srlab
