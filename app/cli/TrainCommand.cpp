@@ -118,6 +118,10 @@ void addTrainCommand(CLI::App& root) {
     t->add_option("--seed", c.seed, "Seed for initialisation, shuffling and dropout")->capture_default_str();
     t->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
     t->add_option("--threads", c.threads, "CPU threads (0 = all cores)")->capture_default_str();
+    t->add_option("--precision", c.precision,
+                  "auto (bf16 autocast on CUDA for U-Net models, else fp32), fp32, or bf16 (forward and loss in "
+                  "bfloat16 autocast; weights and backward in float32)")
+        ->capture_default_str();
     t->add_option("--nproc", o->nproc,
                   "Data-parallel: start N local ranks (one per GPU, or N CPU ranks sharing the cores); "
                   "torchrun's RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT are honoured too")

@@ -88,6 +88,10 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     steps_->setSpecialValueText("whole split");
     device_ = new QComboBox;
     device_->addItems({"auto", "cpu", "cuda"});
+    precision_ = new QComboBox;
+    precision_->addItems({"auto", "fp32", "bf16"});
+    precision_->setToolTip("auto: the forward pass in bfloat16 autocast on CUDA for U-Net models, float32 otherwise;\n"
+                           "bf16 forces it (U-Net models only); weights and gradients stay float32");
     ranks_ = new QSpinBox;
     ranks_->setRange(1, 64);
     ranks_->setToolTip("Data-parallel ranks: more than 1 starts `srlab train --nproc N` (one process per GPU, or N "
@@ -106,6 +110,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     form->addRow("epochs", epochs_);
     form->addRow("steps per epoch", steps_);
     form->addRow("device", device_);
+    form->addRow("precision", precision_);
     form->addRow("ranks", ranks_);
     start_ = new QPushButton("Start");
     pause_ = new QPushButton("Pause");
@@ -247,6 +252,7 @@ void TrainingPage::start() {
     c.epochs = epochs_->value();
     c.stepsPerEpoch = steps_->value();
     c.device = device_->currentText().toStdString();
+    c.precision = precision_->currentText().toStdString();
     const QString dir = QString("%1/runs/%2-%3-%4")
                             .arg(workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_, arch_->currentText(),
                                  preset_->currentText(), QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));

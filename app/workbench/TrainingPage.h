@@ -71,7 +71,7 @@ private:
     QString selectedRun() const;
 
     QLineEdit* dataset_;
-    QComboBox *arch_, *preset_, *loss_, *device_;
+    QComboBox *arch_, *preset_, *loss_, *device_, *precision_;
     QDoubleSpinBox* lr_;
     QSpinBox *batch_, *epochs_, *steps_, *ranks_;
     QPushButton *start_, *pause_, *stop_, *resume_, *listen_;

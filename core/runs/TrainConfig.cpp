@@ -16,6 +16,9 @@ void TrainConfig::validate() const {
     if (batch < 1 || batch > 4096) fail("batch must be 1..4096");
     if (epochs < 1) fail("epochs must be >= 1");
     if (device != "auto" && device != "cpu" && device != "cuda") fail("device must be auto, cpu or cuda");
+    if (precision != "auto" && precision != "fp32" && precision != "bf16") fail("precision must be auto, fp32 or bf16");
+    if (precision == "bf16" && model.isSpectral())
+        fail("bf16 autocast is for the U-Net models; spectral models' STFTs need float32 (use --precision fp32)");
     if (threads < 0 || valItems < 0 || stepsPerEpoch < 0 || timeLimitS < 0) fail("negative count");
 }
 
@@ -23,7 +26,7 @@ std::string TrainConfig::toJson() const {
     nlohmann::json j{{"dataset", dataset}, {"model", nlohmann::json::parse(model.toJson())},
                      {"loss", loss}, {"stft_weight", stftWeight}, {"adv_weight", advWeight},
                      {"lr", lr}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
-                     {"device", device}, {"threads", threads}, {"val_items", valItems},
+                     {"device", device}, {"threads", threads}, {"precision", precision}, {"val_items", valItems},
                      {"steps_per_epoch", stepsPerEpoch}, {"time_limit_s", timeLimitS},
                      {"optimizer", {{"name", "adam"}, {"beta1", 0.9}, {"beta2", 0.999}}}};
     return j.dump(2);
@@ -44,6 +47,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
         c.seed = j.value("seed", c.seed);
         c.device = j.value("device", c.device);
         c.threads = j.value("threads", c.threads);
+        c.precision = j.value("precision", c.precision);  // runs of earlier SRLab: auto
         c.valItems = j.value("val_items", c.valItems);
         c.stepsPerEpoch = j.value("steps_per_epoch", c.stepsPerEpoch);
         c.timeLimitS = j.value("time_limit_s", c.timeLimitS);
@@ -52,6 +56,11 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     }
     c.validate();
     return c;
+}
+
+bool TrainConfig::useBf16(bool cuda) const {
+    if (precision == "bf16") return true;
+    return precision == "auto" && cuda && !model.isSpectral();
 }
 
 }  // namespace srlab

@@ -20,6 +20,10 @@ struct TrainConfig {
     uint64_t seed = 0;
     std::string device = "auto";  // auto | cpu | cuda
     int threads = 0;              // CPU threads; 0 = all cores
+    // Forward pass and loss in bfloat16 autocast (backward and weights stay float32):
+    // auto = bf16 on CUDA for the U-Net models (spectral models' STFTs need float32), else fp32.
+    std::string precision = "auto";  // auto | fp32 | bf16
+    bool useBf16(bool cuda) const;
     int valItems = 256;           // validation patches per epoch (0 = all)
     int64_t stepsPerEpoch = 0;    // 0 = the whole training split
     double timeLimitS = 0;        // 0 = none; a run past it stops with a checkpoint

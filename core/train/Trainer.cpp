@@ -14,6 +14,7 @@
 #include "metrics/Metrics.h"
 #include "model/Nets.h"
 #include "srlab/Version.h"
+#include "train/Autocast.h"
 #include "train/BatchLoader.h"
 #include "train/Checkpoint.h"
 #include "train/DataParallel.h"
@@ -193,7 +194,7 @@ private:
     TrainControl& control_;
     const DistEnv& dist_;
     std::unique_ptr<DataParallel> dp_;
-    bool writer_ = false;
+    bool writer_ = false, bf16_ = false;
     TrainConfig cfg_;
     std::optional<FileLock> lock_;
     std::ofstream logFile_, csv_;
@@ -220,6 +221,7 @@ void RunSession::setUp() {
         device_ = torch::Device(torch::kCUDA, torch::DeviceIndex(dist_.localRank % int(torch::cuda::device_count())));
     // cuDNN picks the fastest convolution algorithms for the (fixed) patch shape.
     if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+    bf16_ = cfg_.useBf16(device_.is_cuda());
     reader_ = std::make_unique<PairFileReader>(cfg_.dataset);
     const auto& spec = reader_->info().spec;
     if (spec.rate != cfg_.model.rate || spec.scale != cfg_.model.scale || spec.dim != cfg_.model.dim)
@@ -246,7 +248,8 @@ void RunSession::setUp() {
     } else {
         if (writer_) truncateMetrics(dir_ / "metrics.csv", 0);
         log("started: " + cfg_.model.arch + "/" + cfg_.model.preset + ", " + std::to_string(countParameters(*net_)) +
-            " parameters, loss " + cfg_.loss + ", on " + describeDevice(cfg_.device));
+            " parameters, loss " + cfg_.loss + ", on " + describeDevice(cfg_.device) +
+            (bf16_ ? ", forward in bf16 autocast" : ""));
     }
     if (dp_) {  // rank 0's weights everywhere, as DDP starts
         std::vector<torch::Tensor> all;
@@ -259,7 +262,7 @@ void RunSession::setUp() {
         log("data-parallel: " + std::to_string(dist_.world) + " ranks (Gloo), batch " + std::to_string(cfg_.batch) +
             " per rank, " + std::to_string(cfg_.batch * dist_.world) + " per step");
     }
-    events_.started(describeDevice(cfg_.device) +
+    events_.started(describeDevice(cfg_.device) + (bf16_ ? ", bf16 autocast" : "") +
                         (dp_ ? ", rank " + std::to_string(dist_.rank) + " of " + std::to_string(dist_.world) : ""),
                     countParameters(*net_));
     status(RunState::Running, "");
@@ -327,7 +330,12 @@ std::optional<RunOutcome> RunSession::stopIfAsked() {
 
 // One optimiser step on a batch already on the device; returns the global batch's loss.
 double RunSession::step(const torch::Tensor& x, const torch::Tensor& y) {
-    auto est = net_->forward(x);
+    torch::Tensor est;
+    {  // the forward pass in bf16 autocast when asked; the loss and backward in float32
+        AutocastScope autocast(device_, bf16_);
+        est = net_->forward(x);
+    }
+    if (bf16_) est = est.to(torch::kFloat);
     auto l = computeLoss(loss_, est, y);
     if (disc_)  // LSGAN: the generator pushes D(fake) to 1
         l = l + net_->spectralL1(est, y) + cfg_.advWeight * (net_->discriminate(est) - 1).pow(2).mean();
