@@ -28,6 +28,8 @@ MetricsTable::MetricsTable(QWidget* parent) : QTableWidget(parent) {
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);  // compact rows
 }
 
+QSize MetricsTable::sizeHint() const { return {QTableWidget::sizeHint().width(), rowsHeight_}; }
+
 void MetricsTable::setComparison(const Comparison& c) {
     setRowCount(int(c.versions.size()));
     const auto& cat = metricCatalogue();
@@ -46,7 +48,8 @@ void MetricsTable::setComparison(const Comparison& c) {
     int h = horizontalHeader()->height() + 2 * frameWidth();
     for (int r = 0; r < rowCount(); ++r) h += rowHeight(r);
     setMinimumHeight(std::min(h, 400));
-    setMaximumHeight(std::max(h, 60));  // and no more: the panes get the rest
+    rowsHeight_ = h;
+    updateGeometry();
 }
 
 }  // namespace srlab

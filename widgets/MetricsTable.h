@@ -13,6 +13,10 @@ class MetricsTable : public QTableWidget {
 public:
     explicit MetricsTable(QWidget* parent = nullptr);
     void setComparison(const Comparison& c);
+    QSize sizeHint() const override;  // tall enough for every row, no more
+
+private:
+    int rowsHeight_ = 60;
 };
 
 }  // namespace srlab

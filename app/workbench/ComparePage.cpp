@@ -86,8 +86,10 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(group_);
     split->addWidget(metrics_);
-    split->setStretchFactor(0, 5);
-    split->setStretchFactor(1, 1);
+    // The panes take what the table (every row visible) leaves; the handle still moves.
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 0);
+    split->setChildrenCollapsible(false);
     lay->addWidget(split, 1);
     player_ = new PlayerBar;
     lay->addWidget(player_);

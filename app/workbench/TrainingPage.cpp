@@ -53,6 +53,10 @@ struct QueuedEvents final : TrainEvents {
     void progress(int64_t step, int64_t total, double eta) override {
         ctx->post([f = onProgress, step, total, eta] { f(step, total, eta); });
     }
+    void note(const std::string& text) override {
+        ctx->post([f = onNote, t = q(text)] { f(t); });
+    }
+    std::function<void(const QString&)> onNote;
 };
 
 QString formatEta(double s) {
@@ -188,6 +192,10 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     connect(pause_, &QPushButton::toggled, this, [this](bool on) { setPaused(on); });
     connect(stop_, &QPushButton::clicked, this, [this] { stop(); });
     connect(resume_, &QPushButton::clicked, this, [this] {
+        if (training() && control_->pause) {  // Resume continues a paused run
+            setPaused(false);
+            return;
+        }
         if (!selectedRun().isEmpty()) resume(selectedRun());
     });
     connect(runs_, &QTableWidget::itemSelectionChanged, this, [this] { showSelection(); });
@@ -324,6 +332,15 @@ void TrainingPage::showThroughput(const TrainRow& r) {
 }
 
 void TrainingPage::followRuns() {
+    // Every run's row is live (status, best SNR and LSD), and so is the selected run's list of
+    // checkpoints: epoch 3 can be heard while epoch 4 trains.
+    for (int r = 0; r < runs_->rowCount(); ++r) {
+        const QString folder = runs_->item(r, 0)->data(Qt::UserRole).toString();
+        const QString stamp = runStamp(folder);
+        if (rowStamps_.value(folder) == stamp) continue;
+        updateRunRow(r);
+        if (folder == selectedRun()) showCheckpoints();
+    }
     QStringList dirs;
     for (const auto& idx : runs_->selectionModel()->selectedRows())
         dirs << runs_->item(idx.row(), 0)->data(Qt::UserRole).toString();
@@ -365,7 +382,12 @@ void TrainingPage::launch(const QString& runDir) {
         progress_->setValue(int(step));
         progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(step).arg(total).arg(formatEta(eta)));
     };
-    events->onStarted = [this](const QString& device) { status_->setText("training on " + device); };
+    events->onStarted = [this](const QString& device) { status_->setText("training on " + device + notes_); };
+    events->onNote = [this](const QString& text) {
+        notes_ += "\n" + text;
+        status_->setText(status_->text() + "\n" + text);
+    };
+    notes_.clear();
     train_.start<RunOutcome>(
         [events, control = control_, dir = runDir.toStdString()](JobContext& ctx) {
             events->ctx = &ctx;
@@ -377,6 +399,7 @@ void TrainingPage::launch(const QString& runDir) {
 }
 
 void TrainingPage::finished(RunState state, const QString& message) {
+    progress_->setFormat(QString("%p%  %1").arg(toString(state)));  // no ETA of a run that ended
     status_->setText(message.isEmpty() ? toString(state) : QString(toString(state)) + ": " + message);
     pause_->setChecked(false);
     const QString run = active_;
@@ -389,7 +412,12 @@ void TrainingPage::finished(RunState state, const QString& message) {
 
 void TrainingPage::setPaused(bool paused) {
     control_->pause = paused;
+    {
+        const QSignalBlocker block(pause_);  // the button shows the state, however it was set
+        pause_->setChecked(paused);
+    }
     if (training()) status_->setText(paused ? "paused" : "training");
+    updateButtons();
 }
 
 void TrainingPage::stop() {
@@ -401,10 +429,18 @@ void TrainingPage::stop() {
 void TrainingPage::updateButtons() {
     const bool t = training();
     start_->setEnabled(!t);
-    resume_->setEnabled(!t);
+    resume_->setEnabled(!t || (t && control_->pause && !process_));  // a stopped run, or a paused one
     pause_->setEnabled(t && !process_);  // a --nproc run stops, it does not pause
     stop_->setEnabled(t);
 }
+
+QString TrainingPage::shownState(const QString& runDir) const {
+    for (int r = 0; r < runs_->rowCount(); ++r)
+        if (runs_->item(r, 0)->data(Qt::UserRole).toString() == runDir) return runs_->item(r, 8)->text();
+    return {};
+}
+
+QString TrainingPage::progressText() const { return progress_->text(); }
 
 QString TrainingPage::selectedRun() const {
     const auto rows = runs_->selectionModel()->selectedRows();
@@ -428,15 +464,10 @@ void TrainingPage::refreshRuns() {
         } catch (const std::exception&) {
             continue;  // not a run folder
         }
-        double snr = -INFINITY, lsd = INFINITY;
-        for (const auto& r : readRunMetrics(path))
-            if (r.hasVal()) snr = std::max(snr, r.valSnr), lsd = std::min(lsd, r.valLsd);
         const int row = runs_->rowCount();
         runs_->insertRow(row);
         const QStringList cells{name, q(c.model.arch + "/" + c.model.preset), q(c.loss), QString::number(c.lr),
-                                QString::number(c.batch), QString::number(c.epochs),
-                                std::isfinite(snr) ? QString::number(snr, 'f', 2) : "-",
-                                std::isfinite(lsd) ? QString::number(lsd, 'f', 3) : "-", toString(readRunStatus(path).state)};
+                                QString::number(c.batch), QString::number(c.epochs), "-", "-", "-"};
         for (int col = 0; col < cells.size(); ++col) {
             auto* item = new QTableWidgetItem(cells[col]);
             if (col == 0) {
@@ -445,8 +476,29 @@ void TrainingPage::refreshRuns() {
             }
             runs_->setItem(row, col, item);
         }
+        updateRunRow(row);
     }
     runs_->resizeColumnsToContents();
+}
+
+// A row's live cells: best validation SNR and LSD so far, and the state in status.json.
+void TrainingPage::updateRunRow(int row) {
+    const QString folder = runs_->item(row, 0)->data(Qt::UserRole).toString();
+    const std::string path = folder.toStdString();
+    double snr = -INFINITY, lsd = INFINITY;
+    for (const auto& r : readRunMetrics(path))
+        if (r.hasVal()) snr = std::max(snr, r.valSnr), lsd = std::min(lsd, r.valLsd);
+    runs_->item(row, 6)->setText(std::isfinite(snr) ? QString::number(snr, 'f', 2) : "-");
+    runs_->item(row, 7)->setText(std::isfinite(lsd) ? QString::number(lsd, 'f', 3) : "-");
+    runs_->item(row, 8)->setText(toString(readRunStatus(path).state));
+    rowStamps_[folder] = runStamp(folder);
+}
+
+// What changes when a run moves on: its metrics.csv grows, its status.json is rewritten, a
+// checkpoint is saved.
+QString TrainingPage::runStamp(const QString& folder) {
+    const QFileInfo m(folder + "/metrics.csv"), s(folder + "/status.json"), c(folder + "/checkpoints");
+    return QString("%1/%2/%3").arg(m.size()).arg(s.lastModified().toMSecsSinceEpoch()).arg(c.lastModified().toMSecsSinceEpoch());
 }
 
 void TrainingPage::selectRun(const QString& runDir, bool addToSelection) {
@@ -470,6 +522,11 @@ void TrainingPage::showSelection() {
     }
     if (!active_.isEmpty() && training()) names << QDir(active_).dirName();
     curves_->removeRunsExcept(names);
+    showCheckpoints();
+}
+
+void TrainingPage::showCheckpoints() {
+    const QString keep = checkpoints_->currentItem() ? checkpoints_->currentItem()->text() : QString("best");
     checkpoints_->clear();
     const QString run = selectedRun();
     if (run.isEmpty()) return;
@@ -477,7 +534,7 @@ void TrainingPage::showSelection() {
         auto* item = new QListWidgetItem(QDir(q(ck)).dirName());
         item->setData(Qt::UserRole, q(ck));
         checkpoints_->addItem(item);
-        if (item->text() == "best") checkpoints_->setCurrentItem(item);
+        if (item->text() == keep) checkpoints_->setCurrentItem(item);
     }
 }
 

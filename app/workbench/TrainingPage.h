@@ -51,6 +51,8 @@ public:
     void watchRun(const QString& runDir);
     QString activeRun() const { return active_; }
     TrainingCurves* curves() const { return curves_; }
+    QString shownState(const QString& runDir) const;  // the runs table's status cell
+    QString progressText() const;
     void refreshRuns();
     void selectRun(const QString& runDir, bool addToSelection = false);  // several overlay
     // The first validation source file of the run's dataset, for "Listen".
@@ -67,6 +69,9 @@ private:
     void showThroughput(const TrainRow& r);  // re-reads the selected runs' folders that changed (timer, GUI thread)
     void finished(RunState state, const QString& message);
     void showSelection();
+    void showCheckpoints();
+    void updateRunRow(int row);
+    static QString runStamp(const QString& folder);
     void updateButtons();
     QString selectedRun() const;
 
@@ -86,6 +91,8 @@ private:
     QProcess* process_ = nullptr;         // `srlab train --nproc N`, while it runs
     QTimer* follow_;
     QHash<QString, qint64> seenMetrics_;  // run folder -> metrics.csv size last drawn
+    QHash<QString, QString> rowStamps_;
+    QString notes_;  // the trainer's remarks on the active run, kept under its status   // run folder -> runStamp() its row shows
     JobRunner create_, train_;
     // Shared with the run's thread, which may outlive this page by a checkpoint's save.
     std::shared_ptr<TrainControl> control_ = std::make_shared<TrainControl>();

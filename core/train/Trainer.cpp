@@ -166,6 +166,11 @@ private:
         logFile_.flush();
         events_.log(line);
     }
+    // A remark the user must see (train.log, and the CLI's and the GUI's status line).
+    void note(const std::string& text) {
+        log("note: " + text);
+        events_.note(text);
+    }
     void status(RunState state, const std::string& message) {
         if (writer_) writeRunStatus(runDir_, state, message);
     }
@@ -276,6 +281,10 @@ void RunSession::setUp() {
         throw Error(cfg_.dataset, "has " + std::to_string(nTrain) + " training patches, fewer than one step of " +
                                       std::to_string(globalBatch_) + " (batch " + std::to_string(cfg_.batch) + " x " +
                                       std::to_string(dist_.world) + " ranks)");
+    if (cfg_.stepsPerEpoch > perEpoch_)  // never silently fewer steps than asked
+        note("steps per epoch: " + std::to_string(cfg_.stepsPerEpoch) + " asked, but the dataset's " +
+             std::to_string(nTrain) + " training patches give " + std::to_string(perEpoch_) + " steps of " +
+             std::to_string(globalBatch_) + "; each epoch takes " + std::to_string(perEpoch_));
     if (cfg_.stepsPerEpoch > 0) perEpoch_ = std::min(perEpoch_, cfg_.stepsPerEpoch);
     total_ = perEpoch_ * cfg_.epochs;
     loss_ = LossSpec{cfg_.loss, cfg_.stftWeight, spec.rate};

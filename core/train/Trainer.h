@@ -29,6 +29,7 @@ struct TrainEvents {
     virtual void row(const TrainRow& r) { (void)r; }
     virtual void progress(int64_t step, int64_t totalSteps, double etaS) { (void)step, (void)totalSteps, (void)etaS; }
     virtual void log(const std::string& line) { (void)line; }
+    virtual void note(const std::string& text) { (void)text; }  // something the user must see
 };
 
 struct TrainControl {

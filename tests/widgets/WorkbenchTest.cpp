@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <QElapsedTimer>
+#include <QPushButton>
 
 #include "ComparePage.h"
 #include "DatasetsPage.h"
@@ -166,14 +167,27 @@ TEST(Workbench, TrainingCanBePausedAndStoppedWithACheckpoint) {
     page.start();
     const std::string run = page.activeRun().toStdString();
     ASSERT_TRUE(waitFor([&] { return readRunMetrics(run).size() > 3; }));
+    const QString runQ = QString::fromStdString(run);
+    EXPECT_TRUE(waitFor([&] { return page.shownState(runQ) == "running"; })) << page.shownState(runQ).toStdString();
     page.setPaused(true);
     ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == RunState::Paused; }));
+    EXPECT_TRUE(waitFor([&] { return page.shownState(runQ) == "paused"; })) << "the runs table is not live";
     const size_t rows = readRunMetrics(run).size();
     app().processEvents(QEventLoop::AllEvents, 300);
     EXPECT_LE(readRunMetrics(run).size(), rows + 1);  // at most the step in flight
+    QPushButton* resume = nullptr;
+    for (auto* b : page.findChildren<QPushButton*>())
+        if (b->text() == "Resume") resume = b;
+    ASSERT_NE(resume, nullptr);
+    ASSERT_TRUE(resume->isEnabled()) << "a paused run must be resumable with Resume";
+    resume->click();
+    ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == RunState::Running; }));
+    ASSERT_TRUE(waitFor([&] { return readRunMetrics(run).size() > rows + 2; }));  // it trains again
     page.stop();
     ASSERT_TRUE(waitFor([&] { return !page.training(); }));
     EXPECT_EQ(readRunStatus(run).state, RunState::Stopped);
+    EXPECT_FALSE(page.progressText().contains("ETA")) << page.progressText().toStdString();
+    EXPECT_TRUE(waitFor([&] { return page.shownState(runQ) == "stopped"; }));
     EXPECT_TRUE(fs::exists(run + "/checkpoints/last/model.pt"));
 }
 

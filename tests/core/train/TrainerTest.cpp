@@ -106,6 +106,23 @@ TEST(Trainer, RunFolderHoldsConfigMetricsCheckpointsAndLog) {
     EXPECT_THROW(createRun(d / "run", smallRun(ds)), Error);  // never overwrites a run
 }
 
+// Asking for more steps per epoch than the training split holds is said, not silently cut.
+TEST(Trainer, FewerStepsPerEpochThanAskedIsSaid) {
+    TempDir d;
+    TrainConfig c = smallRun(makeDataset(d));
+    c.epochs = 1;
+    c.stepsPerEpoch = 1000;
+    createRun(d / "run", c);
+    struct Notes final : TrainEvents {
+        std::string text;
+        void note(const std::string& t) override { text += t; }
+    } notes;
+    TrainControl control;
+    ASSERT_EQ(trainRun(d / "run", notes, control), RunOutcome::Finished);
+    EXPECT_NE(notes.text.find("1000 asked"), std::string::npos) << notes.text;
+    EXPECT_NE(readBytes(d / "run/train.log").find("note: steps per epoch"), std::string::npos);
+}
+
 // bf16 autocast (the default on CUDA for U-Net models) trains the same model as float32 within
 // bfloat16's precision: same data order and seed, each step's loss within 5% of float32's, and
 // the learned validation SNR within 0.5 dB. Run on the CPU, where CI can run it.
