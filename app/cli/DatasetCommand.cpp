@@ -77,10 +77,6 @@ void runBuild(BuildOptions& o) {
     if (!o.report.empty()) writeFileAtomically(o.report, rep.toJson());
 }
 
-void printFive(const char* label, const FiveNumber& f) {
-    std::printf("      %-6s %8.1f %8.1f %8.1f %8.1f %8.1f\n", label, f.min, f.q1, f.median, f.q3, f.max);
-}
-
 int runInspect(const std::string& path, size_t maxPatches, const std::string& jsonOut) {
     PairFileReader reader(path);
     const PairFileInfo& info = reader.info();
@@ -88,29 +84,9 @@ int runInspect(const std::string& path, size_t maxPatches, const std::string& js
     TerminalProgress progress("patches");
     DatasetStats st = computeDatasetStats(reader, maxPatches, progress, interruptToken());
     progress.finish();
-    std::printf("dataset %s (written by srlab %s)\n", path.c_str(), info.toolVersion.c_str());
-    std::printf("  rate %d Hz, scale %d (low-res %.0f Hz), filter %s, baseline %s, dim %d, stride %d, seed %llu%s\n",
-                s.rate, s.scale, s.lowRate(), toString(s.filter).c_str(), toString(s.baseline).c_str(), s.dim,
-                s.stride, (unsigned long long)s.seed, info.hasLabel ? "" : ", real low-res input (no labels)");
-    std::printf("  %-6s %7s %9s %8s %11s\n", "split", "files", "patches", "hours", "non-finite");
+    std::fputs(describeDataset(reader, st, maxPatches).c_str(), stdout);
     size_t bad = 0;
-    for (Split sp : kSplits) {
-        const SplitStats& x = st.splits[size_t(sp)];
-        std::printf("  %-6s %7zu %9zu %8.3f %11zu\n", toString(sp), x.sources, x.patches, x.hours, x.nonFinite);
-        bad += x.nonFinite;
-    }
-    std::printf("  per-band mean power per patch, dB (min / q1 / median / q3 / max; up to %zu patches per split)\n",
-                maxPatches);
-    for (Split sp : kSplits) {
-        const SplitStats& x = st.splits[size_t(sp)];
-        if (!x.patches) continue;
-        std::printf("  %s\n", toString(sp));
-        for (const BandStats& b : x.bands) {
-            std::printf("    %6.0f-%6.0f Hz\n", b.loHz, b.hiHz);
-            printFive("input", b.inputDb);
-            if (info.hasLabel) printFive("label", b.labelDb);
-        }
-    }
+    for (Split sp : kSplits) bad += st.splits[size_t(sp)].nonFinite;
     if (!jsonOut.empty()) {
         nlohmann::ordered_json j;
         j["path"] = path;
@@ -133,7 +109,6 @@ int runInspect(const std::string& path, size_t maxPatches, const std::string& js
         std::fprintf(stderr, "srlab: error: %s: %zu patches hold NaN or Inf\n", path.c_str(), bad);
         return 1;
     }
-    std::printf("  all patches finite\n");
     return 0;
 }
 
@@ -167,7 +142,7 @@ void addDatasetCommand(CLI::App& root) {
     b->callback([o] { runBuild(*o); });
 
     auto ipath = std::make_shared<std::string>();
-    auto imax = std::make_shared<size_t>(2000);
+    auto imax = std::make_shared<size_t>(kInspectPatches);
     auto ijson = std::make_shared<std::string>();
     CLI::App* i = ds->add_subcommand("inspect", "Counts, parameters, band-energy statistics and a finiteness check");
     i->add_option("file", *ipath, "Dataset .h5")->required();

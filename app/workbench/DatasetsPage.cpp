@@ -33,29 +33,6 @@ QSpinBox* spin(int lo, int hi, int v) {
     return s;
 }
 
-std::string describe(const PairFileReader& r, const DatasetStats& st) {
-    std::ostringstream o;
-    const PairSpec& s = r.info().spec;
-    o << r.path() << "\n  rate " << s.rate << " Hz, scale " << s.scale << ", filter " << toString(s.filter)
-      << ", baseline " << toString(s.baseline) << ", dim " << s.dim << ", stride " << s.stride << "\n\n";
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "  %-6s %6s %9s %8s %10s\n", "split", "files", "patches", "hours", "non-finite");
-    o << buf;
-    for (Split sp : kSplits) {
-        const SplitStats& x = st.splits[size_t(sp)];
-        std::snprintf(buf, sizeof buf, "  %-6s %6zu %9zu %8.3f %10zu\n", toString(sp), x.sources, x.patches, x.hours, x.nonFinite);
-        o << buf;
-    }
-    const SplitStats& tr = st.splits[0];
-    o << "\n  train: per-band mean power per patch, dB (min / q1 / median / q3 / max), label\n";
-    for (const BandStats& b : tr.bands) {
-        std::snprintf(buf, sizeof buf, "  %6.0f-%6.0f Hz  %7.1f %7.1f %7.1f %7.1f %7.1f\n", b.loHz, b.hiHz, b.labelDb.min,
-                      b.labelDb.q1, b.labelDb.median, b.labelDb.q3, b.labelDb.max);
-        o << buf;
-    }
-    return o.str();
-}
-
 }  // namespace
 
 DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
@@ -262,9 +239,9 @@ void DatasetsPage::openDataset(const QString& path) {
         [=](JobContext& ctx) {
             PairFileReader r(p);
             auto o = std::make_shared<Opened>();
-            o->stats = computeDatasetStats(r, 500, ctx, ctx.cancel());
+            o->stats = computeDatasetStats(r, kInspectPatches, ctx, ctx.cancel());
             for (size_t s = 0; s < 3; ++s) o->counts[s] = r.count(Split(s));
-            o->text = describe(r, o->stats);
+            o->text = describeDataset(r, o->stats, kInspectPatches);  // as `srlab dataset inspect` prints it
             o->rate = r.info().spec.rate;
             o->scale = r.info().spec.scale;
             o->dim = r.info().spec.dim;

@@ -136,4 +136,43 @@ DatasetStats computeDatasetStats(const PairFileReader& reader, size_t maxPatches
     return out;
 }
 
+std::string describeDataset(const PairFileReader& reader, const DatasetStats& st, size_t maxPatches) {
+    const PairFileInfo& info = reader.info();
+    const PairSpec& s = info.spec;
+    std::string o;
+    char buf[512];
+    auto add = [&](const char* fmt, auto... args) {
+        std::snprintf(buf, sizeof buf, fmt, args...);
+        o += buf;
+    };
+    add("dataset %s (written by srlab %s)\n", reader.path().c_str(), info.toolVersion.c_str());
+    add("  rate %d Hz, scale %d (low-res %.0f Hz), filter %s, baseline %s, dim %d, stride %d, seed %llu%s\n", s.rate,
+        s.scale, s.lowRate(), toString(s.filter).c_str(), toString(s.baseline).c_str(), s.dim, s.stride,
+        (unsigned long long)s.seed, info.hasLabel ? "" : ", real low-res input (no labels)");
+    add("  %-6s %7s %9s %8s %11s\n", "split", "files", "patches", "hours", "non-finite");
+    size_t bad = 0;
+    for (Split sp : kSplits) {
+        const SplitStats& x = st.splits[size_t(sp)];
+        add("  %-6s %7zu %9zu %8.3f %11zu\n", toString(sp), x.sources, x.patches, x.hours, x.nonFinite);
+        bad += x.nonFinite;
+    }
+    add("  per-band mean power per patch, dB (min / q1 / median / q3 / max; up to %zu patches per split)\n", maxPatches);
+    auto five = [&](const char* label, const FiveNumber& f) {
+        add("      %-6s %8.1f %8.1f %8.1f %8.1f %8.1f\n", label, f.min, f.q1, f.median, f.q3, f.max);
+    };
+    for (Split sp : kSplits) {
+        const SplitStats& x = st.splits[size_t(sp)];
+        if (!x.patches) continue;
+        add("  %s\n", toString(sp));
+        for (const BandStats& b : x.bands) {
+            add("    %6.0f-%6.0f Hz\n", b.loHz, b.hiHz);
+            five("input", b.inputDb);
+            if (info.hasLabel) five("label", b.labelDb);
+        }
+    }
+    if (bad) add("  %zu patches hold NaN or Inf\n", bad);
+    else o += "  all patches finite\n";
+    return o;
+}
+
 }  // namespace srlab

@@ -39,6 +39,14 @@ struct DatasetStats {
 
 // Band edges: octaves down from Nyquist, plus the low-res Nyquist. Statistics use at most
 // `maxPatches` evenly spaced patches per split; the finite check reads every patch.
+// The default number of patches sampled per split for statistics (srlab dataset inspect and the
+// workbench's Summary show the same numbers).
+constexpr size_t kInspectPatches = 2000;
+
+// What `srlab dataset inspect` prints and the Datasets page's Summary shows: parameters, counts
+// per split, per-band power of input and label per split, and finiteness.
+std::string describeDataset(const PairFileReader& reader, const DatasetStats& stats, size_t maxPatches);
+
 DatasetStats computeDatasetStats(const PairFileReader& reader, size_t maxPatches, ProgressSink& progress,
                                  const CancelToken& cancel);
 
