@@ -13,7 +13,9 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -98,6 +100,13 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     form->addRow(buttons);
     progress_ = new QProgressBar;
     form->addRow(progress_);
+    // The workspace's datasets, one click from being opened.
+    datasets_ = new QListWidget;
+    datasets_->setToolTip("The .h5 datasets in the workspace; double-click to open one");
+    form->addRow(new QLabel("datasets in the workspace"));
+    form->addRow(datasets_);
+    connect(datasets_, &QListWidget::itemDoubleClicked, this,
+            [this](QListWidgetItem* item) { openDataset(item->data(Qt::UserRole).toString()); });
     auto* left = new QWidget;
     left->setLayout(form);
     left->setMaximumWidth(400);
@@ -149,8 +158,27 @@ void DatasetsPage::readPatch(Split split, size_t index) {
 
 void DatasetsPage::setInput(const QString& p) { input_->setText(p); }
 void DatasetsPage::setOutput(const QString& p) { output_->setText(p); }
-void DatasetsPage::setWorkspace(const QString& dir) { workspace_ = dir; }
+void DatasetsPage::setWorkspace(const QString& dir) {
+    workspace_ = dir;
+    refreshDatasets();
+}
+
+void DatasetsPage::refreshDatasets() {
+    datasets_->clear();
+    if (workspace_.isEmpty()) return;
+    const QDir dir(workspace_);
+    for (const QString& name : dir.entryList({"*.h5", "*.hdf5"}, QDir::Files, QDir::Name)) {
+        auto* item = new QListWidgetItem(name, datasets_);
+        item->setData(Qt::UserRole, dir.filePath(name));
+    }
+}
 QString DatasetsPage::reportText() const { return report_->toPlainText(); }
+
+QStringList DatasetsPage::workspaceDatasets() const {
+    QStringList out;
+    for (int i = 0; i < datasets_->count(); ++i) out << datasets_->item(i)->text();
+    return out;
+}
 
 void DatasetsPage::setBusy(bool b) {
     busy_ = b;
@@ -208,6 +236,7 @@ void DatasetsPage::startBuild() {
         [this, out](std::string text) {
             setBusy(false);
             report_->setPlainText(QString::fromStdString(text));
+            refreshDatasets();
             openDataset(QString::fromStdString(out));
         },
         [this](const JobFailure& f) {

@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QLineEdit;
+class QListWidget;
 class QSpinBox;
 class QComboBox;
 class QPlainTextEdit;
@@ -34,6 +35,7 @@ public:
     void openDataset(const QString& path);
     bool busy() const { return busy_ || patchJob_.running(); }
     QString reportText() const;
+    QStringList workspaceDatasets() const;  // as listed
 
     QTabWidget* views() const { return views_; }
     DatasetCharts* charts() const { return charts_; }
@@ -49,8 +51,10 @@ Q_SIGNALS:
 private:
     void setBusy(bool b);
     void readPatch(Split split, size_t index);
+    void refreshDatasets();
     QLineEdit *input_, *output_, *split_;
     QCheckBox *padShort_, *lowRes_;
+    QListWidget* datasets_;
     QString workspace_;
     QSpinBox *rate_, *scale_, *dim_, *stride_, *seed_;
     QComboBox *filter_, *baseline_;

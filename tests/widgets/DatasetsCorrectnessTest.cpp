@@ -50,8 +50,11 @@ TEST(DatasetsCorrectness, APatchOpensInCompareAtItsPlaceAndTheDatasetsSettings) 
     app();
     TempDir d;
     ASSERT_EQ(buildToneDataset(d.str()).code, 0);  // 16 kHz, x4, 1024-sample patches
+    fs::create_directories(d / "ws");
+    fs::copy_file(d / "set.h5", d / "ws/tones.h5");
     MainWindow w;
     w.setWorkspace(QString::fromStdString(d / "ws"));
+    EXPECT_EQ(w.datasetsPage()->workspaceDatasets(), QStringList{"tones.h5"});  // the workspace's list
     w.datasetsPage()->openDataset(QString::fromStdString(d / "set.h5"));
     ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
     EXPECT_EQ(w.datasetsPage()->charts()->itemCount(), 1);  // one Nyquist line
