@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "util/Hash.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <cerrno>
@@ -27,6 +28,10 @@ std::string sha256File(const std::string& path) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     EVP_DigestFinal_ex(ctx.get(), md, &len);
+    ctx.reset();
+    // Hashing runs on the shared pool's long-lived threads: OpenSSL's per-thread state is freed
+    // now rather than when the thread ends (after the leak checker's look at exit).
+    OPENSSL_thread_stop();
     static const char* hex = "0123456789abcdef";
     std::string out;
     for (unsigned i = 0; i < len; ++i) {
