@@ -8,6 +8,7 @@
 #include "cli/Commands.h"
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
+#include "dsp/Bandwidth.h"
 #include "runs/DefaultModels.h"
 #include "infer/ModelUpsampler.h"
 #include "util/AtomicFile.h"
@@ -22,7 +23,14 @@ struct UpsampleOptions {
     std::vector<std::string> inputs;
     size_t chunk = 0, overlap = 0;
     int threads = 0;
+    bool autoPick = false;
 };
+
+std::string kHz(double hz) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f kHz", hz / 1000);
+    return b;
+}
 
 // One input and an --out with an extension names a file (writeAudio judges the format).
 bool namesAFile(const std::string& p) { return fs::path(p).has_extension() && !fs::is_directory(p); }
@@ -47,16 +55,37 @@ void runUpsample(const UpsampleOptions& o) {
     for (const auto& file : files) {
         int rate = 0;
         auto audio = readMono(file, &rate);
-        if (o.checkpoint.empty() && rate != modelFor) {
-            checkpoint = defaultModelFor(rate);
+        // What the file holds, whatever its container rate (docs/reference.md §5).
+        const Bandwidth bw = estimateBandwidth(audio, rate);
+        progress.note(file + ": content up to " + kHz(bw.fullBand ? bw.nyquistHz : bw.cutoffHz) +
+                      (bw.fullBand ? " (full band at " + std::to_string(rate) + " Hz)"
+                                   : " (a band edge: " + std::to_string(int(std::lround(bw.edgeDropDb))) +
+                                         " dB down past it, in a " + std::to_string(rate) + " Hz file)"));
+        // --auto picks the model by the content's rate (an MP3 with nothing above 5.5 kHz in a
+        // 44.1 kHz file is 11 kHz audio); otherwise by the container's. --checkpoint wins.
+        const int pickRate = o.autoPick ? int(std::lround(bw.contentRate())) : rate;
+        if (o.checkpoint.empty() && pickRate != modelFor) {
+            checkpoint = defaultModelFor(pickRate);
             model.reset();
-            modelFor = rate;
+            modelFor = pickRate;
         }
         if (!model) {
             model = std::make_unique<ModelUpsampler>(checkpoint, o.device, o.threads);
             model->setChunking(o.chunk, o.overlap);
             model->setPrecision(o.precision);
             progress.note("model: " + checkpoint);
+        }
+        // A file whose content already reaches past the model's input band would lose it: the
+        // model starts from its low rate. --auto leaves such a file alone; otherwise it is said.
+        const double contentTop = bw.fullBand ? bw.nyquistHz : bw.cutoffHz;
+        if (contentTop > 1.15 * model->lowRate() / 2 && rate >= model->config().rate) {
+            const std::string why = "content up to " + kHz(contentTop) + " already reaches past the model's " +
+                                    kHz(model->lowRate() / 2) + " input band";
+            if (o.autoPick) {
+                progress.note(file + ": not upsampled: " + why + " (it is already full-band for this model)");
+                continue;
+            }
+            progress.note(file + ": note: " + why + "; it is cut to that first (--auto skips such files)");
         }
         std::vector<float> y;
         try {
@@ -88,6 +117,9 @@ void addUpsampleCommand(CLI::App& root) {
         ->capture_default_str();
     u->add_option("--chunk", o->chunk, "Chunk length in output samples (0 = the training patch length)");
     u->add_option("--overlap", o->overlap, "Crossfaded overlap between chunks (0 = a quarter chunk)");
+    u->add_flag("--auto", o->autoPick,
+                "Pick the shipped model from each file's detected bandwidth, not its container rate, and skip "
+                "files that are already full-band (docs/reference.md §5); --checkpoint still wins");
     u->callback([o] { runUpsample(*o); });
 }
 

@@ -127,4 +127,26 @@ TEST(Cli, InterruptedBuildsLeaveNoFileUnderTheFinalName) {
     EXPECT_TRUE(fs::exists(d / "big.h5"));
 }
 
+
+// `srlab upsample --auto` reads each file's bandwidth: a 44.1 kHz file with nothing above
+// 5 kHz is upsampled from its content with the music model; a full-band file is left alone and
+// said to be. Without --auto the bandwidth is still printed.
+TEST(Cli, UpsampleAutoGoesByTheDetectedBandwidth) {
+    TempDir d;
+    fs::create_directories(d / "in");
+    writeMonoWav(d / "in/narrow.wav", chirp(100, 5000, 44100, 44100 * 2), 44100);
+    writeMonoWav(d / "in/full.wav", noise(44100 * 2, 1, 0.1), 44100);
+    const auto r = run(cli() + " upsample --auto --in " + (d / "in") + " --out " + (d / "out"));
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_TRUE(fs::exists(d / "out/narrow.wav")) << r.output;
+    EXPECT_FALSE(fs::exists(d / "out/full.wav")) << r.output;
+    EXPECT_NE(r.output.find("full.wav: not upsampled"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("narrow.wav: content up to 5."), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("music-44k-x4"), std::string::npos) << r.output;
+    const auto plain = run(cli() + " upsample --in " + (d / "in/full.wav") + " --out " + (d / "plain.wav"));
+    ASSERT_EQ(plain.code, 0) << plain.output;
+    EXPECT_NE(plain.output.find("full band"), std::string::npos) << plain.output;
+    EXPECT_NE(plain.output.find("note: content up to 22.1 kHz already reaches past"), std::string::npos) << plain.output;
+}
+
 }  // namespace srlab

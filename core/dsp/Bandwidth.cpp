@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dsp/Bandwidth.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/Stft.h"
+
+namespace srlab {
+namespace {
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    const size_t k = std::min(v.size() - 1, size_t(p * double(v.size() - 1)));
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return v[k];
+}
+
+}  // namespace
+
+Bandwidth estimateBandwidth(const std::vector<float>& x, int rate) {
+    Bandwidth b;
+    b.nyquistHz = rate / 2.0;
+    b.cutoffHz = b.nyquistHz;
+    const int nfft = rate >= 32000 ? 4096 : 2048;
+    if (x.size() < size_t(std::max(nfft, rate / 10))) return b;
+    const Spectrogram s = powerSpectrogram(x.data(), x.size(), {nfft, nfft / 2, 0, false}, 0);
+    if (!s.frames) return b;
+    // Non-silent frames only: within 40 dB of the loudest tenth (fades and pauses would pull
+    // the average toward the floor everywhere).
+    std::vector<double> energy(s.frames);
+    for (size_t f = 0; f < s.frames; ++f) {
+        double e = 0;
+        for (size_t k = 0; k < s.bins; ++k) e += s.at(f, k);
+        energy[f] = e;
+    }
+    const double loud = percentile(energy, 0.9);
+    if (loud <= 0) return b;
+    std::vector<double> mean(s.bins, 0.0);
+    size_t used = 0;
+    for (size_t f = 0; f < s.frames; ++f)
+        if (energy[f] >= loud * 1e-4) {
+            for (size_t k = 0; k < s.bins; ++k) mean[k] += s.at(f, k);
+            ++used;
+        }
+    // dB, smoothed by a running median over ~300 Hz (single tones and harmonics do not make an
+    // edge; an edge survives).
+    std::vector<double> db(s.bins);
+    for (size_t k = 0; k < s.bins; ++k) db[k] = 10 * std::log10(std::max(mean[k] / double(used), 1e-20));
+    const double hzPerBin = double(rate) / nfft;
+    const long half = std::max(2L, long(std::lround(150.0 / hzPerBin)));
+    std::vector<double> smooth(s.bins), window;
+    for (long k = 0; k < long(s.bins); ++k) {
+        window.assign(db.begin() + std::max(0L, k - half), db.begin() + std::min(long(s.bins), k + half + 1));
+        smooth[size_t(k)] = percentile(window, 0.5);
+    }
+    const auto binOf = [&](double hz) { return size_t(std::clamp(hz / hzPerBin, 0.0, double(s.bins - 1))); };
+    const std::vector<double> content(smooth.begin() + long(binOf(200)), smooth.end());
+    const std::vector<double> above1k(smooth.begin() + long(binOf(1000)), smooth.end());
+    const double level = percentile(content, 0.95), floor = percentile(above1k, 0.05);
+    const double threshold = floor + std::max(10.0, (level - floor) / 3);
+    size_t edge = s.bins - 1;
+    while (edge > 0 && smooth[edge] < threshold) --edge;
+    b.cutoffHz = std::min(b.nyquistHz, (double(edge) + 0.5) * hzPerBin);
+    const auto meanDb = [&](double lo, double hi) {
+        double sum = 0;
+        size_t n = 0;
+        for (size_t k = binOf(lo); k <= binOf(hi); ++k, ++n) sum += smooth[k];
+        return n ? sum / double(n) : 0.0;
+    };
+    if (b.cutoffHz + 1000 <= b.nyquistHz) b.edgeDropDb = meanDb(b.cutoffHz - 1000, b.cutoffHz - 300) - meanDb(b.cutoffHz + 300, b.cutoffHz + 1000);
+    b.fullBand = b.cutoffHz >= 0.95 * b.nyquistHz || b.edgeDropDb < 15;
+    return b;
+}
+
+}  // namespace srlab
