@@ -194,6 +194,11 @@ void SpectrogramPane::updateFrequencyTicks() {
     yAxis->setTicker(ticker);
 }
 
+void SpectrogramPane::setBandLimit(double hz) {
+    bandLimit_ = hz;
+    rebuild();
+}
+
 void SpectrogramPane::setTimeAxisLabelled(bool labelled) {
     xAxis->setTickLabels(labelled);
     xAxis->setLabel(labelled ? "s" : "");

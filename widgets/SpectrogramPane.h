@@ -51,6 +51,7 @@ public:
     void applyStyle(const SpectrogramStyle& st);
     void setPlayhead(double seconds);
     void setTimeAxisLabelled(bool labelled);  // tick labels and unit under this pane
+    void setBandLimit(double hz);             // the dashed line (0: none)
     void setSelection(double t0, double t1);  // loop region shading; t1 <= t0 hides it
     double valueAt(double seconds, double hz) const;  // dB in what is drawn
     bool showingDetail() const { return showingDetail_; }

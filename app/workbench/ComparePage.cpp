@@ -335,12 +335,16 @@ void ComparePage::showVersions(const Comparison& c) {
     player_->setComparison(c);
     abx_->setComparison(c);
     file_->setToolTip(QString::fromStdString(c.path));
-    file_->setText(QString("%1   %2 Hz x%3, %4 s%5")
+    file_->setText(QString("%1   %2 Hz x%3, %4 s%5%6")
                        .arg(QFileInfo(QString::fromStdString(c.path)).fileName())
                        .arg(c.rate)
                        .arg(c.scale)
                        .arg(double(c.frames) / c.rate, 0, 'f', 1)
-                       .arg(c.hasTruth ? "" : "   (low-res input: no ground truth)"));
+                       .arg(c.hasTruth ? "" : "   (low-res input: no ground truth)")
+                       .arg(c.contentCutoffHz > 0 ? QString("   (content up to %1 kHz: band-limited)").arg(c.contentCutoffHz / 1000, 0, 'f', 1)
+                                                  : QString()));
+    // The truth's own band edge, dashed on its pane (docs/reference.md §5).
+    if (c.hasTruth && c.contentCutoffHz > 0 && group_->paneCount() > 0) group_->pane(0)->setBandLimit(c.contentCutoffHz);
     if (viewTo_ > viewFrom_ && group_->paneCount() > 0) {  // openAt: the patch's place
         group_->pane(0)->xAxis->setRange(viewFrom_, viewTo_);
         viewFrom_ = viewTo_ = -1;

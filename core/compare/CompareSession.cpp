@@ -8,6 +8,7 @@
 #include "audio/Resampler.h"
 #include "dataset/PairMaker.h"
 #include "dataset/PairSpec.h"
+#include "dsp/Bandwidth.h"
 #include "dsp/Interpolate.h"
 #include "util/Error.h"
 #include "util/ThreadPool.h"
@@ -23,6 +24,7 @@ Comparison shown(const Comparison& c) {
     v.scale = c.scale;
     v.frames = c.frames;
     v.hasTruth = c.hasTruth;
+    v.contentCutoffHz = c.contentCutoffHz;
     v.versions = c.versions;
     return v;
 }
@@ -74,8 +76,15 @@ void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events
     c.versions.push_back({"low-res", {}, double(c.rate) / s.scale / 2, false, {}});
     for (const auto& b : s.baselines)
         if (b != "sinc") c.versions.push_back({b, {}, 0, false, {}});
-    parallelFor(c.versions.size() - first, [&](size_t j) {
+    // One more item beside the baselines: the truth's own bandwidth.
+    const size_t baselines = c.versions.size() - first;
+    parallelFor(baselines + (c.hasTruth ? 1 : 0), [&](size_t j) {
         cancel.throwIfCancelled();
+        if (j == baselines) {
+            const Bandwidth bw = estimateBandwidth(*c.versions[0].audio, c.rate);
+            if (!bw.fullBand) c.contentCutoffHz = bw.cutoffHz;
+            return;
+        }
         const size_t i = first + j;
         Version& v = c.versions[i];
         v.audio = makeSamples(j == 0 ? sincUpsample(c.low, s.scale, c.frames)

@@ -127,6 +127,19 @@ TEST(CompareCorrectness, ExportWritesTheSuperResVersionTheMetricsAndThePanes) {
     EXPECT_GT(fs::file_size(d / "p.png"), 1000u);
 }
 
+// A file band-limited inside its container (as an MP3 at 44.1 kHz is): the header says so and
+// the truth's pane marks the edge.
+TEST(CompareCorrectness, ABandLimitedFileShowsItsContentEdge) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "narrow.wav", chirp(100, 5000, 44100, 44100 * 3), 44100);
+    ComparePage page;
+    ASSERT_TRUE(load(page, d / "narrow.wav"));
+    EXPECT_EQ(page.comparison().rate, 44100);
+    EXPECT_NEAR(page.comparison().contentCutoffHz, 5000, 600);
+    EXPECT_TRUE(page.header().contains("band-limited")) << page.header().toStdString();
+}
+
 // A laptop's 1366x768: the window's smallest layout fits it, and the window never asks for
 // more than the screen it is on.
 TEST(CompareCorrectness, TheWindowFitsALaptopScreen) {
