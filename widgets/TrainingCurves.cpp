@@ -27,12 +27,19 @@ double yOf(const TrainRow& r, int plot) {
 
 }  // namespace
 
-QColor TrainingCurves::colourFor(const QString& name) {
-    static const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
-                                     QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
-                                     QColor(227, 119, 194), QColor(23, 190, 207)};
-    return palette[qHash(name) % (sizeof palette / sizeof palette[0])];
+namespace {
+const QColor kPalette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                           QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
+                           QColor(227, 119, 194), QColor(23, 190, 207)};
+constexpr int kColours = int(sizeof kPalette / sizeof kPalette[0]);
+}  // namespace
+
+QColor TrainingCurves::colourFor(const QString& name) const {
+    const auto it = colour_.find(name);
+    return it == colour_.end() ? QColor(128, 128, 128) : kPalette[it->second % kColours];
 }
+
+int TrainingCurves::legendItems() const { return plots_[0]->legend->itemCount(); }
 
 TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
     auto* grid = new QGridLayout;
@@ -71,6 +78,16 @@ TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
 
 void TrainingCurves::setRun(const QString& name, const std::vector<TrainRow>& rows) {
     runs_[name] = rows;
+    if (!colour_.count(name)) {  // the first palette colour no shown run has
+        auto taken = [&](int k) {
+            for (const auto& entry : colour_)
+                if (entry.second == k) return true;
+            return false;
+        };
+        int c = 0;
+        while (taken(c)) ++c;
+        colour_[name] = c;
+    }
     redraw();
 }
 
@@ -88,6 +105,7 @@ void TrainingCurves::appendRow(const QString& name, const TrainRow& row) {
 
 void TrainingCurves::removeRunsExcept(const QStringList& keep) {
     for (auto it = runs_.begin(); it != runs_.end();) it = keep.contains(it->first) ? std::next(it) : runs_.erase(it);
+    for (auto it = colour_.begin(); it != colour_.end();) it = runs_.count(it->first) ? std::next(it) : colour_.erase(it);
     redraw();
 }
 
@@ -128,6 +146,7 @@ void TrainingCurves::redraw() {
                 fc.setAlpha(60);
                 faint->setPen(QPen(fc, 1));
                 faint->setData(xs, raw, true);
+                faint->removeFromLegend();
             }
             QCPGraph* bold = p->addGraph();
             bold->setPen(QPen(c, 2));
@@ -135,6 +154,10 @@ void TrainingCurves::redraw() {
             if (i > 0) bold->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
             bold->setData(xs, smooth, true);
         }
+        // The train-loss plot names the runs (each colour once).
+        if (i > 0)
+            for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->removeFromLegend();
+        p->legend->setVisible(i == 0 && !runs_.empty());
         p->rescaleAxes();
         p->replot(QCustomPlot::rpQueuedReplot);
     }

@@ -26,11 +26,15 @@ public:
     void appendRow(const QString& name, const TrainRow& row);
     void removeRunsExcept(const QStringList& keep);
     QStringList runs() const;
-    static QColor colourFor(const QString& name);
+    // A shown run's colour: distinct among the runs shown (assigned in the order they join, kept
+    // while shown); grey for a run not shown.
+    QColor colourFor(const QString& name) const;
+    int legendItems() const;  // on the train-loss plot, one per run
 
 private:
     void redraw();
     std::map<QString, std::vector<TrainRow>> runs_;
+    std::map<QString, int> colour_;  // run -> palette index, for the runs shown
     QCustomPlot* plots_[4];
     QComboBox* xAxis_;
     QSlider* smoothing_;

@@ -36,6 +36,7 @@ public:
     bool busy() const { return busy_ || patchJob_.running(); }
     QString reportText() const;
     QStringList workspaceDatasets() const;  // as listed
+    QString openedDataset() const { return dataset_; }
 
     QTabWidget* views() const { return views_; }
     DatasetCharts* charts() const { return charts_; }

@@ -112,6 +112,10 @@ MainWindow::MainWindow() {
             [this](const QString& m) { QMessageBox::warning(this, "Compare & Listen: model not used", m); });
     connect(datasets_, &DatasetsPage::failed, this,
             [this](const QString& title, const QString& m) { QMessageBox::warning(this, title, m); });
+    // The Training form follows the dataset last opened (or built) on the Datasets page.
+    connect(datasets_, &DatasetsPage::finished, this, [this](bool ok) {
+        if (ok && !datasets_->openedDataset().isEmpty()) training_->setDataset(datasets_->openedDataset());
+    });
     connect(datasets_, &DatasetsPage::openSource, this,
             [this](const QString& path, int rate, int scale, const QString& filter, double t0, double t1) {
                 showPage("compare");

@@ -9,6 +9,8 @@
 #include <QTimer>
 #include <QDateTime>
 #include <QDir>
+#include <QIcon>
+#include <QPixmap>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -238,6 +240,7 @@ void TrainingPage::setWorkspace(const QString& dir) {
 }
 
 void TrainingPage::setDataset(const QString& path) { dataset_->setText(path); }
+QString TrainingPage::dataset() const { return dataset_->text(); }
 
 void TrainingPage::setModel(const QString& arch, const QString& preset) {
     arch_->setCurrentText(arch);
@@ -472,12 +475,13 @@ void TrainingPage::refreshRuns() {
             auto* item = new QTableWidgetItem(cells[col]);
             if (col == 0) {
                 item->setData(Qt::UserRole, folder);
-                item->setForeground(TrainingCurves::colourFor(name));
+
             }
             runs_->setItem(row, col, item);
         }
         updateRunRow(row);
     }
+    showRunColours();
     runs_->resizeColumnsToContents();
 }
 
@@ -522,7 +526,24 @@ void TrainingPage::showSelection() {
     }
     if (!active_.isEmpty() && training()) names << QDir(active_).dirName();
     curves_->removeRunsExcept(names);
+    showRunColours();
     showCheckpoints();
+}
+
+// Each shown run's colour as a swatch beside its name: it stays visible under the table's
+// selection highlight, which a text colour would not.
+void TrainingPage::showRunColours() {
+    for (int r = 0; r < runs_->rowCount(); ++r) {
+        auto* item = runs_->item(r, 0);
+        const QString name = QDir(item->data(Qt::UserRole).toString()).dirName();
+        if (!curves_->runs().contains(name)) {
+            item->setIcon(QIcon());
+            continue;
+        }
+        QPixmap swatch(12, 12);
+        swatch.fill(curves_->colourFor(name));
+        item->setIcon(QIcon(swatch));
+    }
 }
 
 void TrainingPage::showCheckpoints() {

@@ -36,6 +36,7 @@ public:
     ~TrainingPage() override;
     void setWorkspace(const QString& dir);  // runs live in DIR/runs
     void setDataset(const QString& path);
+    QString dataset() const;
     void setModel(const QString& arch, const QString& preset);
     void setEpochs(int epochs, int stepsPerEpoch);
     void start();                           // a new run from the form
@@ -70,6 +71,7 @@ private:
     void finished(RunState state, const QString& message);
     void showSelection();
     void showCheckpoints();
+    void showRunColours();
     void updateRunRow(int row);
     static QString runStamp(const QString& folder);
     void updateButtons();

@@ -14,6 +14,8 @@
 #include "DatasetsPage.h"
 #include "MainWindow.h"
 #include "PatchBrowser.h"
+#include "TrainingCurves.h"
+#include "TrainingPage.h"
 #include "SpectrogramGroup.h"
 #include "WidgetTestSupport.h"
 #include "support/TestSupport.h"
@@ -61,6 +63,7 @@ TEST(DatasetsCorrectness, APatchOpensInCompareAtItsPlaceAndTheDatasetsSettings) 
     w.datasetsPage()->openDataset(QString::fromStdString(d / "set.h5"));
     ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
     EXPECT_EQ(w.datasetsPage()->charts()->itemCount(), 1) << "the previous dataset's Nyquist line stayed";
+    EXPECT_EQ(w.trainingPage()->dataset(), QString::fromStdString(d / "set.h5")) << "the Training form does not follow";
 
     PatchBrowser* patches = w.datasetsPage()->patches();
     patches->requestPatch(Split::Train, 2);
@@ -79,6 +82,26 @@ TEST(DatasetsCorrectness, APatchOpensInCompareAtItsPlaceAndTheDatasetsSettings) 
     const QCPRange view = c->spectrograms()->pane(0)->xAxis->range();
     EXPECT_NEAR(view.lower, offset, 1e-6);
     EXPECT_NEAR(view.upper, offset + 1024.0 / 16000, 1e-6);
+}
+
+// Overlaid runs can be told apart: distinct colours among the runs shown (even when their
+// names would hash alike), a legend naming them.
+TEST(TrainingCorrectness, OverlaidRunsHaveDistinctColoursAndALegend) {
+    app();
+    TrainingCurves curves;
+    std::vector<TrainRow> rows{{1, 1, 0.1, 0.5}, {2, 1, 0.2, 0.4}};
+    QSet<QRgb> seen;
+    for (int i = 0; i < 6; ++i) {
+        curves.setRun(QString("run-%1").arg(i), rows);
+        seen.insert(curves.colourFor(QString("run-%1").arg(i)).rgb());
+    }
+    EXPECT_EQ(seen.size(), 6);
+    EXPECT_EQ(curves.legendItems(), 6);
+    curves.removeRunsExcept({"run-0", "run-5"});
+    EXPECT_EQ(curves.legendItems(), 2);
+    curves.setRun("new", rows);  // takes a freed colour, never one still shown
+    EXPECT_NE(curves.colourFor("new"), curves.colourFor("run-0"));
+    EXPECT_NE(curves.colourFor("new"), curves.colourFor("run-5"));
 }
 
 }  // namespace srlab
