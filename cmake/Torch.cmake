@@ -43,6 +43,16 @@ elseif(SRLAB_TORCH STREQUAL "torch2")
     list(JOIN _nvidia ":" _nvidia)
     target_link_libraries(srlab_torch INTERFACE -Wl,--no-as-needed ${_lib}/libtorch_cuda.so ${_lib}/libc10_cuda.so)
     target_link_options(srlab_torch INTERFACE "LINKER:-rpath-link,${_nvidia}:${_lib}")
+    # NCCL for data-parallel CUDA tensors (core/train/NcclGroup.cpp): its c10d header needs the
+    # CUDA runtime's and NCCL's headers, which the wheel's nvidia-* packages carry (or a CUDA
+    # toolkit does); without them CUDA tensors are all-reduced through Gloo.
+    file(GLOB _nvidia_inc LIST_DIRECTORIES true ${_dir}/../nvidia/*/include)
+    find_path(SRLAB_CUDA_INCLUDE cuda_runtime_api.h HINTS ${_nvidia_inc} /usr/local/cuda/include NO_DEFAULT_PATH)
+    find_path(SRLAB_NCCL_INCLUDE nccl.h HINTS ${_nvidia_inc} /usr/local/cuda/include /usr/include NO_DEFAULT_PATH)
+    if(SRLAB_CUDA_INCLUDE AND SRLAB_NCCL_INCLUDE AND EXISTS ${_dir}/include/torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp)
+      set(SRLAB_HAVE_NCCL ON)
+      message(STATUS "libtorch: NCCL for data-parallel CUDA tensors (headers in ${SRLAB_CUDA_INCLUDE}, ${SRLAB_NCCL_INCLUDE})")
+    endif()
   endif()
   target_link_libraries(srlab_torch INTERFACE ${_lib}/libtorch.so ${_lib}/libtorch_cpu.so ${_lib}/libc10.so)
   target_link_options(srlab_torch INTERFACE "LINKER:-rpath,${_lib}")

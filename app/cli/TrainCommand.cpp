@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `srlab train`: start or resume a training run (a run folder, see core/train/Trainer.h).
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 
 #include "cli/Commands.h"
@@ -9,6 +10,7 @@
 #include "runs/ModelConfig.h"
 #include "runs/DistEnv.h"
 #include "train/Trainer.h"
+#include "util/DeviceInfo.h"
 #include "util/Error.h"
 
 namespace srlab::cli {
@@ -36,12 +38,13 @@ public:
             rate_ = rate_ < 0 ? r.samplesPerS : 0.9 * rate_ + 0.1 * r.samplesPerS;
             wait_ = wait_ < 0 ? r.dataWaitMs : 0.9 * wait_ + 0.1 * r.dataWaitMs;
         }
+        if (r.memMiB == r.memMiB) mem_ = r.memMiB * 1024.0 * 1024.0;
     }
     void progress(int64_t step, int64_t total, double) override {
         if (interruptToken().cancelled()) control_.stop.cancel();
-        char msg[96];
-        std::snprintf(msg, sizeof msg, "loss %.4g, %.0f samples/s, data wait %.1f ms", loss_, std::max(rate_, 0.0),
-                      std::max(wait_, 0.0));
+        char msg[128];
+        std::snprintf(msg, sizeof msg, "loss %.4g, %.0f samples/s, data wait %.1f ms, memory %s", loss_,
+                      std::max(rate_, 0.0), std::max(wait_, 0.0), formatMemory(mem_).c_str());
         bar_.progress(double(step), double(total), msg);
     }
     void log(const std::string& line) override { bar_.note(line); }
@@ -51,6 +54,7 @@ private:
     TrainControl& control_;
     TerminalProgress bar_;
     double loss_ = -1, rate_ = -1, wait_ = -1;  // smoothed over steps
+    double mem_ = NAN;                          // the latest step's
     bool quiet_;
 };
 
@@ -111,6 +115,9 @@ void addTrainCommand(CLI::App& root) {
     t->add_option("--loss", c.loss, "mse, mrstft or mse+mrstft")->capture_default_str();
     t->add_option("--stft-weight", c.stftWeight, "Weight of the MR-STFT term in mse+mrstft")->capture_default_str();
     t->add_option("--lr", c.lr, "Adam learning rate")->capture_default_str();
+    t->add_option("--lr-schedule", c.lrSchedule, "constant, or cosine (decay to 0 over the run)")->capture_default_str();
+    t->add_option("--warmup-steps", c.warmupSteps, "Linear learning-rate warm-up from 0 over this many steps")
+        ->capture_default_str();
     t->add_option("--batch", c.batch, "Batch size")->capture_default_str();
     t->add_option("--epochs", c.epochs, "Epochs")->capture_default_str();
     t->add_option("--steps-per-epoch", c.stepsPerEpoch, "Cap on steps per epoch (0 = whole split)")->capture_default_str();

@@ -28,11 +28,13 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
+#include <limits>
 
 #include "TrainingCurves.h"
 #include "dataset/PairBuilder.h"
 #include "dataset/PairFile.h"
 #include "runs/ModelConfig.h"
+#include "util/DeviceInfo.h"
 
 namespace srlab {
 namespace {
@@ -92,6 +94,25 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     steps_ = new QSpinBox;
     steps_->setRange(0, 1000000);
     steps_->setSpecialValueText("whole split");
+    stftWeight_ = new QDoubleSpinBox;
+    stftWeight_->setRange(0.0, 100.0);
+    stftWeight_->setSingleStep(0.1);
+    stftWeight_->setValue(1.0);
+    stftWeight_->setToolTip("Weight of the multi-resolution STFT term in the mse+mrstft loss");
+    schedule_ = new QComboBox;
+    schedule_->addItems({"constant", "cosine"});
+    schedule_->setToolTip("constant, or cosine decay to 0 over the run; either after the warm-up");
+    warmup_ = new QSpinBox;
+    warmup_->setRange(0, 1000000);
+    warmup_->setSpecialValueText("none");
+    warmup_->setSuffix(" steps");
+    warmup_->setToolTip("Linear learning-rate warm-up from 0 over this many steps");
+    seed_ = new QSpinBox;
+    seed_->setRange(0, std::numeric_limits<int>::max());
+    seed_->setToolTip("Seed for initialisation, shuffling and dropout: the same seed gives the same run");
+    runName_ = new QLineEdit;
+    runName_->setPlaceholderText("model-preset-date (default)");
+    runName_->setToolTip("The run's folder name under the workspace's runs/");
     device_ = new QComboBox;
     device_->addItems({"auto", "cpu", "cuda"});
     precision_ = new QComboBox;
@@ -111,13 +132,24 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     form->addRow("model", arch_);
     form->addRow("preset", preset_);
     form->addRow("loss", loss_);
+    form->addRow("MR-STFT weight", stftWeight_);
     form->addRow("learning rate", lr_);
+    auto* scheduleRow = new QHBoxLayout;
+    scheduleRow->addWidget(schedule_, 1);
+    scheduleRow->addWidget(new QLabel("warm-up"));
+    scheduleRow->addWidget(warmup_, 1);
+    form->addRow("lr schedule", scheduleRow);
     form->addRow("batch", batch_);
     form->addRow("epochs", epochs_);
     form->addRow("steps per epoch", steps_);
     form->addRow("device", device_);
     form->addRow("precision", precision_);
     form->addRow("ranks", ranks_);
+    form->addRow("seed", seed_);
+    form->addRow("run name", runName_);
+    auto syncStftWeight = [this] { stftWeight_->setEnabled(loss_->currentText() == "mse+mrstft"); };
+    connect(loss_, &QComboBox::currentTextChanged, this, syncStftWeight);
+    syncStftWeight();
     start_ = new QPushButton("Start");
     pause_ = new QPushButton("Pause");
     pause_->setCheckable(true);
@@ -129,7 +161,8 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     progress_->setFormat("%p%");
     status_ = new QLabel("idle");
     throughput_ = new QLabel;
-    throughput_->setToolTip("Training throughput of the latest step, and how long it waited for the data loader "
+    throughput_->setToolTip("The latest step: training throughput, how long it waited for the data loader, memory in "
+                            "use on the device (a GPU's, or this process's on the CPU) and the learning rate "
                             "(also in the run's metrics.csv)");
     status_->setWordWrap(true);
 
@@ -258,15 +291,26 @@ void TrainingPage::start() {
     c.dataset = dataset_->text().toStdString();
     c.model = makeModelConfig(arch_->currentText().toStdString(), preset_->currentText().toStdString());
     c.loss = loss_->currentText().toStdString();
+    c.stftWeight = stftWeight_->value();
     c.lr = lr_->value();
+    c.lrSchedule = schedule_->currentText().toStdString();
+    c.warmupSteps = warmup_->value();
+    c.seed = uint64_t(seed_->value());
     c.batch = batch_->value();
     c.epochs = epochs_->value();
     c.stepsPerEpoch = steps_->value();
     c.device = device_->currentText().toStdString();
     c.precision = precision_->currentText().toStdString();
-    const QString dir = QString("%1/runs/%2-%3-%4")
-                            .arg(workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_, arch_->currentText(),
-                                 preset_->currentText(), QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    const QString name = runName_->text().trimmed();
+    if (name.contains('/') || name == "." || name == "..") {
+        QMessageBox::warning(this, "Cannot start training", "The run name '" + name + "' must be a plain folder name.");
+        return;
+    }
+    const QString dir = QString("%1/runs/%2")
+                            .arg(workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_,
+                                 !name.isEmpty() ? name
+                                                 : QString("%1-%2-%3").arg(arch_->currentText(), preset_->currentText(),
+                                                                           QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
     // Creating a run hashes the whole dataset (seconds for a large one): off the GUI thread.
     active_ = dir;
     status_->setText("creating the run (hashing the dataset)...");
@@ -331,7 +375,11 @@ void TrainingPage::launchRanks(const QString& runDir, int ranks) {
 
 void TrainingPage::showThroughput(const TrainRow& r) {
     if (r.samplesPerS == r.samplesPerS)  // a training step (validation rows carry none)
-        throughput_->setText(QString("%1 samples/s, data wait %2 ms").arg(r.samplesPerS, 0, 'f', 0).arg(r.dataWaitMs, 0, 'f', 1));
+        throughput_->setText(QString("%1 samples/s, data wait %2 ms, memory %3, lr %4")
+                                 .arg(r.samplesPerS, 0, 'f', 0)
+                                 .arg(r.dataWaitMs, 0, 'f', 1)
+                                 .arg(QString::fromStdString(formatMemory(r.memMiB * 1024.0 * 1024.0)))
+                                 .arg(r.lr, 0, 'g', 3));
 }
 
 void TrainingPage::followRuns() {

@@ -77,10 +77,10 @@ private:
     void updateButtons();
     QString selectedRun() const;
 
-    QLineEdit* dataset_;
-    QComboBox *arch_, *preset_, *loss_, *device_, *precision_;
-    QDoubleSpinBox* lr_;
-    QSpinBox *batch_, *epochs_, *steps_, *ranks_;
+    QLineEdit *dataset_, *runName_;
+    QComboBox *arch_, *preset_, *loss_, *device_, *precision_, *schedule_;
+    QDoubleSpinBox *lr_, *stftWeight_;
+    QSpinBox *batch_, *epochs_, *steps_, *ranks_, *warmup_, *seed_;
     QPushButton *start_, *pause_, *stop_, *resume_, *listen_;
     QProgressBar* progress_;
     QLabel* status_;

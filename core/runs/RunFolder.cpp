@@ -16,7 +16,7 @@ namespace srlab {
 namespace fs = std::filesystem;
 
 const char* const kMetricsCsvHeader =
-    "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db,samples_per_s,data_wait_ms\n";
+    "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db,samples_per_s,data_wait_ms,mem_mib,lr,grad_norm\n";
 
 namespace {
 
@@ -57,10 +57,12 @@ bool parseMetricsRow(const std::string& line, TrainRow* r) {
     std::stringstream ss(line);
     std::string cell;
     while (std::getline(ss, cell, ',')) f.push_back(cell);
-    if (f.size() < 4 || f.size() > 9) return false;  // 7 cells: runs of SRLab before throughput
-    f.resize(9);
-    double v[9];
-    for (size_t i = 0; i < 9; ++i)
+    // Fewer cells: runs of earlier SRLab (7 before throughput, 9 before memory/lr/grad norm).
+    constexpr size_t kCells = 12;
+    if (f.size() < 4 || f.size() > kCells) return false;
+    f.resize(kCells);
+    double v[kCells];
+    for (size_t i = 0; i < kCells; ++i)
         if (!number(f[i], &v[i])) return false;
     // step and epoch are counts: whole, non-negative, in range
     if (!(v[0] >= 0 && v[0] < 9e15 && v[0] == std::floor(v[0])) || !(v[1] >= 0 && v[1] < 1e9 && v[1] == std::floor(v[1])))
@@ -74,6 +76,9 @@ bool parseMetricsRow(const std::string& line, TrainRow* r) {
     r->valLsd = v[6];
     r->samplesPerS = v[7];
     r->dataWaitMs = v[8];
+    r->memMiB = v[9];
+    r->lr = v[10];
+    r->gradNorm = v[11];
     return true;
 }
 

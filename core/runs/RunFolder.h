@@ -21,6 +21,11 @@ struct TrainRow {
     // Throughput of a training step (NaN on validation rows, and on rows of earlier SRLab):
     // samples per second over the whole step, and how long it waited for the data loader.
     double samplesPerS = NAN, dataWaitMs = NAN;
+    // Also on training steps (NaN on validation rows and older runs): memory in use on the
+    // training device in MiB (a CUDA device's, all processes, as nvidia-smi counts; on the CPU
+    // the process's resident memory), the step's learning rate, and the gradient's L2 norm
+    // over all of the generator's parameters before the optimiser step.
+    double memMiB = NAN, lr = NAN, gradNorm = NAN;
     bool hasVal() const { return valLoss == valLoss; }
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runs/TrainConfig.h"
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "util/Error.h"
@@ -19,13 +21,15 @@ void TrainConfig::validate() const {
     if (precision != "auto" && precision != "fp32" && precision != "bf16") fail("precision must be auto, fp32 or bf16");
     if (precision == "bf16" && model.isSpectral())
         fail("bf16 autocast is for the U-Net models; spectral models' STFTs need float32 (use --precision fp32)");
+    if (lrSchedule != "constant" && lrSchedule != "cosine") fail("lr schedule must be constant or cosine");
+    if (warmupSteps < 0) fail("warm-up steps must be >= 0");
     if (threads < 0 || valItems < 0 || stepsPerEpoch < 0 || timeLimitS < 0) fail("negative count");
 }
 
 std::string TrainConfig::toJson() const {
     nlohmann::json j{{"dataset", dataset}, {"model", nlohmann::json::parse(model.toJson())},
                      {"loss", loss}, {"stft_weight", stftWeight}, {"adv_weight", advWeight},
-                     {"lr", lr}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
+                     {"lr", lr}, {"lr_schedule", lrSchedule}, {"warmup_steps", warmupSteps}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
                      {"device", device}, {"threads", threads}, {"precision", precision}, {"val_items", valItems},
                      {"steps_per_epoch", stepsPerEpoch}, {"time_limit_s", timeLimitS},
                      {"optimizer", {{"name", "adam"}, {"beta1", 0.9}, {"beta2", 0.999}}}};
@@ -42,6 +46,8 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
         c.stftWeight = j.value("stft_weight", c.stftWeight);
         c.advWeight = j.value("adv_weight", c.advWeight);
         c.lr = j.value("lr", c.lr);
+        c.lrSchedule = j.value("lr_schedule", c.lrSchedule);  // runs of earlier SRLab: constant
+        c.warmupSteps = j.value("warmup_steps", c.warmupSteps);
         c.batch = j.value("batch", c.batch);
         c.epochs = j.value("epochs", c.epochs);
         c.seed = j.value("seed", c.seed);
@@ -56,6 +62,14 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     }
     c.validate();
     return c;
+}
+
+double TrainConfig::lrAt(int64_t step, int64_t totalSteps) const {
+    if (step < warmupSteps) return lr * double(step + 1) / double(warmupSteps);
+    if (lrSchedule != "cosine") return lr;
+    const double span = double(std::max<int64_t>(1, totalSteps - warmupSteps));
+    const double t = std::min(1.0, double(step - warmupSteps) / span);
+    return lr * 0.5 * (1.0 + std::cos(M_PI * t));
 }
 
 bool TrainConfig::useBf16(bool cuda) const {

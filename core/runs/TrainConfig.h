@@ -14,7 +14,13 @@ struct TrainConfig {
     std::string loss = "mse";     // mse | mrstft | mse+mrstft
     double stftWeight = 1.0;
     double advWeight = 0.1;       // adversarial term, models with a discriminator
-    double lr = 3e-4;
+    double lr = 3e-4;             // the peak learning rate
+    // Learning-rate schedule (docs/reference.md §3): constant, or cosine decay to 0 over the
+    // run's steps; either after a linear warm-up from 0 over warmupSteps.
+    std::string lrSchedule = "constant";  // constant | cosine
+    int64_t warmupSteps = 0;
+    // The learning rate at optimiser step `step` (0-based) of a run of `totalSteps`.
+    double lrAt(int64_t step, int64_t totalSteps) const;
     int batch = 16;
     int epochs = 10;
     uint64_t seed = 0;

@@ -4,6 +4,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include "train/NcclGroup.h"
 #include "util/Error.h"
 
 namespace srlab {
@@ -20,6 +21,8 @@ std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); 
 struct DataParallel::Impl {
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    std::function<void(torch::Tensor&)> deviceAllreduce;  // NCCL, for CUDA tensors
+    std::chrono::milliseconds timeout{0};
 };
 
 DataParallel::DataParallel(const DistEnv& env, std::chrono::seconds timeout) : env_(env), d_(std::make_unique<Impl>()) {
@@ -37,6 +40,7 @@ DataParallel::DataParallel(const DistEnv& env, std::chrono::seconds timeout) : e
         opts->devices.push_back(loopback ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
                                          : c10d::ProcessGroupGloo::createDefaultDevice());
         opts->timeout = timeout;
+        d_->timeout = timeout;
         d_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(d_->store, env.rank, env.world, opts);
     } catch (const c10::Error& e) {
         throw Error(where, "cannot join the run at " + env.masterAddr + ":" + std::to_string(env.masterPort) + " (" +
@@ -46,11 +50,31 @@ DataParallel::DataParallel(const DistEnv& env, std::chrono::seconds timeout) : e
 
 DataParallel::~DataParallel() = default;
 
+void DataParallel::useDevice(const torch::Device& device) {
+    if (!device.is_cuda() || !ncclAvailable()) return;
+    try {
+        d_->deviceAllreduce = makeNcclAllreduce(d_->store, env_.rank, env_.world, d_->timeout);
+    } catch (const c10::Error& e) {
+        throw Error("rank " + std::to_string(env_.rank), "cannot start NCCL (" + firstLine(e.what_without_backtrace()) + ")");
+    }
+}
+
+std::string DataParallel::backendName() const { return d_->deviceAllreduce ? "NCCL (CUDA tensors), Gloo" : "Gloo"; }
+
 void DataParallel::allreduce(torch::Tensor& t) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        std::vector<torch::Tensor> v{t};
-        d_->group->allreduce(v)->wait();
+        if (t.is_cuda() && d_->deviceAllreduce) {
+            d_->deviceAllreduce(t);
+        } else if (t.is_cuda()) {  // Gloo reduces host memory
+            auto host = t.to(torch::kCPU);
+            std::vector<torch::Tensor> v{host};
+            d_->group->allreduce(v)->wait();
+            t.copy_(host);
+        } else {
+            std::vector<torch::Tensor> v{t};
+            d_->group->allreduce(v)->wait();
+        }
     } catch (const c10::Error& e) {
         throw Error("rank " + std::to_string(env_.rank),
                     "lost contact with the other ranks of the run (a rank stopped, failed or was killed): " +
@@ -63,7 +87,7 @@ void DataParallel::broadcast(std::vector<torch::Tensor> tensors) {
     torch::NoGradGuard noGrad;
     for (auto& t : tensors) {
         // A broadcast is an all-reduce of rank 0's values and zeros: one collective kind to fail.
-        auto flat = t.detach().to(torch::kCPU).to(torch::kFloat).contiguous().clone();
+        auto flat = t.detach().to(d_->deviceAllreduce ? t.device() : torch::Device(torch::kCPU)).to(torch::kFloat).contiguous().clone();
         if (env_.rank != 0) flat.zero_();
         allreduce(flat);
         t.copy_(flat.to(t.device(), t.scalar_type()));

@@ -2,7 +2,8 @@
 #pragma once
 // Data-parallel training on torch.distributed's c10d, the way PyTorch's DistributedDataParallel
 // does it: a TCPStore rendezvous at MASTER_ADDR:MASTER_PORT (rank 0 serves it), a Gloo process
-// group, rank 0's initial weights broadcast to all, and after each backward the gradients
+// group (and for CUDA tensors an NCCL one where the build has it, NcclGroup.h), rank 0's
+// initial weights broadcast to all, and after each backward the gradients
 // averaged across ranks with all-reduces over ~25 MB buckets of flattened gradients. README
 // "Data-parallel training" gives the scaling model. Internal to srlab_ml (includes torch).
 //
@@ -27,6 +28,12 @@ public:
     DataParallel& operator=(const DataParallel&) = delete;
 
     const DistEnv& env() const { return env_; }
+
+    // The device the model trains on: CUDA tensors then go through NCCL where this build has
+    // it (collective: every rank calls it once, before the first broadcast).
+    void useDevice(const torch::Device& device);
+    // "Gloo", or "NCCL (CUDA tensors), Gloo" after useDevice picked NCCL.
+    std::string backendName() const;
 
     // Rank 0's values of `tensors` everywhere (in place).
     void broadcast(std::vector<torch::Tensor> tensors);

@@ -23,6 +23,7 @@
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 #include "util/FileLock.h"
+#include "util/DeviceInfo.h"
 #include "util/Hash.h"
 
 namespace srlab {
@@ -42,7 +43,25 @@ std::string csvNum(double v) {
 std::string csvRow(const TrainRow& r) {
     return std::to_string(r.step) + "," + std::to_string(r.epoch) + "," + csvNum(r.wallS) + "," +
            csvNum(r.trainLoss) + "," + csvNum(r.valLoss) + "," + csvNum(r.valSnr) + "," + csvNum(r.valLsd) +
-           "," + csvNum(r.samplesPerS) + "," + csvNum(r.dataWaitMs) + "\n";
+           "," + csvNum(r.samplesPerS) + "," + csvNum(r.dataWaitMs) + "," + csvNum(r.memMiB) + "," + csvNum(r.lr) +
+           "," + csvNum(r.gradNorm) + "\n";
+}
+
+// Sets every parameter group's learning rate (the schedule's value for this step).
+void setLearningRate(torch::optim::Adam& opt, double lr) {
+    for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+// The L2 norm of all gradients together, as torch.nn.utils.clip_grad_norm_ reports it.
+double gradientNorm(const std::vector<torch::Tensor>& parameters) {
+    torch::NoGradGuard noGrad;
+    torch::Tensor sum;
+    for (const auto& p : parameters) {
+        if (!p.grad().defined()) continue;
+        auto sq = p.grad().to(torch::kFloat).pow(2).sum();
+        sum = sum.defined() ? sum + sq : sq;
+    }
+    return sum.defined() ? std::sqrt(sum.item<double>()) : 0.0;
 }
 
 torch::Device pickDevice(const std::string& request) {
@@ -68,11 +87,20 @@ void truncateMetrics(const fs::path& csv, int64_t lastStep) {
 
 }  // namespace
 
-std::string describeDevice(const std::string& request) {
-    auto d = pickDevice(request);
-    if (d.is_cuda()) return "cuda (" + std::to_string(torch::cuda::device_count()) + " device(s))";
-    return "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
+namespace {
+
+// "cuda:1 of 2 (NVIDIA H100 80GB HBM3, 79.6 GiB)" or "cpu (16 threads)".
+std::string describe(const torch::Device& d) {
+    if (!d.is_cuda()) return "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
+    const int index = d.has_index() ? int(d.index()) : 0;
+    const auto info = cudaDeviceInfo(index);
+    return "cuda:" + std::to_string(index) + " of " + std::to_string(torch::cuda::device_count()) + " (" +
+           (info ? info->name + ", " + formatMemory(info->totalBytes) : std::string("unnamed")) + ")";
 }
+
+}  // namespace
+
+std::string describeDevice(const std::string& request) { return describe(pickDevice(request)); }
 
 void createRun(const std::string& runDir, TrainConfig cfg) {
     cfg.validate();
@@ -213,6 +241,7 @@ private:
     LossSpec loss_;
     double bestVal_ = INFINITY;
     int64_t perEpoch_ = 0, total_ = 0, stepAtStart_ = 0;
+    double lastLr_ = NAN, lastGradNorm_ = NAN;  // of the latest step, for its metrics.csv row
     size_t globalBatch_ = 0;
     Clock::time_point t0_;
     double pausedS_ = 0, wallAtStart_ = 0;
@@ -253,10 +282,11 @@ void RunSession::setUp() {
     } else {
         if (writer_) truncateMetrics(dir_ / "metrics.csv", 0);
         log("started: " + cfg_.model.arch + "/" + cfg_.model.preset + ", " + std::to_string(countParameters(*net_)) +
-            " parameters, loss " + cfg_.loss + ", on " + describeDevice(cfg_.device) +
+            " parameters, loss " + cfg_.loss + ", on " + describe(device_) +
             (bf16_ ? ", forward in bf16 autocast" : ""));
     }
     if (dp_) {  // rank 0's weights everywhere, as DDP starts
+        dp_->useDevice(device_);
         std::vector<torch::Tensor> all;
         for (auto* m : {static_cast<torch::nn::Module*>(net_.get()), static_cast<torch::nn::Module*>(disc_.get())})
             if (m) {
@@ -264,10 +294,10 @@ void RunSession::setUp() {
                 for (auto& b : m->buffers()) all.push_back(b);
             }
         dp_->broadcast(all);
-        log("data-parallel: " + std::to_string(dist_.world) + " ranks (Gloo), batch " + std::to_string(cfg_.batch) +
+        log("data-parallel: " + std::to_string(dist_.world) + " ranks (" + dp_->backendName() + "), batch " + std::to_string(cfg_.batch) +
             " per rank, " + std::to_string(cfg_.batch * dist_.world) + " per step");
     }
-    events_.started(describeDevice(cfg_.device) + (bf16_ ? ", bf16 autocast" : "") +
+    events_.started(describe(device_) + (bf16_ ? ", bf16 autocast" : "") +
                         (dp_ ? ", rank " + std::to_string(dist_.rank) + " of " + std::to_string(dist_.world) : ""),
                     countParameters(*net_));
     status(RunState::Running, "");
@@ -359,6 +389,9 @@ double RunSession::step(const torch::Tensor& x, const torch::Tensor& y) {
     opt_->zero_grad();
     l.backward();
     if (dp_) dp_->averageGradients(net_->parameters());
+    lastGradNorm_ = gradientNorm(net_->parameters());
+    lastLr_ = cfg_.lrAt(at_.step, total_);
+    setLearningRate(*opt_, lastLr_);
     opt_->step();
     if (disc_) ganStep(est, y);
     return value;
@@ -370,6 +403,7 @@ void RunSession::ganStep(const torch::Tensor& est, const torch::Tensor& y) {
     discOpt_->zero_grad();
     dl.backward();
     if (dp_) dp_->averageGradients(disc_->parameters());
+    setLearningRate(*discOpt_, lastLr_);
     discOpt_->step();
 }
 
@@ -429,7 +463,10 @@ RunOutcome RunSession::trainEpochs() {
                 const double stepS = std::chrono::duration<double>(Clock::now() - stepStart).count();
                 row.samplesPerS = double(x.size(0) * int64_t(world)) / std::max(stepS, 1e-9);
                 row.dataWaitMs = waitMs;
+                row.memMiB = (device_.is_cuda() ? cudaMemoryInUse() : processResidentBytes()) / (1024.0 * 1024.0);
             }
+            row.lr = lastLr_;
+            row.gradNorm = lastGradNorm_;
             writeRow(row);
             const double rate = (wall() - wallAtStart_) / double(std::max<int64_t>(1, at_.step - stepAtStart_));
             events_.progress(at_.step, total_, rate * double(total_ - at_.step));

@@ -99,11 +99,49 @@ TEST(Trainer, RunFolderHoldsConfigMetricsCheckpointsAndLog) {
         EXPECT_TRUE(std::isfinite(rows[i].samplesPerS));
         EXPECT_GE(rows[i].dataWaitMs, 0.0);
         EXPECT_TRUE(std::isfinite(rows[i].dataWaitMs));
+        EXPECT_GT(rows[i].memMiB, 1.0);  // the process's resident memory on the CPU
+        EXPECT_DOUBLE_EQ(rows[i].lr, 1e-3);  // constant schedule
+        EXPECT_GT(rows[i].gradNorm, 0.0);
+        EXPECT_TRUE(std::isfinite(rows[i].gradNorm));
     }
     auto cks = listCheckpoints(d / "run");
     EXPECT_EQ(cks.size(), 5u);  // best, epoch-0001..3, last
     EXPECT_EQ(readRunStatus(d / "run").state, RunState::Finished);
     EXPECT_THROW(createRun(d / "run", smallRun(ds)), Error);  // never overwrites a run
+}
+
+// The cosine schedule with warm-up is what the steps' rows record, and what the optimiser used:
+// a run with warm-up differs from the same run without it.
+TEST(Trainer, LearningRateScheduleIsAppliedAndRecorded) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    TrainConfig c = smallRun(ds);
+    c.lrSchedule = "cosine";
+    c.warmupSteps = 4;
+    createRun(d / "cosine", c);
+    createRun(d / "constant", smallRun(ds));
+    TrainEvents quiet;
+    TrainControl control;
+    ASSERT_EQ(trainRun(d / "cosine", quiet, control), RunOutcome::Finished);
+    ASSERT_EQ(trainRun(d / "constant", quiet, control), RunOutcome::Finished);
+    std::vector<double> lrs;
+    for (const auto& r : readRunMetrics(d / "cosine"))
+        if (!r.hasVal()) lrs.push_back(r.lr);
+    ASSERT_EQ(lrs.size(), 15u);
+    const int64_t total = 15;
+    for (int64_t i = 0; i < total; ++i) {
+        SCOPED_TRACE(i);
+        EXPECT_NEAR(lrs[size_t(i)], c.lrAt(i, total), 1e-12);
+    }
+    EXPECT_NEAR(lrs[0], 1e-3 / 4, 1e-12);  // warm-up: 1/4, 2/4, 3/4, 4/4 of the peak
+    EXPECT_NEAR(lrs[3], 1e-3, 1e-12);
+    EXPECT_NEAR(lrs[4], 1e-3, 1e-12);  // cosine from the peak...
+    EXPECT_LT(lrs[14], 0.03e-3);       // ...to nearly 0 at the last step
+    for (size_t i = 5; i < lrs.size(); ++i) EXPECT_LT(lrs[i], lrs[i - 1]);
+    EXPECT_NE(readRunMetrics(d / "cosine").back().valLoss, readRunMetrics(d / "constant").back().valLoss);
+    auto cfg = nlohmann::json::parse(std::ifstream(d / "cosine/config.json"));
+    EXPECT_EQ(cfg["lr_schedule"], "cosine");
+    EXPECT_EQ(cfg["warmup_steps"], 4);
 }
 
 // Asking for more steps per epoch than the training split holds is said, not silently cut.
@@ -300,9 +338,17 @@ TEST(RunFolder, DamagedMetricsRowsAreSkipped) {
                                            "99999999999999999999999,0,1,1\n"
                                            "3,-1,1,1\n"
                                            "4,0,1.5,0.1\n"
-                                           "5,0,2.0,0.");
+                                           "5,0,2.0,0.\n"
+                                           "6,0,2.5,0.1,,,,900,1.5,512,0.0003,2.5\n"
+                                           "7,0,2.5,0.1,,,,900,1.5,512,0.0003,2.5,1\n"
+                                           "8,0,2.0,0.");
     const auto rows = readRunMetrics(d.str());
-    ASSERT_EQ(rows.size(), 4u);
+    ASSERT_EQ(rows.size(), 6u);  // the 13-cell row is not one of ours
+    EXPECT_EQ(rows[4].step, 6);
+    EXPECT_EQ(rows[4].memMiB, 512);
+    EXPECT_EQ(rows[4].lr, 0.0003);
+    EXPECT_EQ(rows[4].gradNorm, 2.5);
+    EXPECT_TRUE(std::isnan(rows[3].gradNorm));  // rows of earlier SRLab have none
     EXPECT_EQ(rows[1].step, 2);
     EXPECT_TRUE(rows[1].hasVal());
     EXPECT_FALSE(rows[0].hasVal());
