@@ -11,6 +11,8 @@ PKGS=(
   # libraries
   qt6-base-dev libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
   libhdf5-dev portaudio19-dev nlohmann-json3-dev libcli11-dev libssl-dev
+  # IIR filter designs (Butterworth, Chebyshev I/II, elliptic, Bessel) for the degradation zoo
+  libliquid-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # an optimised BLAS for Debian's libtorch (it replaces the reference BLAS through Debian's
   # alternatives; the OpenMP build, as libtorch itself threads with OpenMP)

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "audio/Codec.h"
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "audio/Resampler.h"
+#include "util/Error.h"
+
+namespace srlab {
+namespace {
+
+// libsndfile's virtual I/O over a growing byte buffer.
+struct MemoryFile {
+    std::vector<unsigned char> bytes;
+    sf_count_t at = 0;
+};
+
+sf_count_t vLength(void* u) { return sf_count_t(static_cast<MemoryFile*>(u)->bytes.size()); }
+sf_count_t vSeek(sf_count_t offset, int whence, void* u) {
+    auto* f = static_cast<MemoryFile*>(u);
+    sf_count_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ? f->at + offset : sf_count_t(f->bytes.size()) + offset;
+    f->at = std::max<sf_count_t>(0, to);
+    return f->at;
+}
+sf_count_t vRead(void* ptr, sf_count_t count, void* u) {
+    auto* f = static_cast<MemoryFile*>(u);
+    const sf_count_t n = std::max<sf_count_t>(0, std::min<sf_count_t>(count, sf_count_t(f->bytes.size()) - f->at));
+    if (n > 0) std::memcpy(ptr, f->bytes.data() + f->at, size_t(n));
+    f->at += n;
+    return n;
+}
+sf_count_t vWrite(const void* ptr, sf_count_t count, void* u) {
+    auto* f = static_cast<MemoryFile*>(u);
+    if (f->at + count > sf_count_t(f->bytes.size())) f->bytes.resize(size_t(f->at + count));
+    std::memcpy(f->bytes.data() + f->at, ptr, size_t(count));
+    f->at += count;
+    return count;
+}
+sf_count_t vTell(void* u) { return static_cast<MemoryFile*>(u)->at; }
+
+int formatOf(Codec c) {
+    switch (c) {
+        case Codec::Mp3: return SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
+        case Codec::Opus: return SF_FORMAT_OGG | SF_FORMAT_OPUS;
+        case Codec::Vorbis: return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+    }
+    return 0;
+}
+
+// The rate a codec is run at for audio at `rate`.
+int codecRate(Codec c, int rate) {
+    static const std::vector<int> opus{8000, 12000, 16000, 24000, 48000};
+    static const std::vector<int> mp3{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000};
+    if (c == Codec::Vorbis) return rate;
+    for (int r : c == Codec::Opus ? opus : mp3)
+        if (r >= rate) return r;
+    return 48000;
+}
+
+// Lag (decoded[i + lag] ~ ref[i]) in [-maxLag, maxLag] with the largest normalised correlation
+// (the decoded window's energy divides it out, so a louder stretch does not win), over an
+// excerpt of at most 2^16 samples; the smallest |lag| wins ties.
+int bestLag(const std::vector<float>& ref, const std::vector<float>& dec, int maxLag) {
+    const size_t n = std::min(ref.size(), dec.size());
+    if (n < 64) return 0;
+    maxLag = int(std::min<size_t>(size_t(maxLag), n / 4));
+    const size_t len = std::min<size_t>(n - 2 * size_t(maxLag), 1u << 16);
+    const size_t start = size_t(maxLag);
+    double best = -1e300;
+    int lag = 0;
+    for (int a = 0; a <= 2 * maxLag; ++a) {
+        const int l = (a % 2 ? 1 : -1) * ((a + 1) / 2);  // 0, 1, -1, 2, -2, ...
+        double s = 0, e = 0;
+        const float* x = ref.data() + start;
+        const float* y = dec.data() + ptrdiff_t(start) + l;
+        for (size_t i = 0; i < len; ++i) {
+            s += double(x[i]) * double(y[i]);
+            e += double(y[i]) * double(y[i]);
+        }
+        const double score = e > 0 ? s / std::sqrt(e) : 0;
+        if (score > best * (1 + 1e-9) + 1e-300) {
+            best = score;
+            lag = l;
+        }
+    }
+    return lag;
+}
+
+}  // namespace
+
+Codec parseCodec(const std::string& name) {
+    if (name == "mp3") return Codec::Mp3;
+    if (name == "opus") return Codec::Opus;
+    if (name == "vorbis") return Codec::Vorbis;
+    throw Error("codec", "unknown codec '" + name + "' (mp3, opus, vorbis)");
+}
+
+std::string toString(Codec c) {
+    switch (c) {
+        case Codec::Mp3: return "mp3";
+        case Codec::Opus: return "opus";
+        case Codec::Vorbis: return "vorbis";
+    }
+    return "?";
+}
+
+CodecResult codecRoundTrip(const std::vector<float>& x, int rate, Codec codec, double quality, int maxLag) {
+    const std::string what = toString(codec) + " round trip";
+    if (!(quality >= 0 && quality <= 1)) throw Error(what, "quality must be in [0, 1]");
+    if (x.empty()) return {};
+    const int cRate = codecRate(codec, rate);
+    const std::vector<float> in = cRate == rate ? x : resample(x, rate, cRate, ResampleQuality::VeryHigh);
+
+    SF_VIRTUAL_IO io{vLength, vSeek, vRead, vWrite, vTell};
+    MemoryFile file;
+    SF_INFO info{};
+    info.samplerate = cRate;
+    info.channels = 1;
+    info.format = formatOf(codec);
+    SNDFILE* w = sf_open_virtual(&io, SFM_WRITE, &info, &file);
+    if (!w) throw Error(what, std::string("cannot encode at ") + std::to_string(cRate) + " Hz (" + sf_strerror(nullptr) + ")");
+    double level = quality;
+    sf_command(w, SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
+    if (codec == Codec::Mp3) {
+        int mode = SF_BITRATE_MODE_CONSTANT;
+        sf_command(w, SFC_SET_BITRATE_MODE, &mode, sizeof mode);
+    }
+    const sf_count_t written = sf_writef_float(w, in.data(), sf_count_t(in.size()));
+    const int closed = sf_close(w);
+    if (written != sf_count_t(in.size()) || closed != 0) throw Error(what, "the encoder failed");
+
+    file.at = 0;
+    SF_INFO rinfo{};
+    SNDFILE* r = sf_open_virtual(&io, SFM_READ, &rinfo, &file);
+    if (!r) throw Error(what, std::string("cannot decode what was encoded (") + sf_strerror(nullptr) + ")");
+    std::vector<float> dec;
+    std::vector<float> buf(size_t(8192) * size_t(std::max(1, rinfo.channels)));
+    for (;;) {
+        const sf_count_t got = sf_readf_float(r, buf.data(), 8192);
+        if (got <= 0) break;
+        for (sf_count_t i = 0; i < got; ++i) dec.push_back(buf[size_t(i * rinfo.channels)]);
+    }
+    sf_close(r);
+    if (rinfo.samplerate != cRate) dec = resample(dec, rinfo.samplerate, cRate, ResampleQuality::VeryHigh);
+    if (cRate != rate) dec = resample(dec, cRate, rate, ResampleQuality::VeryHigh);
+
+    CodecResult out;
+    out.kbps = double(file.bytes.size()) * 8.0 / 1000.0 / (double(x.size()) / rate);
+    out.delay = bestLag(x, dec, maxLag);
+    out.audio.assign(x.size(), 0.0f);
+    for (size_t i = 0; i < x.size(); ++i) {
+        const ptrdiff_t j = ptrdiff_t(i) + out.delay;
+        if (j >= 0 && j < ptrdiff_t(dec.size())) out.audio[i] = dec[size_t(j)];
+    }
+    return out;
+}
+
+}  // namespace srlab
