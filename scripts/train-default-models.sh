@@ -3,7 +3,10 @@
 # (seed 0: the same train/val/test files as `srlab eval --split test` uses), trains a small
 # spectral model on each for a fixed wall-time budget on CPU, evaluates it on the test split
 # beside the baselines and copies the best checkpoint, the command, the data manifest and the
-# metrics into resources/models/NAME. Usage: train-default-models.sh [SECONDS=900] [speech|music]...
+# metrics into resources/models/NAME, with the robustness matrix on the test split
+# (srlab eval --degradations DEFAULT). The training pairs go through the degradation zoo
+# (SRLAB_DEGRADE, default "zoo"; "off" for the fixed Chebyshev filter alone).
+# Usage: train-default-models.sh [SECONDS=900] [speech|music]...
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 budget=${1:-900}; shift || true
@@ -20,20 +23,25 @@ for kind in $which; do
     music)  name=music-44k-x4 rate=44100 weight=${MUSIC_STFT_WEIGHT:-0.003} ;;
     *) echo "unknown model kind $kind" >&2; exit 2 ;;
   esac
-  ds=$work/$kind-$rate-x4.h5
-  [ -f "$ds" ] || "$srlab" dataset build --quiet --input "$audio/$kind" --out "$ds" --rate $rate --scale 4
+  degrade=${SRLAB_DEGRADE:-zoo}
+  if [ "$degrade" = off ]; then tag=""; zoo=(); else tag="-${degrade//[^a-z0-9=.-]/_}"; zoo=(--degrade "$degrade"); fi
+  ds=$work/$kind-$rate-x4$tag.h5
+  [ -f "$ds" ] || "$srlab" dataset build --quiet --input "$audio/$kind" --out "$ds" --rate $rate --scale 4 "${zoo[@]}"
   run=$work/run-$name
   rm -rf "$run"
-  cmd="srlab train --dataset $kind-$rate-x4.h5 --model spectral --preset small --loss mse+mrstft --stft-weight $weight --batch 16 --epochs 1000 --steps-per-epoch 200 --val-items 256 --time-limit $budget --seed 0"
+  cmd="srlab train --dataset $(basename "$ds") --model spectral --preset small --loss mse+mrstft --stft-weight $weight --batch 16 --epochs 1000 --steps-per-epoch 200 --val-items 256 --time-limit $budget --seed 0"
   "$srlab" train --quiet --dataset "$ds" --run "$run" --model spectral --preset small --loss mse+mrstft \
     --stft-weight "$weight" --batch 16 --epochs 1000 --steps-per-epoch 200 --val-items 256 --time-limit "$budget" --seed 0
   dest=$here/resources/models/$name
   rm -rf "$dest"; mkdir -p "$dest"
   cp "$run/checkpoints/best/model.pt" "$run/checkpoints/best/model.json" "$run/metrics.csv" "$run/config.json" "$dest/"
   "$srlab" eval --input "$ds" --split test --checkpoint "$dest" --csv "$dest/test-metrics.csv" > "$dest/test-metrics.txt"
+  "$srlab" eval --input "$ds" --split test --checkpoint "$dest" --baseline spline --baseline sinc --degradations DEFAULT \
+    --csv "$dest/robustness.csv" > "$dest/robustness.txt"
   { head -1 "$audio/manifest.tsv"
     "$srlab" dataset files "$ds" --split train | while read -r f; do grep -F "$kind/$(basename "$f")" "$audio/manifest.tsv"; done
   } > "$dest/data-manifest.tsv"
-  printf '%s\n' "# Trained with scripts/train-default-models.sh $budget $kind on $(nproc) CPU cores:" "$cmd" > "$dest/train-command.txt"
+  printf '%s\n' "# Trained with SRLAB_DEGRADE=$degrade scripts/train-default-models.sh $budget $kind on $(nproc) CPU cores:" \
+    "srlab dataset build --input $kind/ --out $(basename "$ds") --rate $rate --scale 4 ${zoo[*]}" "$cmd" > "$dest/train-command.txt"
   grep -E "^mean" "$dest/test-metrics.txt"
 done

@@ -97,7 +97,10 @@ void PatchBrowser::showPatch(const PatchComparison& p) {
     const Comparison& c = p.comparison;
     source_ = QString::fromStdString(p.source);
     offset_ = p.offsetSeconds;
-    info_->setText(QString("%1  @ %2 s").arg(source_.section('/', -1)).arg(offset_, 0, 'f', 2));
+    info_->setText(QString("%1  @ %2 s%3")
+                       .arg(source_.section('/', -1))
+                       .arg(offset_, 0, 'f', 2)
+                       .arg(p.degradation.empty() ? QString() : "   low-res made by " + QString::fromStdString(p.degradation)));
     wave_->clearGraphs();
     QVector<double> t(int(c.frames));
     for (int i = 0; i < int(c.frames); ++i) t[i] = double(i) / c.rate;

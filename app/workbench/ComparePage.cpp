@@ -2,6 +2,7 @@
 #include "ComparePage.h"
 
 #include <QComboBox>
+#include <QLineEdit>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -47,9 +48,15 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     scale_->setPrefix("x");
     scale_->setToolTip("Scale r: the low-res version is made at the truth's rate / r");
     filter_ = new QComboBox;
-    filter_->addItems({"cheby", "sinc", "none"});
-    filter_->setToolTip("How the low-res version is made (docs/reference.md §1): cheby as scipy.signal.decimate,\n"
-                        "sinc a windowed-sinc low-pass, none plain decimation (aliased)");
+    filter_->setEditable(true);  // any degradation's text form may be typed
+    filter_->setInsertPolicy(QComboBox::NoInsert);
+    filter_->addItem("none");
+    for (const auto& d : defaultDegradationMatrix()) filter_->addItem(QString::fromStdString(d.toString()));
+    filter_->setCurrentText("cheby");
+    filter_->setToolTip("How the low-res version is made (docs/reference.md §1, §6): cheby as scipy.signal.decimate,\n"
+                        "sinc a windowed-sinc low-pass, none plain decimation (aliased); or a degradation as real\n"
+                        "input meets it: another filter family (ellip:8/min), a resampler (soxr), a codec\n"
+                        "(soxr+mp3:0.5), gain and noise. Type any such text and press Enter.");
     windowMs_ = new QDoubleSpinBox;
     windowMs_->setRange(2, 200);
     windowMs_->setValue(46);
@@ -109,6 +116,9 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     connect(rate_, &QComboBox::currentIndexChanged, this, reload);
     connect(scale_, &QSpinBox::valueChanged, this, reload);
     connect(filter_, &QComboBox::currentIndexChanged, this, reload);
+    connect(filter_->lineEdit(), &QLineEdit::editingFinished, this, [this, reload] {
+        if (filter_->currentText() != lastFilter_) reload();
+    });
     connect(windowMs_, &QDoubleSpinBox::editingFinished, this, reload);
     connect(model_, &QComboBox::activated, this, [this] { modelChosen(); });
     connect(player_, &PlayerBar::playheadMoved, group_, &SpectrogramGroup::setPlayhead);
@@ -276,7 +286,13 @@ void ComparePage::openFile(const QString& path) {
     r.path = path.toStdString();
     r.settings.rate = rate_->currentData().toInt();
     r.settings.scale = scale_->value();
-    r.settings.filter = parseDecimFilter(filter_->currentText().toStdString());
+    lastFilter_ = filter_->currentText();
+    try {
+        r.settings.filter = Degradation::parse(lastFilter_.trimmed().toStdString());
+    } catch (const std::exception& e) {
+        fail(JobFailure{false, QString::fromStdString(e.what())});
+        return;
+    }
     r.windowMs = windowMs_->value();
     r.columns = 1600;
     if (viewTo_ > viewFrom_) {

@@ -80,6 +80,7 @@ private:
     void modelChosen();
 
     QComboBox *rate_, *filter_, *model_;
+    QString lastFilter_;  // the degradation text the shown comparison was made with
     QSpinBox* scale_;
     QDoubleSpinBox* windowMs_;
     QLabel* file_;

@@ -74,7 +74,13 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     stride_->setSuffix(" samples");
     stride_->setToolTip("Hop between patches");
     split_->setToolTip("Fractions of files (never patches) for train, val and test");
-    seed_->setToolTip("Seed of the split");
+    seed_->setToolTip("Seed of the split and of the degradation zoo");
+    degrade_ = new QLineEdit;
+    degrade_->setPlaceholderText("off: every file through the decimation filter");
+    degrade_->setToolTip("Each file's low-res side through its own seeded random chain, recorded per file and shown\n"
+                         "on the Patches tab (docs/reference.md §6.2): 'zoo', or e.g. 'zoo,codec=0.5,noise=0' or\n"
+                         "'zoo,filters=butter|ellip,orders=2-6'. Robust models train on it; published comparisons use the\n"
+                         "fixed filter.");
     padShort_ = new QCheckBox("zero-pad files shorter than one patch (default: skip them)");
     lowRes_ = new QCheckBox("inputs are real low-res audio (no labels)");
     form->addRow("Input", inRow);
@@ -82,6 +88,7 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     form->addRow("Target rate (Hz)", rate_);
     form->addRow("Scale r", scale_);
     form->addRow("Decimation filter", filter_);
+    form->addRow("Degradation zoo", degrade_);
     form->addRow("Baseline (model input)", baseline_);
     form->addRow("Patch length", dim_);
     form->addRow("Stride", stride_);
@@ -194,6 +201,7 @@ void DatasetsPage::startBuild() {
     spec.stride = stride_->value();
     spec.seed = uint64_t(seed_->value());
     spec.filter = parseDecimFilter(filter_->currentText().toStdString());
+    spec.degrade = degrade_->text().trimmed().toStdString();
     spec.baseline = parseBaseline(baseline_->currentText().toStdString());
     const QStringList parts = split_->text().split(',');
     for (int i = 0; i < 3; ++i) spec.split[size_t(i)] = i < parts.size() ? parts[i].toDouble() : 0.0;

@@ -53,7 +53,7 @@ private:
     void setBusy(bool b);
     void readPatch(Split split, size_t index);
     void refreshDatasets();
-    QLineEdit *input_, *output_, *split_;
+    QLineEdit *input_, *output_, *split_, *degrade_;
     QCheckBox *padShort_, *lowRes_;
     QListWidget* datasets_;
     QString workspace_;

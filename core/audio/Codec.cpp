@@ -62,14 +62,28 @@ int codecRate(Codec c, int rate) {
 }
 
 // Lag (decoded[i + lag] ~ ref[i]) in [-maxLag, maxLag] with the largest normalised correlation
-// (the decoded window's energy divides it out, so a louder stretch does not win), over an
-// excerpt of at most 2^16 samples; the smallest |lag| wins ties.
+// (the decoded window's energy divides it out, so a louder stretch does not win), over the
+// loudest excerpt of at most 2^16 samples (silence would make any lag fit); the smallest |lag|
+// wins ties.
 int bestLag(const std::vector<float>& ref, const std::vector<float>& dec, int maxLag) {
     const size_t n = std::min(ref.size(), dec.size());
     if (n < 64) return 0;
     maxLag = int(std::min<size_t>(size_t(maxLag), n / 4));
     const size_t len = std::min<size_t>(n - 2 * size_t(maxLag), 1u << 16);
-    const size_t start = size_t(maxLag);
+    // The loudest stretch of ref, in blocks of 256 samples.
+    constexpr size_t kBlock = 256;
+    std::vector<double> blockEnergy((n + kBlock - 1) / kBlock, 0.0);
+    for (size_t i = 0; i < n; ++i) blockEnergy[i / kBlock] += double(ref[i]) * ref[i];
+    size_t start = size_t(maxLag);
+    double bestEnergy = -1;
+    for (size_t s = size_t(maxLag); s + len + size_t(maxLag) <= n; s += kBlock) {
+        double e = 0;
+        for (size_t b = s / kBlock; b < std::min(blockEnergy.size(), (s + len) / kBlock); ++b) e += blockEnergy[b];
+        if (e > bestEnergy) {
+            bestEnergy = e;
+            start = s;
+        }
+    }
     double best = -1e300;
     int lag = 0;
     for (int a = 0; a <= 2 * maxLag; ++a) {
@@ -150,7 +164,9 @@ CodecResult codecRoundTrip(const std::vector<float>& x, int rate, Codec codec, d
 
     CodecResult out;
     out.kbps = double(file.bytes.size()) * 8.0 / 1000.0 / (double(x.size()) / rate);
-    out.delay = bestLag(x, dec, maxLag);
+    // Codec delays are a few frames: a fifth of a second bounds them, and keeps a periodic
+    // signal from matching a whole period away.
+    out.delay = bestLag(x, dec, std::min(maxLag, rate / 5));
     out.audio.assign(x.size(), 0.0f);
     for (size_t i = 0; i < x.size(); ++i) {
         const ptrdiff_t j = ptrdiff_t(i) + out.delay;

@@ -46,7 +46,13 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events)
         return;
     }
     std::vector<float> hi = toTargetRate(std::move(mono), inRate, s.rate, s.scale);
-    if (hi.size() < std::max<size_t>(2048, minDecimateLength(s.filter)))
+    Degradation how = s.filter;
+    if (how.gainDb != 0) {  // a gain step changes the truth too: apply it here, once
+        const float g = float(std::pow(10.0, how.gainDb / 20.0));
+        for (float& v : hi) v *= g;
+        how.gainDb = 0;
+    }
+    if (hi.size() < std::max<size_t>(2048, minDegradeLength(how)))
         throw Error(r.path, "too short to compare (under 2048 samples at the target rate)");
     c.frames = hi.size();
     c.hasTruth = true;
@@ -60,7 +66,8 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events)
     });
     std::exception_ptr failed;
     try {
-        c.low = decimate(*c.versions[0].audio, s.scale, s.filter);
+        auto truth = *c.versions[0].audio;
+        c.low = degrade(truth, c.rate, s.scale, how).low;
     } catch (...) {
         failed = std::current_exception();
     }

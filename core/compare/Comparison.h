@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "audio/Samples.h"
-#include "dsp/Decimate.h"
+#include "dsp/Degradation.h"
 #include "metrics/Metrics.h"
 
 namespace srlab {
@@ -43,7 +43,10 @@ struct CompareSettings {
     // never made up by upsampling nor cut by a model's rate; a rate asks for a resample to it.
     int rate = 0;
     int scale = 4;
-    DecimFilter filter = DecimFilter::Cheby;
+    // How the low-res version is made from the truth: the published filter, or any degradation
+    // (a filter family, a resampler, a codec: docs/reference.md §6), to hear what a model does
+    // to MP3-damaged or differently filtered input.
+    Degradation filter = Degradation::fixed(DecimFilter::Cheby);
     std::vector<std::string> baselines{"spline", "linear", "sinc"};
 };
 

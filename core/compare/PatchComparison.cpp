@@ -28,10 +28,16 @@ PatchComparison loadPatch(const std::string& dataset, Split split, size_t index)
     try {
         const auto manifest = nlohmann::json::parse(reader.manifestJson());
         const auto& sources = manifest.at("sources");
-        if (s >= 0 && size_t(s) < sources.size()) p.source = sources.at(size_t(s)).at("path").get<std::string>();
+        if (s >= 0 && size_t(s) < sources.size()) {
+            const auto& e = sources.at(size_t(s));
+            p.source = e.at("path").get<std::string>();
+            // Datasets of the degradation zoo record each file's chain; others used the spec's filter.
+            p.degradation = e.value("degradation", std::string());
+        }
     } catch (const nlohmann::json::exception&) {
         // a dataset without a readable manifest still browses; it just has no source names
     }
+    if (p.degradation.empty() && !info.spec.lowResInput) p.degradation = toString(info.spec.filter);
     p.offsetSeconds = index < off.size() ? double(off[index]) / rate : 0.0;
 
     Comparison& c = p.comparison;

@@ -20,6 +20,7 @@ struct PatchComparison {
     std::vector<DisplaySpectrogram> overviews;   // one per version
     std::string source;                          // the audio file the patch was cut from, "" if unknown
     double offsetSeconds = 0;                    // where in it
+    std::string degradation;                     // how its low-res side was made (dsp/Degradation.h)
 };
 
 // Throws Error naming the file for a dataset that cannot be read or an index out of range.

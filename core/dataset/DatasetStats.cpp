@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "dsp/Degradation.h"
 #include "dsp/Stft.h"
 
 namespace srlab {
@@ -149,6 +150,9 @@ std::string describeDataset(const PairFileReader& reader, const DatasetStats& st
     add("  rate %d Hz, scale %d (low-res %.0f Hz), filter %s, baseline %s, dim %d, stride %d, seed %llu%s\n", s.rate,
         s.scale, s.lowRate(), toString(s.filter).c_str(), toString(s.baseline).c_str(), s.dim, s.stride,
         (unsigned long long)s.seed, info.hasLabel ? "" : ", real low-res input (no labels)");
+    if (!s.degrade.empty()) {  // the buf above holds 256 characters: a zoo's text may be longer
+        o += "  degradation zoo: " + DegradationZoo::parse(s.degrade).toString() + " (each file's chain in its manifest)\n";
+    }
     add("  %-6s %7s %9s %8s %11s\n", "split", "files", "patches", "hours", "non-finite");
     size_t bad = 0;
     for (Split sp : kSplits) {

@@ -43,6 +43,7 @@ std::string BuildReport::toJson() const {
         e["channels"] = s.channels;
         e["seconds"] = s.seconds;
         e["patches"] = s.patches;
+        if (!s.degradation.empty()) e["degradation"] = s.degradation;
         j["sources"].push_back(e);
     }
     j["patches"] = {{"train", patches[0]}, {"val", patches[1]}, {"test", patches[2]}};
@@ -141,7 +142,8 @@ FileResult processFile(const std::string& path, Split split, const PairSpec& spe
         if (spec.lowResInput && audio.rate > spec.lowRate() * 1.001)
             r.report.reason = "rate " + std::to_string(audio.rate) + " Hz is above the low-res rate";
         else
-            r.pair = makePair(mono, audio.rate, spec);
+            r.pair = makePair(mono, audio.rate, spec, std::stoull(r.report.sha256.substr(0, 16), nullptr, 16));
+        r.report.degradation = r.pair.degradation;
         const size_t n = spec.lowResInput ? r.pair.input.size() : r.pair.label.size();
         if (r.report.reason.empty() && n < size_t(spec.dim) && !spec.padShort)
             r.report.reason = "shorter than one patch (" + std::to_string(n) + " < " + std::to_string(spec.dim) + " samples)";

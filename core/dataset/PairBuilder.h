@@ -23,6 +23,7 @@ struct SourceReport {
     int rate = 0, channels = 0;
     double seconds = 0;
     size_t patches = 0;
+    std::string degradation;  // how its low-res side was made (dsp/Degradation.h text form)
 };
 
 struct BuildReport {

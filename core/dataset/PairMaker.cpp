@@ -12,19 +12,24 @@ std::vector<float> toTargetRate(std::vector<float> mono, int inRate, int rate, i
     return hi;
 }
 
-Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec) {
+Degradation chainFor(const PairSpec& spec, uint64_t chainSeed) {
+    if (spec.degrade.empty()) return Degradation::fixed(spec.filter);
+    return DegradationZoo::parse(spec.degrade).draw(spec.seed * 0x9e3779b97f4a7c15ULL ^ chainSeed);
+}
+
+Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec, uint64_t chainSeed) {
     Pair p;
-    if (hi.size() < minDecimateLength(spec.filter))
-        throw Error("", "too short to filter (" + std::to_string(hi.size()) + " samples)");
-    p.low = decimate(hi, spec.scale, spec.filter);
+    const Degradation chain = chainFor(spec, chainSeed);
+    p.degradation = chain.toString();
+    p.low = degrade(hi, spec.rate, spec.scale, chain).low;
     if (spec.baseline != Baseline::None) p.input = upsample(p.low, spec.scale, hi.size(), spec.baseline);
     else p.input = p.low;
     p.label = std::move(hi);
     return p;
 }
 
-Pair makePair(const std::vector<float>& mono, int inRate, const PairSpec& spec) {
-    if (!spec.lowResInput) return makePairFromHigh(toTargetRate(mono, inRate, spec.rate, spec.scale), spec);
+Pair makePair(const std::vector<float>& mono, int inRate, const PairSpec& spec, uint64_t chainSeed) {
+    if (!spec.lowResInput) return makePairFromHigh(toTargetRate(mono, inRate, spec.rate, spec.scale), spec, chainSeed);
     Pair p;
     p.low = resample(mono, inRate, spec.lowRate());
     const size_t n = p.low.size() * size_t(spec.scale);

@@ -5,10 +5,12 @@
 #include <vector>
 
 #include "dataset/PairSpec.h"
+#include "dsp/Degradation.h"
 
 namespace srlab {
 
 struct Pair {
+    std::string degradation;   // the chain's text form (dsp/Degradation.h) that made `low`
     std::vector<float> label;  // high-res ground truth (empty for real low-res input)
     std::vector<float> low;    // at rate / scale
     std::vector<float> input;  // what the model sees: the baseline at rate, or `low` for None
@@ -17,10 +19,14 @@ struct Pair {
 // mono at inRate -> high-res `rate`, cropped to a multiple of scale.
 std::vector<float> toTargetRate(std::vector<float> mono, int inRate, int rate, int scale);
 
-// From high-res audio (already at spec.rate, cropped): low and input; label = hi.
-Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec);
+// From high-res audio (already at spec.rate, cropped): low and input; label = hi (with the
+// chain's gain). `chainSeed` picks the file's chain when spec.degrade is a zoo.
+Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec, uint64_t chainSeed = 0);
 
 // From a file's samples at any rate, honouring spec.lowResInput.
-Pair makePair(const std::vector<float>& mono, int inRate, const PairSpec& spec);
+Pair makePair(const std::vector<float>& mono, int inRate, const PairSpec& spec, uint64_t chainSeed = 0);
+
+// The chain a file gets: spec.filter, or the zoo's draw for (spec.seed, chainSeed).
+Degradation chainFor(const PairSpec& spec, uint64_t chainSeed);
 
 }  // namespace srlab

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/PairSpec.h"
 
+#include "dsp/Degradation.h"
+
 #include <cstdio>
 
 #include <cmath>
@@ -52,6 +54,10 @@ void PairSpec::validate() const {
     }
     if (std::abs(sum - 1.0) > 1e-6) bad("split fractions must add up to 1");
     if (threads < 0) bad("threads must not be negative");
+    if (!degrade.empty()) {
+        if (lowResInput) bad("--degrade makes low-res audio from high-res files; real low-res input has no label to degrade");
+        DegradationZoo::parse(degrade);  // throws, naming the text
+    }
 }
 
 std::string PairSpec::toJson() const {
@@ -66,6 +72,7 @@ std::string PairSpec::toJson() const {
     j["split"] = split;
     j["seed"] = seed;
     j["low_res_input"] = lowResInput;
+    if (!degrade.empty()) j["degrade"] = degrade;
     return j.dump();
 }
 
@@ -83,6 +90,7 @@ PairSpec PairSpec::fromJson(const std::string& text) {
         s.split = j.at("split").get<std::array<double, 3>>();
         s.seed = j.value("seed", uint64_t(0));
         s.lowResInput = j.value("low_res_input", false);
+        s.degrade = j.value("degrade", std::string());
     } catch (const nlohmann::json::exception& e) {
         throw Error("build settings", std::string("malformed JSON: ") + e.what());
     }

@@ -21,6 +21,10 @@ struct PairSpec {
     int rate = 16000;   // target (high) rate
     int scale = 4;      // r
     DecimFilter filter = DecimFilter::Cheby;
+    // Degradation zoo (docs/reference.md §6.2): empty = every file through `filter` (published
+    // reproducibility); else a DegradationZoo text ("zoo,codec=0.3"), and each file's low-res
+    // side goes through its own chain drawn from seed and the file's SHA-256.
+    std::string degrade;
     Baseline baseline = Baseline::Spline;  // None stores the low-rate patches themselves
     int dim = 8192;     // patch length at the high rate
     int stride = 4096;

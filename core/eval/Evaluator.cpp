@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -24,14 +26,15 @@ Method baselineMethod(const std::string& name, int scale) {
     return {name, [b, scale](const std::vector<float>& low, size_t n, const CancelToken&) { return upsample(low, scale, n, b); }};
 }
 
-EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, DecimFilter filter,
-                        const std::vector<Method>& methods, int threads, ProgressSink& progress,
-                        const CancelToken& cancel) {
-    EvalTable t;
-    t.rate = rate;
-    t.scale = scale;
-    t.filter = toString(filter);
-    std::vector<std::vector<EvalRow>> perFile(files.size());
+EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int scale,
+                          const std::vector<Degradation>& cases, const std::vector<Method>& methods, int threads,
+                          ProgressSink& progress, const CancelToken& cancel) {
+    if (cases.empty()) throw Error("evaluation", "no degradation to evaluate");
+    size_t minLength = 2048;
+    for (const auto& c : cases) minLength = std::max(minLength, minDegradeLength(c));
+    // perFile[i][c]: file i's rows for case c; kbps[i][c] its codec bit rate.
+    std::vector<std::vector<std::vector<EvalRow>>> perFile(files.size(), std::vector<std::vector<EvalRow>>(cases.size()));
+    std::vector<std::vector<double>> kbps(files.size(), std::vector<double>(cases.size(), 0.0));
     std::vector<std::string> why(files.size());
     std::atomic<size_t> done{0};
     std::mutex mu;
@@ -41,31 +44,80 @@ EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int sca
         try {
             int inRate = 0;
             std::vector<float> mono = readMono(files[i], &inRate);
-            std::vector<float> hi = toTargetRate(std::move(mono), inRate, rate, scale);
-            if (hi.size() < std::max<size_t>(2048, minDecimateLength(filter)))
-                throw Error(files[i], "too short to evaluate (under 2048 samples at the target rate)");
+            const std::vector<float> hi = toTargetRate(std::move(mono), inRate, rate, scale);
+            if (hi.size() < minLength)
+                throw Error(files[i], "too short to evaluate (under " + std::to_string(minLength) +
+                                          " samples at the target rate)");
             if (std::all_of(hi.begin(), hi.end(), [](float v) { return v == 0.0f; }))
                 throw Error(files[i], "digital silence: SNR and LSD against a silent reference are undefined");
-            // Files already run in parallel: one thread each inside.
-            const auto low = decimate(hi, scale, filter, 1);
-            const MetricReference reference(hi, rate, scale, 1);
-            for (const Method& m : methods) {
-                const auto est = m.run(low, hi.size(), cancel);
-                perFile[i].push_back({files[i], m.name, reference.measure(est)});
+            for (size_t c = 0; c < cases.size(); ++c) {
+                cancel.throwIfCancelled();
+                auto truth = hi;  // a gain step scales the reference too
+                const auto low = degrade(truth, rate, scale, cases[c], 1);  // files already run in parallel
+                kbps[i][c] = low.codecKbps;
+                const MetricReference reference(truth, rate, scale, 1);
+                for (const Method& m : methods) {
+                    const auto est = m.run(low.low, truth.size(), cancel);
+                    perFile[i][c].push_back({files[i], m.name, reference.measure(est)});
+                }
             }
         } catch (const Error& e) {
             why[i] = e.what();
+            for (auto& rows : perFile[i]) rows.clear();
         }
         const size_t d = ++done;
         std::lock_guard<std::mutex> lock(mu);
         progress.progress(double(d), double(files.size()), std::filesystem::path(files[i]).filename().string());
     }, threads);
     cancel.throwIfCancelled();
-    for (size_t i = 0; i < files.size(); ++i) {
-        if (!why[i].empty()) t.skipped.emplace_back(files[i], why[i]);
-        for (auto& r : perFile[i]) t.rows.push_back(std::move(r));
+    EvalMatrix out;
+    for (size_t c = 0; c < cases.size(); ++c) {
+        EvalTable t;
+        t.rate = rate;
+        t.scale = scale;
+        t.filter = cases[c].toString();
+        size_t coded = 0;
+        for (size_t i = 0; i < files.size(); ++i) {
+            if (!why[i].empty()) t.skipped.emplace_back(files[i], why[i]);
+            for (auto& r : perFile[i][c]) t.rows.push_back(std::move(r));
+            if (why[i].empty() && kbps[i][c] > 0) {
+                t.codecKbps += kbps[i][c];
+                ++coded;
+            }
+        }
+        if (coded) t.codecKbps /= double(coded);
+        out.cases.push_back(std::move(t));
     }
-    return t;
+    return out;
+}
+
+EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, const Degradation& how,
+                        const std::vector<Method>& methods, int threads, ProgressSink& progress,
+                        const CancelToken& cancel) {
+    return std::move(evaluateMatrix(files, rate, scale, {how}, methods, threads, progress, cancel).cases.front());
+}
+
+std::vector<Degradation> loadDegradationMatrix(const std::string& defaultOrPath) {
+    if (defaultOrPath == "DEFAULT" || defaultOrPath == "default") return defaultDegradationMatrix();
+    std::ifstream in(defaultOrPath);
+    if (!in) throw Error(defaultOrPath, "cannot read (give DEFAULT or a file of degradations, one per line)");
+    std::vector<Degradation> out;
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        line = line.substr(0, line.find('#'));
+        line.erase(0, line.find_first_not_of(" \t\r"));
+        line.erase(line.find_last_not_of(" \t\r") + 1);
+        if (line.empty()) continue;
+        try {
+            out.push_back(Degradation::parse(line));
+        } catch (const Error& e) {
+            throw Error(defaultOrPath + ":" + std::to_string(n), e.what());
+        }
+    }
+    if (out.empty()) throw Error(defaultOrPath, "holds no degradation");
+    return out;
 }
 
 std::vector<EvalRow> EvalTable::means() const {
@@ -146,9 +198,116 @@ std::string EvalTable::toText() const {
     for (const auto& r : rows) line(r);
     o << '\n';
     for (const auto& r : means()) line(r);
-    o << "\nrate " << rate << " Hz, scale " << scale << ", decimation filter " << filter << "\n";
+    o << "\nrate " << rate << " Hz, scale " << scale << ", low-res made by " << filter << "\n";
     for (const auto& info : metricCatalogue()) o << "  " << info.key << ": " << info.definition << '\n';
     for (const auto& [f, why] : skipped) o << "skipped " << why << '\n';
+    return o.str();
+}
+
+namespace {
+
+const MetricSet* meanOf(const std::vector<EvalRow>& means, const std::string& method) {
+    for (const auto& r : means)
+        if (r.method == method) return &r.m;
+    return nullptr;
+}
+
+std::vector<std::string> methodsOf(const EvalMatrix& m) {
+    std::vector<std::string> out;
+    for (const auto& t : m.cases)
+        for (const auto& r : t.means())
+            if (std::find(out.begin(), out.end(), r.method) == out.end()) out.push_back(r.method);
+    return out;
+}
+
+}  // namespace
+
+std::string EvalMatrix::toText() const {
+    const auto methods = methodsOf(*this);
+    std::ostringstream o;
+    char buf[256];
+    // Two header lines: each method's name over its SNR and LSD columns.
+    std::snprintf(buf, sizeof buf, "%-28s %7s", "", "");
+    o << buf;
+    for (const auto& m : methods) {
+        std::snprintf(buf, sizeof buf, "  %-18.18s", m.c_str());
+        o << buf;
+    }
+    o << '\n';
+    std::snprintf(buf, sizeof buf, "%-28s %7s", "degradation", "kb/s");
+    o << buf;
+    for (size_t i = 0; i < methods.size(); ++i) o << "     SNR      LSD  ";
+    o << '\n';
+    std::map<std::string, std::pair<double, double>> sum;
+    std::map<std::string, int> count;
+    for (const auto& t : cases) {
+        const auto means = t.means();
+        std::snprintf(buf, sizeof buf, "%-28s %7s", t.filter.c_str(),
+                      t.codecKbps > 0 ? std::to_string(int(std::lround(t.codecKbps))).c_str() : "");
+        o << buf;
+        for (const auto& m : methods) {
+            const MetricSet* v = meanOf(means, m);
+            if (!v) {
+                o << "       -        -  ";
+                continue;
+            }
+            std::snprintf(buf, sizeof buf, "  %7.2f  %7.3f ", v->snr, v->lsd);
+            o << buf;
+            sum[m].first += v->snr;
+            sum[m].second += v->lsd;
+            ++count[m];
+        }
+        o << '\n';
+    }
+    std::snprintf(buf, sizeof buf, "%-28s %7s", "mean over cases", "");
+    o << buf;
+    for (const auto& m : methods) {
+        std::snprintf(buf, sizeof buf, "  %7.2f  %7.3f ", sum[m].first / std::max(1, count[m]), sum[m].second / std::max(1, count[m]));
+        o << buf;
+    }
+    o << "\n\nSNR and LSD in dB, means over the files of each case (docs/reference.md §2); degradations are in "
+         "docs/reference.md §6.\nA minimum-phase (/min) case shifts the phase of the band it keeps, which no "
+         "method undoes: its SNR measures that shift; compare LSD there.\n";
+    if (!cases.empty())
+        for (const auto& [f, why] : cases.front().skipped) o << "skipped " << why << '\n';
+    return o.str();
+}
+
+std::string EvalMatrix::toJson() const {
+    nlohmann::ordered_json j;
+    j["cases"] = nlohmann::json::array();
+    for (const auto& t : cases) {
+        auto c = nlohmann::ordered_json::parse(t.toJson());
+        c["degradation"] = t.filter;
+        if (t.codecKbps > 0) c["codec_kbps"] = t.codecKbps;
+        j["cases"].push_back(c);
+    }
+    for (const auto& m : methodsOf(*this)) {
+        nlohmann::ordered_json e;
+        int n = 0;
+        for (const auto& info : metricCatalogue()) e[info.key] = 0.0;
+        for (const auto& t : cases)
+            if (const MetricSet* v = meanOf(t.means(), m)) {
+                for (const auto& info : metricCatalogue()) e[info.key] = e[info.key].get<double>() + v->*info.field;
+                ++n;
+            }
+        for (const auto& info : metricCatalogue()) e[info.key] = e[info.key].get<double>() / std::max(1, n);
+        j["mean_over_cases"][m] = e;
+    }
+    return j.dump(1);
+}
+
+std::string EvalMatrix::toCsv() const {
+    std::ostringstream o;
+    o << "degradation,codec_kbps,method";
+    for (const auto& info : metricCatalogue()) o << ',' << info.key;
+    o << '\n';
+    for (const auto& t : cases)
+        for (const auto& r : t.means()) {
+            o << '"' << t.filter << "\"," << t.codecKbps << ',' << r.method;
+            for (const auto& info : metricCatalogue()) o << ',' << r.m.*info.field;
+            o << '\n';
+        }
     return o.str();
 }
 

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Files -> metric table. Each high-res file is brought to the target rate, decimated like the
-// dataset builder, and every method reconstructs it from the low-res signal; the table holds
+// Files -> metric table. Each high-res file is brought to the target rate, made low-res by a
+// Degradation (the dataset builder's fixed filter, or any case of a robustness matrix,
+// docs/reference.md §6), and every method reconstructs it from the low-res signal; the table holds
 // one row per (file, method) plus per-method means. Methods are plain functions, so baselines
 // and trained models sit in the same table.
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "dsp/Decimate.h"
+#include "dsp/Degradation.h"
 #include "metrics/Metrics.h"
 #include "util/CancelToken.h"
 #include "util/Progress.h"
@@ -31,7 +32,8 @@ struct EvalRow {
 
 struct EvalTable {
     int rate = 0, scale = 0;
-    std::string filter;
+    std::string filter;                                  // the Degradation's text form
+    double codecKbps = 0;                                // its codec's mean bit rate over the files
     std::vector<EvalRow> rows;                           // file-major, methods in given order
     std::vector<std::pair<std::string, std::string>> skipped;  // file, reason
     std::vector<EvalRow> means() const;                  // one per method, file = "mean"
@@ -42,8 +44,22 @@ struct EvalTable {
 
 Method baselineMethod(const std::string& name, int scale);  // spline, linear, sinc
 
-EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, DecimFilter filter,
+EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, const Degradation& how,
                         const std::vector<Method>& methods, int threads, ProgressSink& progress,
                         const CancelToken& cancel);
+
+// A robustness matrix: every method scored on every case (each file read once).
+struct EvalMatrix {
+    std::vector<EvalTable> cases;  // in the order asked
+    // Per case, each method's mean SNR and LSD, then each method's mean over the cases.
+    std::string toText() const;
+    std::string toJson() const;    // every case's table, and the summary
+    std::string toCsv() const;     // case,method,<every metric> (means per case)
+};
+EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int scale,
+                          const std::vector<Degradation>& cases, const std::vector<Method>& methods, int threads,
+                          ProgressSink& progress, const CancelToken& cancel);
+// DEFAULT, or a file with one Degradation text form per line (# comments). Throws Error.
+std::vector<Degradation> loadDegradationMatrix(const std::string& defaultOrPath);
 
 }  // namespace srlab

@@ -89,7 +89,7 @@ TEST(CompareSession, StagesArriveInOrderWithTheNumbersOfAOneShotEvaluation) {
     ASSERT_EQ(c.versions.size(), 5u);  // truth, low-res, spline, linear, the model
     ASSERT_EQ(ev.last.versions.size(), 5u);
 
-    const EvalTable t = evaluateFiles({wav}, 16000, 4, DecimFilter::Cheby,
+    const EvalTable t = evaluateFiles({wav}, 16000, 4, Degradation::fixed(DecimFilter::Cheby),
                                       {baselineMethod("spline", 4), baselineMethod("linear", 4)}, 1, progress, cancel);
     ASSERT_EQ(t.rows.size(), 2u);
     for (size_t k : {2u, 3u, 4u}) {

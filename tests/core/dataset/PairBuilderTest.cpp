@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "audio/AudioFile.h"
@@ -11,6 +12,7 @@
 #include "dataset/PairMaker.h"
 #include "support/TestSupport.h"
 #include "util/Error.h"
+#include "util/Hash.h"
 
 namespace srlab {
 using namespace test;
@@ -118,6 +120,74 @@ TEST(PairBuilder, SameResultWhateverTheThreadCount) {
         rb.read(s, 0, rb.count(s), y.data(), nullptr);
         EXPECT_EQ(x, y);
     }
+}
+
+// The zoo gives each file its own chain, recorded in the manifest and shown with each patch;
+// the same seed rebuilds the same bytes, another seed other chains; the fixed filter is kept
+// where no zoo is asked for.
+TEST(PairBuilder, TheDegradationZooIsRecordedPerFileAndReproducible) {
+    TempDir d;
+    BuildInputs in;
+    in.files = makeCorpus(d, false);
+    NullProgress quiet;
+    CancelToken cancel;
+    PairSpec a = smallSpec();
+    a.degrade = "zoo,codec=0.5";
+    PairSpec b = a, c = a;
+    b.threads = 1;  // also another thread count
+    c.seed = 99;
+    buildPairs(a, in, d / "a.h5", quiet, cancel);
+    buildPairs(b, in, d / "b.h5", quiet, cancel);
+    buildPairs(c, in, d / "c.h5", quiet, cancel);
+    PairFileReader ra(d / "a.h5"), rb(d / "b.h5"), rc(d / "c.h5");
+    EXPECT_EQ(ra.info().spec.degrade, "zoo,codec=0.5");
+    auto chains = [](const PairFileReader& r) {
+        std::map<std::string, std::string> out;
+        const auto manifest = nlohmann::json::parse(r.manifestJson());
+        for (const auto& e : manifest.at("sources"))
+            out[e.at("path").get<std::string>()] = e.value("degradation", "");
+        return out;
+    };
+    const auto ca = chains(ra), cc = chains(rc);
+    ASSERT_EQ(ca.size(), 10u);
+    std::set<std::string> distinct;
+    for (const auto& [path, chain] : ca) {
+        SCOPED_TRACE(path);
+        EXPECT_EQ(Degradation::parse(chain).toString(), chain);
+        distinct.insert(chain);
+    }
+    EXPECT_GE(distinct.size(), 8u);
+    EXPECT_EQ(chains(rb), ca);
+    EXPECT_NE(cc, ca);
+    for (Split s : kSplits) {
+        ASSERT_EQ(ra.count(s), rb.count(s));
+        std::vector<float> x(ra.count(s) * 2048), y(x.size());
+        ra.read(s, 0, ra.count(s), x.data(), nullptr);
+        rb.read(s, 0, rb.count(s), y.data(), nullptr);
+        EXPECT_EQ(x, y);
+    }
+    // A patch's input is its file's chain applied: rebuild one file's pair by hand.
+    const auto src = ra.sources(Split::Train);
+    const auto manifest = nlohmann::json::parse(ra.manifestJson()).at("sources");
+    const std::string file = manifest.at(size_t(src[0])).at("path");
+    int inRate = 0;
+    const auto mono = readMono(file, &inRate);
+    const Pair p = makePair(mono, inRate, a, std::stoull(sha256File(file).substr(0, 16), nullptr, 16));
+    EXPECT_EQ(p.degradation, ca.at(file));
+    std::vector<float> label(2048), input(2048);
+    ra.read(Split::Train, 0, 1, input.data(), label.data());
+    const auto off = size_t(ra.offsets(Split::Train)[0]);
+    for (size_t i = 0; i < 2048; i += 97) {
+        EXPECT_FLOAT_EQ(input[i], p.input[off + i]);
+        EXPECT_FLOAT_EQ(label[i], p.label[off + i]);
+    }
+    // Without a zoo every file names the fixed filter's chain.
+    PairSpec plain = smallSpec();
+    buildPairs(plain, in, d / "p.h5", quiet, cancel);
+    for (const auto& [path, chain] : chains(PairFileReader(d / "p.h5"))) EXPECT_EQ(chain, "cheby");
+    PairSpec bad = smallSpec();
+    bad.degrade = "zoo,colour=red";
+    EXPECT_THROW(buildPairs(bad, in, d / "bad.h5", quiet, cancel), Error);
 }
 
 TEST(PairBuilder, NoneBaselineStoresLowResPatchesAndLowResInputHasNoLabel) {

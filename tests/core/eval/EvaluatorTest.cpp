@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eval/Evaluator.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "support/TestSupport.h"
+#include "util/Error.h"
 
 namespace srlab {
 using namespace test;
@@ -14,7 +16,7 @@ TEST(Evaluator, RanksBaselinesOnABroadbandSignal) {
     std::ofstream(d / "bad.wav") << "x";
     NullProgress quiet;
     CancelToken cancel;
-    const EvalTable t = evaluateFiles({d / "a.wav", d / "bad.wav"}, 16000, 4, DecimFilter::Cheby,
+    const EvalTable t = evaluateFiles({d / "a.wav", d / "bad.wav"}, 16000, 4, Degradation::fixed(DecimFilter::Cheby),
                                       {baselineMethod("spline", 4), baselineMethod("linear", 4),
                                        baselineMethod("sinc", 4)},
                                       2, quiet, cancel);
@@ -27,6 +29,58 @@ TEST(Evaluator, RanksBaselinesOnABroadbandSignal) {
     EXPECT_EQ(j["means"].size(), 3u);
     EXPECT_TRUE(j["definitions"].contains("lsd_kuleshov"));
     EXPECT_NE(t.toCsv().find("file,method,snr"), std::string::npos);
+}
+
+// The matrix scores each case as its own one-case evaluation would, reads every file once,
+// and a codec case scores near the same case without the codec (it was aligned before scoring).
+TEST(Evaluator, TheRobustnessMatrixEqualsItsCasesOneByOne) {
+    TempDir d;
+    std::vector<float> x = chirp(50, 7900, 16000, 48000);
+    for (size_t i = 0; i < x.size(); ++i) x[i] *= 0.5f + 0.3f * float(std::sin(double(i) * 0.001));
+    writeMonoWav(d / "a.wav", x, 16000);
+    NullProgress quiet;
+    CancelToken cancel;
+    const std::vector<Method> methods{baselineMethod("spline", 4), baselineMethod("sinc", 4)};
+    const std::vector<Degradation> cases{Degradation::parse("cheby"), Degradation::parse("ellip:6/min"),
+                                         Degradation::parse("soxr"), Degradation::parse("soxr+vorbis:0.2")};
+    const EvalMatrix m = evaluateMatrix({d / "a.wav"}, 16000, 4, cases, methods, 2, quiet, cancel);
+    ASSERT_EQ(m.cases.size(), cases.size());
+    for (size_t c = 0; c < cases.size(); ++c) {
+        SCOPED_TRACE(cases[c].toString());
+        const EvalTable one = evaluateFiles({d / "a.wav"}, 16000, 4, cases[c], methods, 1, quiet, cancel);
+        ASSERT_EQ(m.cases[c].rows.size(), 2u);
+        EXPECT_EQ(m.cases[c].filter, cases[c].toString());
+        for (size_t r = 0; r < 2; ++r) EXPECT_DOUBLE_EQ(m.cases[c].rows[r].m.snr, one.rows[r].m.snr);
+    }
+    EXPECT_GT(m.cases[3].codecKbps, 1.0);
+    EXPECT_EQ(m.cases[2].codecKbps, 0.0);
+    // Aligned before scoring, a codec's small low-band error hardly moves the SNR, which the
+    // missing high band dominates here (a copy one low-res sample off would lose dBs).
+    EXPECT_NEAR(m.cases[3].rows[0].m.snr, m.cases[2].rows[0].m.snr, 0.5);
+    const auto text = m.toText();
+    EXPECT_NE(text.find("ellip:6/min"), std::string::npos);
+    EXPECT_NE(text.find("mean over cases"), std::string::npos);
+    const auto j = nlohmann::json::parse(m.toJson());
+    EXPECT_EQ(j["cases"].size(), 4u);
+    EXPECT_TRUE(j["mean_over_cases"].contains("spline"));
+    EXPECT_NE(m.toCsv().find("\"soxr+vorbis:0.2\""), std::string::npos);
+}
+
+TEST(Evaluator, AMatrixFileIsReadAndItsBadLineNamed) {
+    TempDir d;
+    writeText(d / "m.txt", "# my cases\ncheby\n  butter:4/min  # a causal one\n\nsoxr+mp3:0.5\n");
+    const auto cases = loadDegradationMatrix(d / "m.txt");
+    ASSERT_EQ(cases.size(), 3u);
+    EXPECT_EQ(cases[1].toString(), "butter:4/min");
+    EXPECT_GT(loadDegradationMatrix("DEFAULT").size(), 20u);
+    writeText(d / "bad.txt", "cheby\nlanczos:3\n");
+    try {
+        loadDegradationMatrix(d / "bad.txt");
+        ADD_FAILURE();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.txt:2"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(loadDegradationMatrix(d / "none.txt"), Error);
 }
 
 }  // namespace srlab
