@@ -65,7 +65,9 @@ int codecRate(Codec c, int rate) {
 // (the decoded window's energy divides it out, so a louder stretch does not win), over the
 // loudest excerpt of at most 2^16 samples (silence would make any lag fit); the smallest |lag|
 // wins ties.
-int bestLag(const std::vector<float>& ref, const std::vector<float>& dec, int maxLag) {
+}  // namespace
+
+int alignmentLag(const std::vector<float>& ref, const std::vector<float>& dec, int maxLag) {
     const size_t n = std::min(ref.size(), dec.size());
     if (n < 64) return 0;
     maxLag = int(std::min<size_t>(size_t(maxLag), n / 4));
@@ -103,8 +105,6 @@ int bestLag(const std::vector<float>& ref, const std::vector<float>& dec, int ma
     }
     return lag;
 }
-
-}  // namespace
 
 Codec parseCodec(const std::string& name) {
     if (name == "mp3") return Codec::Mp3;
@@ -166,7 +166,7 @@ CodecResult codecRoundTrip(const std::vector<float>& x, int rate, Codec codec, d
     out.kbps = double(file.bytes.size()) * 8.0 / 1000.0 / (double(x.size()) / rate);
     // Codec delays are a few frames: a fifth of a second bounds them, and keeps a periodic
     // signal from matching a whole period away.
-    out.delay = bestLag(x, dec, std::min(maxLag, rate / 5));
+    out.delay = alignmentLag(x, dec, std::min(maxLag, rate / 5));
     out.audio.assign(x.size(), 0.0f);
     for (size_t i = 0; i < x.size(); ++i) {
         const ptrdiff_t j = ptrdiff_t(i) + out.delay;

@@ -22,6 +22,10 @@ struct CodecResult {
 // (0 = the codec's highest bit rate, 1 = its lowest), decodes it, and aligns the decoded signal
 // with `x` by cross-correlation over at most +-maxLag samples. Opus only codes at 8/12/16/24/48
 // kHz and MP3 at 8 to 48 kHz: other rates are resampled to the next one it has and back. Throws Error on failure.
+// The lag (dec[i + lag] ~ ref[i]) within +-maxLag with the largest normalised correlation over
+// ref's loudest stretch (at most 2^16 samples); the smallest |lag| wins ties.
+int alignmentLag(const std::vector<float>& ref, const std::vector<float>& dec, int maxLag);
+
 CodecResult codecRoundTrip(const std::vector<float>& x, int rate, Codec codec, double quality, int maxLag = 4096);
 
 }  // namespace srlab

@@ -207,10 +207,22 @@ Degraded degrade(std::vector<float>& hi, int rate, int scale, const Degradation&
     } else {
         const auto sos = designIir(d.filter, d.order, 0.5 * d.cutoff / scale);
         std::vector<double> x(hi.begin(), hi.end());
-        if (d.minPhase) sosfilt(sos, x);
-        else x = sosfiltfilt(sos, x);
+        size_t shift = 0;
+        if (d.minPhase) {
+            sosfilt(sos, x);
+            // A causal filter delays as well as disperses. Resamplers compensate their latency,
+            // so the bulk delay is taken out (the lag that best aligns the output with the
+            // input); the phase dispersion around the cutoff stays.
+            const std::vector<float> y(x.begin(), x.end());
+            shift = size_t(std::max(0, alignmentLag(hi, y, 64 * scale)));
+        } else {
+            x = sosfiltfilt(sos, x);
+        }
         out.low.resize(hi.size() / size_t(scale));
-        for (size_t k = 0; k < out.low.size(); ++k) out.low[k] = float(x[k * size_t(scale)]);
+        for (size_t k = 0; k < out.low.size(); ++k) {
+            const size_t i = k * size_t(scale) + shift;
+            out.low[k] = i < x.size() ? float(x[i]) : 0.0f;
+        }
     }
     if (d.noiseDbfs > -200) {
         uint64_t s = hashText(d.toString()) ^ uint64_t(out.low.size());

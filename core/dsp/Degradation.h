@@ -11,7 +11,8 @@
 //   FILTER[:ORDER][@CUTOFF][/min] [+gain:DB] [+noise:DBFS] [+CODEC:QUALITY]
 // e.g. "cheby", "ellip:6@0.95/min", "butter:4+mp3:0.5", "soxr+opus:0.9". CUTOFF is a fraction
 // of the new Nyquist (default 1); /min runs the IIR filter once forward (minimum phase, as a
-// real-time resampler does) instead of forward-backward (zero phase). CODEC is mp3, opus or
+// real-time resampler does; its bulk delay compensated, as resamplers do) instead of
+// forward-backward (zero phase). CODEC is mp3, opus or
 // vorbis; QUALITY is libsndfile's compression level in [0, 1] (1 = the lowest bit rate).
 //
 // A DegradationZoo draws random Degradations from a seed (--degrade zoo[,KEY=VALUE...]).

@@ -266,8 +266,7 @@ std::string EvalMatrix::toText() const {
         o << buf;
     }
     o << "\n\nSNR and LSD in dB, means over the files of each case (docs/reference.md §2); degradations are in "
-         "docs/reference.md §6.\nA minimum-phase (/min) case shifts the phase of the band it keeps, which no "
-         "method undoes: its SNR measures that shift; compare LSD there.\n";
+         "docs/reference.md §6.\n";
     if (!cases.empty())
         for (const auto& [f, why] : cases.front().skipped) o << "skipped " << why << '\n';
     return o.str();

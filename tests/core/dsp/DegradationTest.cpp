@@ -78,8 +78,8 @@ TEST(Degradation, EveryFilterFamilyKeepsThePassBandAndStopsAliases) {
               levelDb(Degradation::parse("butter:8"), 0.8 * kNyquistLow) - 10.0);
 }
 
-// Forward-backward filtering has no delay; one causal pass delays (minimum phase).
-TEST(Degradation, ZeroPhaseHasNoDelayAndMinimumPhaseDelays) {
+// Forward-backward filtering has no delay; one causal pass has its bulk delay compensated.
+TEST(Degradation, NeitherPhaseDelays) {
     std::vector<float> click(kRate / 2 - kRate / 2 % kScale, 0.0f);
     click[kRate / 4] = 1.0f;
     auto peakAt = [&](const char* t) {
@@ -89,7 +89,8 @@ TEST(Degradation, ZeroPhaseHasNoDelayAndMinimumPhaseDelays) {
     };
     EXPECT_EQ(peakAt("ellip:8"), kRate / 4 / kScale);
     EXPECT_EQ(peakAt("butter:6"), kRate / 4 / kScale);
-    EXPECT_GT(peakAt("ellip:8/min"), kRate / 4 / kScale + 1);
+    // One causal pass disperses the click; its bulk delay is taken out (as resamplers do).
+    EXPECT_NEAR(double(peakAt("ellip:8/min")), kRate / 4 / kScale, 2.0);
 }
 
 TEST(Degradation, GainGoesToBothSidesAndNoiseToTheLowResOnly) {
