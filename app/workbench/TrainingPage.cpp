@@ -93,7 +93,8 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     epochs_->setValue(10);
     steps_ = new QSpinBox;
     steps_->setRange(0, 1000000);
-    steps_->setSpecialValueText("whole split");
+    steps_->setSpecialValueText("all");
+    steps_->setToolTip("Steps per epoch: all = the whole training split");
     stftWeight_ = new QDoubleSpinBox;
     stftWeight_->setRange(0.0, 100.0);
     stftWeight_->setSingleStep(0.1);
@@ -129,24 +130,23 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     dsRow->addWidget(dataset_, 1);
     dsRow->addWidget(browse);
     form->addRow("dataset", dsRow);
-    form->addRow("model", arch_);
-    form->addRow("preset", preset_);
-    form->addRow("loss", loss_);
-    form->addRow("MR-STFT weight", stftWeight_);
-    form->addRow("learning rate", lr_);
-    auto* scheduleRow = new QHBoxLayout;
-    scheduleRow->addWidget(schedule_, 1);
-    scheduleRow->addWidget(new QLabel("warm-up"));
-    scheduleRow->addWidget(warmup_, 1);
-    form->addRow("lr schedule", scheduleRow);
-    form->addRow("batch", batch_);
-    form->addRow("epochs", epochs_);
-    form->addRow("steps per epoch", steps_);
-    form->addRow("device", device_);
-    form->addRow("precision", precision_);
-    form->addRow("ranks", ranks_);
-    form->addRow("seed", seed_);
-    form->addRow("run name", runName_);
+    // Related settings share a row, so the form fits a 768-pixel-high laptop screen.
+    auto row = [](std::initializer_list<std::pair<const char*, QWidget*>> items) {
+        auto* h = new QHBoxLayout;
+        bool first = true;
+        for (const auto& [label, w] : items) {
+            if (!first) h->addWidget(new QLabel(label));
+            h->addWidget(w, 1);
+            first = false;
+        }
+        return h;
+    };
+    form->addRow("model", row({{"", arch_}, {"preset", preset_}}));
+    form->addRow("loss", row({{"", loss_}, {"MR-STFT weight", stftWeight_}}));
+    form->addRow("lr", row({{"", lr_}, {"schedule", schedule_}, {"warm-up", warmup_}}));
+    form->addRow("batch", row({{"", batch_}, {"epochs", epochs_}, {"steps/epoch", steps_}}));
+    form->addRow("device", row({{"", device_}, {"precision", precision_}, {"ranks", ranks_}}));
+    form->addRow("seed", row({{"", seed_}, {"run name", runName_}}));
     auto syncStftWeight = [this] { stftWeight_->setEnabled(loss_->currentText() == "mse+mrstft"); };
     connect(loss_, &QComboBox::currentTextChanged, this, syncStftWeight);
     syncStftWeight();
@@ -191,7 +191,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     left->addWidget(listen_);
     auto* leftBox = new QWidget;
     leftBox->setLayout(left);
-    leftBox->setMaximumWidth(380);
+    leftBox->setMaximumWidth(440);
     curves_ = new TrainingCurves;
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(curves_);

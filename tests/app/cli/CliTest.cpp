@@ -8,6 +8,9 @@
 #include <chrono>
 #include <thread>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 #include "support/TestSupport.h"
 
 namespace srlab {
@@ -110,6 +113,44 @@ TEST(Cli, BuildInspectEvalAndReadWithH5py) {
     EXPECT_NE(e.output.find("lsd_hf"), std::string::npos);
     EXPECT_NE(e.output.find("too short to evaluate"), std::string::npos) << e.output;
     EXPECT_TRUE(fs::exists(d / "m.csv"));
+}
+
+// Real-world input from the command line: a zoo dataset names each file's chain (h5py reads
+// it back), and the robustness matrix scores every case; a bad chain is one clear line.
+TEST(Cli, DegradationZooAndRobustnessMatrix) {
+    TempDir d;
+    for (int i = 0; i < 4; ++i)
+        writeMonoWav(d / ("c" + std::to_string(i) + ".wav"), chirp(80, 7000 + 100 * i, 16000, 40000), 16000);
+    const auto b = run(build("--input " + d.str() + " --out " + (d / "zoo.h5") +
+                             " --dim 4096 --stride 2048 --split 0.5,0.25,0.25 --degrade zoo,codec=1"));
+    ASSERT_EQ(b.code, 0) << b.output;
+    const auto py = run("/usr/bin/python3 -c \"import h5py, json; f = h5py.File('" + (d / "zoo.h5") +
+                        "', 'r'); m = json.loads(f['manifest'][()]); s = json.loads(f.attrs['spec']); "
+                        "last = {e['degradation'].split('+')[-1].split(':')[0] for e in m['sources']}; "
+                        "assert last <= {'mp3', 'opus', 'vorbis'}, last; print(s['degrade'], len(m['sources']))\"");
+    ASSERT_EQ(py.code, 0) << py.output;
+    // codec=1: every file's chain ends in a codec round trip (asserted in Python above)
+    EXPECT_NE(py.output.find("zoo,codec=1 4"), std::string::npos) << py.output;
+    writeText(d / "cases.txt", "cheby  # the published filter\nbutter:4/min\nsoxr+vorbis:0.5\n");
+    const auto e = run(cli() + " eval --input " + (d / "c0.wav") + " --input " + (d / "c1.wav") +
+                       " --rate 16000 --scale 4 --baseline spline --degradations " + (d / "cases.txt") + " --json " +
+                       (d / "m.json"));
+    ASSERT_EQ(e.code, 0) << e.output;
+    for (const char* c : {"butter:4/min", "soxr+vorbis:0.5", "mean over cases"})
+        EXPECT_NE(e.output.find(c), std::string::npos) << c << "\n" << e.output;
+    const auto j = nlohmann::json::parse(std::ifstream(d / "m.json"));
+    ASSERT_EQ(j["cases"].size(), 3u);
+    EXPECT_GT(j["cases"][2]["codec_kbps"].get<double>(), 1.0);
+    const auto one = run(cli() + " eval --input " + (d / "c0.wav") + " --rate 16000 --scale 4 --filter ellip:6");
+    EXPECT_EQ(one.code, 0) << one.output;
+    EXPECT_NE(one.output.find("low-res made by ellip:6"), std::string::npos) << one.output;
+    const auto bad = run(cli() + " eval --input " + (d / "c0.wav") + " --filter lanczos:3");
+    EXPECT_NE(bad.code, 0);
+    EXPECT_NE(bad.output.find("degradation 'lanczos:3': unknown filter 'lanczos'"), std::string::npos) << bad.output;
+    const auto badZoo = run(build("--input " + d.str() + " --out " + (d / "bad.h5") + " --degrade zoo,colour=red"));
+    EXPECT_NE(badZoo.code, 0);
+    EXPECT_NE(badZoo.output.find("unknown key 'colour'"), std::string::npos) << badZoo.output;
+    EXPECT_FALSE(fs::exists(d / "bad.h5"));
 }
 
 TEST(Cli, InterruptedBuildsLeaveNoFileUnderTheFinalName) {
