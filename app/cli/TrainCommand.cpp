@@ -133,6 +133,10 @@ void addTrainCommand(CLI::App& root) {
                   "Data-parallel: start N local ranks (one per GPU, or N CPU ranks sharing the cores); "
                   "torchrun's RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT are honoured too")
         ->capture_default_str();
+    t->add_option("--snapshot-clips", c.snapshotClips,
+                  "Validation clips upsampled at every validation into the run's snapshots/ (0 = none)")
+        ->capture_default_str();
+    t->add_option("--snapshot-seconds", c.snapshotSeconds, "Length of each snapshot clip, about")->capture_default_str();
     t->add_option("--time-limit", c.timeLimitS, "Stop with a checkpoint after this many seconds (0 = none)");
     t->add_flag("--list-presets", o->listPresets, "List architectures and their presets");
     t->add_flag("--quiet", o->quiet, "No progress line");

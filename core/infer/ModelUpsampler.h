@@ -14,10 +14,6 @@
 
 namespace srlab {
 
-struct ChunkPlan {
-    size_t chunk = 0, overlap = 0;
-};
-
 class ModelUpsampler {
 public:
     // Loads a checkpoint folder (or its model.pt). device: auto | cpu | cuda. threads 0 = all.

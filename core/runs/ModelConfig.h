@@ -2,10 +2,17 @@
 #pragma once
 // Everything needed to rebuild a network (docs/reference.md §3), with no libtorch in sight so the GUI and
 // run folders can read it. Stored as JSON beside every checkpoint.
+#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace srlab {
+
+// How a long signal is cut for a model (docs/reference.md §4): chunks of `chunk` samples that
+// overlap by `overlap` and are crossfaded.
+struct ChunkPlan {
+    size_t chunk = 0, overlap = 0;
+};
 
 struct ModelConfig {
     // audiounet | tfilm | inception | spectral | specgan

@@ -23,6 +23,8 @@ void TrainConfig::validate() const {
         fail("bf16 autocast is for the U-Net models; spectral models' STFTs need float32 (use --precision fp32)");
     if (lrSchedule != "constant" && lrSchedule != "cosine") fail("lr schedule must be constant or cosine");
     if (warmupSteps < 0) fail("warm-up steps must be >= 0");
+    if (snapshotClips < 0 || snapshotClips > 16) fail("snapshot clips must be 0..16");
+    if (!(snapshotSeconds > 0 && snapshotSeconds <= 60)) fail("snapshot seconds must be in (0, 60]");
     if (threads < 0 || valItems < 0 || stepsPerEpoch < 0 || timeLimitS < 0) fail("negative count");
 }
 
@@ -32,6 +34,7 @@ std::string TrainConfig::toJson() const {
                      {"lr", lr}, {"lr_schedule", lrSchedule}, {"warmup_steps", warmupSteps}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
                      {"device", device}, {"threads", threads}, {"precision", precision}, {"val_items", valItems},
                      {"steps_per_epoch", stepsPerEpoch}, {"time_limit_s", timeLimitS},
+                     {"snapshot_clips", snapshotClips}, {"snapshot_seconds", snapshotSeconds},
                      {"optimizer", {{"name", "adam"}, {"beta1", 0.9}, {"beta2", 0.999}}}};
     return j.dump(2);
 }
@@ -57,6 +60,8 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
         c.valItems = j.value("val_items", c.valItems);
         c.stepsPerEpoch = j.value("steps_per_epoch", c.stepsPerEpoch);
         c.timeLimitS = j.value("time_limit_s", c.timeLimitS);
+        c.snapshotClips = j.value("snapshot_clips", 0);  // runs of earlier SRLab have none
+        c.snapshotSeconds = j.value("snapshot_seconds", c.snapshotSeconds);
     } catch (const nlohmann::json::exception& e) {
         throw Error("training settings", std::string("malformed JSON: ") + e.what());
     }

@@ -33,6 +33,8 @@ struct TrainConfig {
     int valItems = 256;           // validation patches per epoch (0 = all)
     int64_t stepsPerEpoch = 0;    // 0 = the whole training split
     double timeLimitS = 0;        // 0 = none; a run past it stops with a checkpoint
+    int snapshotClips = 3;        // validation clips heard at every validation (0 = none)
+    double snapshotSeconds = 3;   // their length, about
 
     void validate() const;        // throws Error
     std::string toJson() const;

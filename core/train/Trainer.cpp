@@ -18,6 +18,7 @@
 #include "train/BatchLoader.h"
 #include "train/Checkpoint.h"
 #include "train/DataParallel.h"
+#include "train/SnapshotWriter.h"
 #include "train/Losses.h"
 #include "train/Validation.h"
 #include "util/AtomicFile.h"
@@ -124,8 +125,11 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
     j["dataset_sha256"] = sha256File(cfg.dataset);
     j["code_version"] = kVersion;
     j["libtorch"] = TORCH_VERSION;
-    writeFileAtomically((dir / "config.json").string(), j.dump(2));
     writeFileAtomically((dir / "metrics.csv").string(), kMetricsCsvHeader);
+    const std::string clips = createSnapshotClips(runDir, reader, cfg.snapshotClips, cfg.snapshotSeconds, cfg.seed);
+    std::ofstream(dir / "train.log", std::ios::app) << clips << "\n";
+    // config.json last: a folder without it is not a run, so a failed creation can be retried.
+    writeFileAtomically((dir / "config.json").string(), j.dump(2));
     writeRunStatus(runDir, RunState::Created, "");
 }
 
@@ -278,6 +282,7 @@ void RunSession::setUp() {
     if (fs::exists(last / "model.json")) {
         at_ = loadTrainState(last.string(), *net_, state_);
         if (writer_) truncateMetrics(dir_ / "metrics.csv", at_.step);
+        if (writer_) truncateSnapshots(runDir_, at_.step);
         log("resumed from step " + std::to_string(at_.step) + " (epoch " + std::to_string(at_.epoch + 1) + ")");
     } else {
         if (writer_) truncateMetrics(dir_ / "metrics.csv", 0);
@@ -424,6 +429,13 @@ void RunSession::endEpoch(int epoch) {
         save("best");
     }
     save("last");
+    if (writer_) {
+        try {  // a snapshot that cannot be written is said, and training goes on
+            writeSnapshot(runDir_, at_.step, *net_, device_);
+        } catch (const Error& e) {
+            log(std::string("snapshot not written: ") + e.what());
+        }
+    }
     char msg[160];
     std::snprintf(msg, sizeof msg, "epoch %d: val loss %.6g, SNR %.2f dB, LSD %.3f dB", epoch + 1, v.loss, v.snr, v.lsd);
     log(msg);

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/Trainer.h"
+#include "train/ChunkedInference.h"
+#include "train/Checkpoint.h"
+#include "train/SnapshotWriter.h"
+#include "runs/Snapshots.h"
+#include "audio/AudioFile.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -142,6 +147,73 @@ TEST(Trainer, LearningRateScheduleIsAppliedAndRecorded) {
     auto cfg = nlohmann::json::parse(std::ifstream(d / "cosine/config.json"));
     EXPECT_EQ(cfg["lr_schedule"], "cosine");
     EXPECT_EQ(cfg["warmup_steps"], 4);
+}
+
+// Snapshots: clips that differ are picked at creation; every validation writes the model's
+// output on each, and that output is exactly what the step's checkpoint makes of the clip.
+TEST(Trainer, AudioSnapshotsAreWrittenAtEveryValidation) {
+    TempDir d;
+    TrainConfig c = smallRun(makeDataset(d));
+    c.snapshotClips = 3;
+    c.snapshotSeconds = 0.5;
+    createRun(d / "run", c);
+    auto idx = readSnapshotIndex(d / "run");
+    ASSERT_EQ(idx.clips.size(), 3u);
+    EXPECT_EQ(idx.clips[0].why, "loudest");
+    EXPECT_EQ(idx.clips[1].why, "quietest");
+    EXPECT_TRUE(idx.steps.empty());
+    int rate = 0;
+    const auto loud = readMono(snapshotTruthPath(d / "run", "clip-1"), &rate);
+    const auto quiet = readMono(snapshotTruthPath(d / "run", "clip-2"), &rate);
+    EXPECT_EQ(rate, 16000);
+    EXPECT_EQ(loud.size(), 8192u);  // 8 contiguous patches of 1024: 0.5 s
+    auto rms = [](const std::vector<float>& x) {
+        double e = 0;
+        for (float v : x) e += double(v) * v;
+        return std::sqrt(e / double(x.size()));
+    };
+    EXPECT_GT(rms(loud), rms(quiet));
+    TrainEvents events;
+    TrainControl control;
+    ASSERT_EQ(trainRun(d / "run", events, control), RunOutcome::Finished);
+    idx = readSnapshotIndex(d / "run");
+    EXPECT_EQ(idx.steps, (std::vector<int64_t>{5, 10, 15}));
+    // The step-15 snapshot is the last checkpoint's output on the clip's input.
+    auto net = loadModel(d / "run/checkpoints/last");
+    net->eval();
+    torch::NoGradGuard noGrad;
+    const auto input = readMono(snapshotInputPath(d / "run", "clip-1"), &rate);
+    const auto expected = runChunked([&](const torch::Tensor& t) { return net->infer(t).contiguous(); }, input,
+                                     ChunkPlan{1024, 256}, 4, false, 1);
+    const auto got = readMono(snapshotPath(d / "run", 15, "clip-1"), &rate);
+    ASSERT_EQ(got.size(), expected.size());
+    double worst = 0;
+    for (size_t i = 0; i < got.size(); ++i) worst = std::max(worst, double(std::abs(got[i] - expected[i])));
+    EXPECT_LT(worst, 1e-5);  // 24-bit FLAC
+    // A resume from an earlier step drops the later snapshots.
+    truncateSnapshots(d / "run", 10);
+    EXPECT_EQ(readSnapshotIndex(d / "run").steps, (std::vector<int64_t>{5, 10}));
+    EXPECT_FALSE(std::filesystem::exists(snapshotStepDir(d / "run", 15)));
+}
+
+TEST(Snapshots, ThinningKeepsTheFirstTheNewestAndAnEvenSpread) {
+    std::vector<int64_t> steps;
+    for (int64_t s = 100; s <= 100 * 200; s += 100) {
+        steps.push_back(s);
+        for (int64_t drop; (drop = snapshotToThin(steps)) >= 0;) steps.erase(std::find(steps.begin(), steps.end(), drop));
+        ASSERT_LE(steps.size(), kMaxSnapshots);
+    }
+    EXPECT_EQ(steps.size(), kMaxSnapshots);
+    EXPECT_EQ(steps.front(), 100);
+    for (size_t i = 0; i < kKeepNewest; ++i) EXPECT_EQ(steps[steps.size() - 1 - i], 20000 - 100 * int64_t(i));
+    // Spread over the whole run: no gap among the older ones is more than 4x another.
+    int64_t lo = INT64_MAX, hi = 0;
+    for (size_t i = 1; i + kKeepNewest < steps.size(); ++i) {
+        lo = std::min(lo, steps[i] - steps[i - 1]);
+        hi = std::max(hi, steps[i] - steps[i - 1]);
+    }
+    EXPECT_LE(hi, 4 * lo);
+    EXPECT_EQ(snapshotToThin({1, 2, 3}), -1);
 }
 
 // Asking for more steps per epoch than the training split holds is said, not silently cut.
