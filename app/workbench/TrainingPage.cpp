@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QIcon>
+#include <QPainter>
 #include <QPixmap>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -25,11 +26,13 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
 #include <limits>
 
+#include "ListeningStrip.h"
 #include "TrainingCurves.h"
 #include "dataset/PairBuilder.h"
 #include "dataset/PairFile.h"
@@ -193,8 +196,14 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     leftBox->setLayout(left);
     leftBox->setMaximumWidth(440);
     curves_ = new TrainingCurves;
+    strip_ = new ListeningStrip;
+    views_ = new QTabWidget;
+    views_->addTab(curves_, "Curves");
+    views_->addTab(strip_, "Listen");
+    views_->setTabToolTip(1, "The selected run's audio snapshots: its validation clips at every validation, against "
+                             "the ground truth and the baseline");
     auto* right = new QSplitter(Qt::Vertical);
-    right->addWidget(curves_);
+    right->addWidget(views_);
     right->addWidget(runs_);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 1);
@@ -384,7 +393,8 @@ void TrainingPage::showThroughput(const TrainRow& r) {
 
 void TrainingPage::followRuns() {
     // Every run's row is live (status, best SNR and LSD), and so is the selected run's list of
-    // checkpoints: epoch 3 can be heard while epoch 4 trains.
+    // checkpoints: epoch 3 can be heard while epoch 4 trains; so are its audio snapshots.
+    strip_->refresh();
     for (int r = 0; r < runs_->rowCount(); ++r) {
         const QString folder = runs_->item(r, 0)->data(Qt::UserRole).toString();
         const QString stamp = runStamp(folder);
@@ -576,7 +586,16 @@ void TrainingPage::showSelection() {
     curves_->removeRunsExcept(names);
     showRunColours();
     showCheckpoints();
+    const QString heard = selectedRun().isEmpty() ? active_ : selectedRun();
+    if (heard != heardRun_) {
+        heardRun_ = heard;
+        QStringList all;
+        for (int r = 0; r < runs_->rowCount(); ++r) all << runs_->item(r, 0)->data(Qt::UserRole).toString();
+        strip_->setRun(heard, all);
+    }
 }
+
+void TrainingPage::showView(const QString& name) { views_->setCurrentIndex(name == "listen" ? 1 : 0); }
 
 // Each shown run's colour as a swatch beside its name: it stays visible under the table's
 // selection highlight, which a text colour would not.
@@ -588,8 +607,12 @@ void TrainingPage::showRunColours() {
             item->setIcon(QIcon());
             continue;
         }
-        QPixmap swatch(12, 12);
-        swatch.fill(curves_->colourFor(name));
+        // A white ring around the colour: a blue run stays visible on the blue selection.
+        QPixmap swatch(14, 14);
+        swatch.fill(Qt::white);
+        QPainter p(&swatch);
+        p.fillRect(2, 2, 10, 10, curves_->colourFor(name));
+        p.end();
         item->setIcon(QIcon(swatch));
     }
 }

@@ -24,10 +24,12 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QTabWidget;
 
 namespace srlab {
 
 class TrainingCurves;
+class ListeningStrip;
 
 class TrainingPage : public QWidget {
     Q_OBJECT
@@ -37,6 +39,8 @@ public:
     void setWorkspace(const QString& dir);  // runs live in DIR/runs
     void setDataset(const QString& path);
     QString dataset() const;
+    void showView(const QString& name);  // "curves" or "listen"
+    ListeningStrip* listeningStrip() const { return strip_; }
     void setModel(const QString& arch, const QString& preset);
     void setEpochs(int epochs, int stepsPerEpoch);
     void start();                           // a new run from the form
@@ -88,6 +92,9 @@ private:
     QTableWidget* runs_;
     QListWidget* checkpoints_;
     TrainingCurves* curves_;
+    ListeningStrip* strip_;
+    QTabWidget* views_;
+    QString heardRun_;  // the run the listening strip shows
     QString workspace_, active_;
     QStringList watched_;                 // run folders outside the workspace
     QProcess* process_ = nullptr;         // `srlab train --nproc N`, while it runs

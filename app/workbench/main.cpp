@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     cl.addVersionOption();
     cl.addOption({"page", "Start on this page (datasets, training, compare).", "name", "compare"});
     cl.addOption({"dataset-tab", "Datasets page view: summary, charts, patches.", "name", "summary"});
+    cl.addOption({"training-tab", "Training page view: curves, listen.", "name", "curves"});
     cl.addOption({"watchdog", "Report GUI-thread stalls (longest one at exit)."});
     cl.addOption({"workspace", "Workspace folder (datasets, runs/).", "dir"});
     cl.addOption({"run", "Select this run folder on the Training page (repeatable: overlay).", "dir"});
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
         w.trainingPage()->selectRun(QDir(run).absolutePath(), !first);
         first = false;
     }
+    w.trainingPage()->showView(cl.value("training-tab"));
     if (cl.isSet("model")) w.comparePage()->setModel(QDir(cl.value("model")).absolutePath());
     if (cl.isSet("dataset")) {
         w.datasetsPage()->openDataset(cl.value("dataset"));

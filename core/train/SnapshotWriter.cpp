@@ -77,10 +77,13 @@ std::string createSnapshotClips(const std::string& runDir, const PairFileReader&
     if (cands.empty()) return "audio snapshots: none (the validation patches are silent)";
 
     std::vector<std::pair<const Candidate*, std::string>> picked;
+    // Clips never share audio: same source and overlapping time ranges count as the same.
     auto overlaps = [&](const Candidate& c) {
+        const int64_t len = int64_t(c.patches.size() * dim);
         for (const auto& [p, why] : picked)
-            for (size_t a : p->patches)
-                if (std::find(c.patches.begin(), c.patches.end(), a) != c.patches.end()) return true;
+            if (sources[p->patches.front()] == sources[c.patches.front()] &&
+                std::abs(offsets[p->patches.front()] - offsets[c.patches.front()]) < len)
+                return true;
         return false;
     };
     auto pickBy = [&](auto better, const std::string& why) {

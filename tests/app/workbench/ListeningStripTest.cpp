@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The listening strip while a tiny run trains: snapshots appear, the step slider follows the
+// newest, and the player switches among truth, baseline, this step and another step with the
+// keys Compare uses.
+#include <QSignalSpy>
+#include <QTest>
+#include <atomic>
+#include <thread>
+
+#include "ListeningStrip.h"
+#include "PlayerBar.h"
+#include "WidgetTestSupport.h"
+#include "runs/TrainConfig.h"
+#include "support/TestSupport.h"
+#include "train/Trainer.h"
+
+namespace srlab {
+using namespace test;
+
+TEST(ListeningStrip, FollowsSnapshotsWhileARunTrainsAndSwitchesBetweenSteps) {
+    app();
+    TempDir d;
+    const auto built = buildToneDataset(d.str());
+    ASSERT_EQ(built.code, 0) << built.output;
+    TrainConfig c;
+    c.dataset = d / "set.h5";
+    c.model = makeModelConfig("audiounet", "tiny");
+    c.batch = 4;
+    c.epochs = 4;
+    c.stepsPerEpoch = 3;
+    c.valItems = 4;
+    c.threads = 1;
+    c.snapshotSeconds = 0.25;
+    createRun(d / "run", c);
+
+    ListeningStrip strip;
+    strip.resize(900, 500);
+    strip.show();
+    strip.setRun(QString::fromStdString(d / "run"));
+    EXPECT_EQ(strip.clipCount(), 3);
+    EXPECT_EQ(strip.shownStep(), -1);  // nothing before the first validation
+
+    std::vector<qint64> shown;
+    QObject::connect(&strip, &ListeningStrip::shown, [&](qint64 s) { shown.push_back(s); });
+    std::atomic<bool> done{false};
+    std::thread trainer([&] {
+        TrainEvents quiet;
+        TrainControl control;
+        trainRun(d / "run", quiet, control);
+        done = true;
+    });
+    // The page's follow timer, as on the Training page.
+    while (!done) {
+        strip.refresh();
+        app().processEvents(QEventLoop::AllEvents, 20);
+    }
+    trainer.join();
+    strip.refresh();
+    ASSERT_TRUE(waitFor([&] { return strip.shownStep() == 12; }));
+    ASSERT_FALSE(shown.empty());
+    for (size_t i = 1; i < shown.size(); ++i) EXPECT_GT(shown[i], shown[i - 1]);  // it followed, forward
+    EXPECT_EQ(strip.versionNames(), (QStringList{"ground truth", "spline", "step 12"}));
+
+    // Versus another step: a fourth version, and the keys pick versions as in Compare.
+    strip.selectVersus(3);  // the versus menu lists steps newest first: 9, 6, 3
+    ASSERT_TRUE(waitFor([&] { return strip.versionNames().size() == 4; }));
+    EXPECT_EQ(strip.versionNames()[3], "step 3");
+    EXPECT_EQ(strip.player()->player().versionCount(), 4);
+    QTest::keyClick(&strip, Qt::Key_4);
+    EXPECT_EQ(strip.player()->player().selected(), 3);
+    QTest::keyClick(&strip, Qt::Key_2);
+    EXPECT_EQ(strip.player()->player().selected(), 1);
+    // An earlier step on the slider stays there when the run goes on (only the newest follows).
+    strip.selectStep(1);
+    ASSERT_TRUE(waitFor([&] { return strip.shownStep() == 6; }));
+    strip.refresh();
+    app().processEvents();
+    EXPECT_EQ(strip.shownStep(), 6);
+}
+
+}  // namespace srlab
