@@ -33,6 +33,7 @@
 #include <limits>
 
 #include "ListeningStrip.h"
+#include "RunTable.h"
 #include "TrainingCurves.h"
 #include "dataset/PairBuilder.h"
 #include "dataset/PairFile.h"
@@ -169,13 +170,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
                             "(also in the run's metrics.csv)");
     status_->setWordWrap(true);
 
-    runs_ = new QTableWidget(0, 9);
-    runs_->setHorizontalHeaderLabels({"run", "model", "loss", "lr", "batch", "epochs", "best SNR", "best LSD", "status"});
-    runs_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    runs_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    runs_->verticalHeader()->hide();
-    runs_->horizontalHeader()->setStretchLastSection(true);
-    runs_->setToolTip("Select several runs to overlay their curves");
+    runs_ = new RunTable;
     auto* watch = new QPushButton("Watch a run folder...");
     watch->setToolTip("Follow a run folder from anywhere, e.g. one a server writes into a mounted folder");
     checkpoints_ = new QListWidget;
@@ -242,7 +237,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
         }
         if (!selectedRun().isEmpty()) resume(selectedRun());
     });
-    connect(runs_, &QTableWidget::itemSelectionChanged, this, [this] { showSelection(); });
+    connect(runs_, &RunTable::selectionChanged, this, [this] { showSelection(); });
     connect(listen_, &QPushButton::clicked, this, [this] {
         auto* item = checkpoints_->currentItem();
         const QString run = selectedRun();
@@ -395,16 +390,9 @@ void TrainingPage::followRuns() {
     // Every run's row is live (status, best SNR and LSD), and so is the selected run's list of
     // checkpoints: epoch 3 can be heard while epoch 4 trains; so are its audio snapshots.
     strip_->refresh();
-    for (int r = 0; r < runs_->rowCount(); ++r) {
-        const QString folder = runs_->item(r, 0)->data(Qt::UserRole).toString();
-        const QString stamp = runStamp(folder);
-        if (rowStamps_.value(folder) == stamp) continue;
-        updateRunRow(r);
-        if (folder == selectedRun()) showCheckpoints();
-    }
-    QStringList dirs;
-    for (const auto& idx : runs_->selectionModel()->selectedRows())
-        dirs << runs_->item(idx.row(), 0)->data(Qt::UserRole).toString();
+    for (const QString& folder : runs_->folders())
+        if (runs_->refresh(folder) && folder == selectedRun()) showCheckpoints();
+    const QStringList dirs = runs_->selectedFolders();
     const bool inProcess = train_.running();  // that run's rows arrive as events
     for (const QString& dir : dirs) {
         if (inProcess && dir == active_) continue;
@@ -495,89 +483,28 @@ void TrainingPage::updateButtons() {
     stop_->setEnabled(t);
 }
 
-QString TrainingPage::shownState(const QString& runDir) const {
-    for (int r = 0; r < runs_->rowCount(); ++r)
-        if (runs_->item(r, 0)->data(Qt::UserRole).toString() == runDir) return runs_->item(r, 8)->text();
-    return {};
-}
+QString TrainingPage::shownState(const QString& runDir) const { return runs_->cell(runDir, "status"); }
 
 QString TrainingPage::progressText() const { return progress_->text(); }
 
-QString TrainingPage::selectedRun() const {
-    const auto rows = runs_->selectionModel()->selectedRows();
-    return rows.isEmpty() ? QString() : runs_->item(rows.last().row(), 0)->data(Qt::UserRole).toString();
-}
+QString TrainingPage::selectedRun() const { return runs_->currentFolder(); }
 
 void TrainingPage::refreshRuns() {
-    const QSignalBlocker block(runs_);
-    runs_->setRowCount(0);
     const QDir dir(workspace_ + "/runs");
     QStringList folders;
     for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) folders << dir.filePath(name);
     for (const QString& w : watched_)
         if (!folders.contains(w)) folders << w;
-    for (const QString& folder : folders) {
-        const QString name = QDir(folder).dirName();
-        const std::string path = folder.toStdString();
-        TrainConfig c;
-        try {
-            c = readRunConfig(path);
-        } catch (const std::exception&) {
-            continue;  // not a run folder
-        }
-        const int row = runs_->rowCount();
-        runs_->insertRow(row);
-        const QStringList cells{name, q(c.model.arch + "/" + c.model.preset), q(c.loss), QString::number(c.lr),
-                                QString::number(c.batch), QString::number(c.epochs), "-", "-", "-"};
-        for (int col = 0; col < cells.size(); ++col) {
-            auto* item = new QTableWidgetItem(cells[col]);
-            if (col == 0) {
-                item->setData(Qt::UserRole, folder);
-
-            }
-            runs_->setItem(row, col, item);
-        }
-        updateRunRow(row);
-    }
-    showRunColours();
-    runs_->resizeColumnsToContents();
+    const QSignalBlocker block(runs_);
+    runs_->setFolders(folders);
 }
 
 // A row's live cells: best validation SNR and LSD so far, and the state in status.json.
-void TrainingPage::updateRunRow(int row) {
-    const QString folder = runs_->item(row, 0)->data(Qt::UserRole).toString();
-    const std::string path = folder.toStdString();
-    double snr = -INFINITY, lsd = INFINITY;
-    for (const auto& r : readRunMetrics(path))
-        if (r.hasVal()) snr = std::max(snr, r.valSnr), lsd = std::min(lsd, r.valLsd);
-    runs_->item(row, 6)->setText(std::isfinite(snr) ? QString::number(snr, 'f', 2) : "-");
-    runs_->item(row, 7)->setText(std::isfinite(lsd) ? QString::number(lsd, 'f', 3) : "-");
-    runs_->item(row, 8)->setText(toString(readRunStatus(path).state));
-    rowStamps_[folder] = runStamp(folder);
-}
-
-// What changes when a run moves on: its metrics.csv grows, its status.json is rewritten, a
-// checkpoint is saved.
-QString TrainingPage::runStamp(const QString& folder) {
-    const QFileInfo m(folder + "/metrics.csv"), s(folder + "/status.json"), c(folder + "/checkpoints");
-    return QString("%1/%2/%3").arg(m.size()).arg(s.lastModified().toMSecsSinceEpoch()).arg(c.lastModified().toMSecsSinceEpoch());
-}
-
-void TrainingPage::selectRun(const QString& runDir, bool addToSelection) {
-    for (int r = 0; r < runs_->rowCount(); ++r) {
-        if (runs_->item(r, 0)->data(Qt::UserRole).toString() != runDir) continue;
-        if (addToSelection)
-            runs_->selectionModel()->select(runs_->model()->index(r, 0),
-                                            QItemSelectionModel::Select | QItemSelectionModel::Rows);
-        else
-            runs_->selectRow(r);
-    }
-}
+void TrainingPage::selectRun(const QString& runDir, bool addToSelection) { runs_->select(runDir, addToSelection); }
 
 void TrainingPage::showSelection() {
     QStringList names;
-    for (const auto& idx : runs_->selectionModel()->selectedRows()) {
-        const QString dir = runs_->item(idx.row(), 0)->data(Qt::UserRole).toString();
+    for (const QString& dir : runs_->selectedFolders()) {
         const QString name = QDir(dir).dirName();
         names << name;
         if (!curves_->runs().contains(name) || dir != active_) curves_->setRun(name, readRunMetrics(dir.toStdString()));
@@ -589,9 +516,7 @@ void TrainingPage::showSelection() {
     const QString heard = selectedRun().isEmpty() ? active_ : selectedRun();
     if (heard != heardRun_) {
         heardRun_ = heard;
-        QStringList all;
-        for (int r = 0; r < runs_->rowCount(); ++r) all << runs_->item(r, 0)->data(Qt::UserRole).toString();
-        strip_->setRun(heard, all);
+        strip_->setRun(heard, runs_->folders());
     }
 }
 
@@ -600,20 +525,9 @@ void TrainingPage::showView(const QString& name) { views_->setCurrentIndex(name 
 // Each shown run's colour as a swatch beside its name: it stays visible under the table's
 // selection highlight, which a text colour would not.
 void TrainingPage::showRunColours() {
-    for (int r = 0; r < runs_->rowCount(); ++r) {
-        auto* item = runs_->item(r, 0);
-        const QString name = QDir(item->data(Qt::UserRole).toString()).dirName();
-        if (!curves_->runs().contains(name)) {
-            item->setIcon(QIcon());
-            continue;
-        }
-        // A white ring around the colour: a blue run stays visible on the blue selection.
-        QPixmap swatch(14, 14);
-        swatch.fill(Qt::white);
-        QPainter p(&swatch);
-        p.fillRect(2, 2, 10, 10, curves_->colourFor(name));
-        p.end();
-        item->setIcon(QIcon(swatch));
+    for (const QString& folder : runs_->folders()) {
+        const QString name = QDir(folder).dirName();
+        runs_->setColour(folder, curves_->runs().contains(name) ? curves_->colourFor(name) : QColor());
     }
 }
 

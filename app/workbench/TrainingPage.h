@@ -23,13 +23,13 @@ class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QTableWidget;
 class QTabWidget;
 
 namespace srlab {
 
 class TrainingCurves;
 class ListeningStrip;
+class RunTable;
 
 class TrainingPage : public QWidget {
     Q_OBJECT
@@ -76,8 +76,6 @@ private:
     void showSelection();
     void showCheckpoints();
     void showRunColours();
-    void updateRunRow(int row);
-    static QString runStamp(const QString& folder);
     void updateButtons();
     QString selectedRun() const;
 
@@ -89,7 +87,7 @@ private:
     QProgressBar* progress_;
     QLabel* status_;
     QLabel* throughput_;  // samples/s and data-loader wait of the latest step
-    QTableWidget* runs_;
+    RunTable* runs_;
     QListWidget* checkpoints_;
     TrainingCurves* curves_;
     ListeningStrip* strip_;
@@ -100,8 +98,7 @@ private:
     QProcess* process_ = nullptr;         // `srlab train --nproc N`, while it runs
     QTimer* follow_;
     QHash<QString, qint64> seenMetrics_;  // run folder -> metrics.csv size last drawn
-    QHash<QString, QString> rowStamps_;
-    QString notes_;  // the trainer's remarks on the active run, kept under its status   // run folder -> runStamp() its row shows
+    QString notes_;  // the trainer's remarks on the active run, kept under its status
     JobRunner create_, train_;
     // Shared with the run's thread, which may outlive this page by a checkpoint's save.
     std::shared_ptr<TrainControl> control_ = std::make_shared<TrainControl>();

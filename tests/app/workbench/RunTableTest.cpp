@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The run tracker: every hyper-parameter and metric a column, sorting by number, a filter over
+// all columns, and a note kept in the run folder.
+#include <QTableWidget>
+#include <fstream>
+#include <iterator>
+
+#include "RunTable.h"
+#include "WidgetTestSupport.h"
+#include "runs/RunFolder.h"
+#include "support/TestSupport.h"
+#include "train/Trainer.h"
+
+namespace srlab {
+using namespace test;
+namespace {
+std::string readText(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+}  // namespace
+
+TEST(RunTable, SortsByBestLsdFiltersAndKeepsNotesInTheRunFolder) {
+    app();
+    TempDir d;
+    const auto built = buildToneDataset(d.str());
+    ASSERT_EQ(built.code, 0) << built.output;
+    const double lsd[3] = {2.5, 1.25, 10.0};  // 10.0 sorts after 2.5 only as a number
+    QStringList folders;
+    for (int i = 0; i < 3; ++i) {
+        TrainConfig c;
+        c.dataset = d / "set.h5";
+        c.model = makeModelConfig(i == 1 ? "spectral" : "audiounet", "tiny");
+        c.lr = i == 2 ? 1e-3 : 3e-4;
+        c.lrSchedule = i == 0 ? "cosine" : "constant";
+        c.snapshotClips = 0;
+        const std::string dir = d / ("run" + std::to_string(i));
+        createRun(dir, c);
+        writeText(dir + "/metrics.csv", std::string(kMetricsCsvHeader) + "5,1,65.5,0.1,,,,100,1,200,0.0003,1\n" +
+                                            "5,1,66,,0.2,12.5," + std::to_string(lsd[i]) + "\n");
+        folders << QString::fromStdString(dir);
+    }
+    RunTable t;
+    t.setFolders(folders);
+    ASSERT_EQ(t.folders().size(), 3);
+    EXPECT_EQ(t.cell(folders[0], "schedule"), "cosine");
+    EXPECT_EQ(t.cell(folders[0], "best LSD"), "2.500");
+    EXPECT_EQ(t.cell(folders[0], "duration"), "1:06");
+    EXPECT_EQ(t.cell(folders[0], "dataset"), "set.h5");
+    EXPECT_EQ(t.cell(folders[0], "status"), "created");
+    t.table()->sortItems(11, Qt::AscendingOrder);  // best LSD
+    EXPECT_EQ(t.folders(), (QStringList{folders[1], folders[0], folders[2]}));
+    t.setFilter("spectral");
+    EXPECT_FALSE(t.table()->isRowHidden(0));  // run1, first after sorting
+    EXPECT_TRUE(t.table()->isRowHidden(1));
+    EXPECT_TRUE(t.table()->isRowHidden(2));
+    t.setFilter("");
+    // A note typed into the table is kept in the run folder, and read back by a new table.
+    t.table()->item(0, 17)->setText("tried a smaller lr");
+    EXPECT_EQ(readText(folders[1].toStdString() + "/note.txt"), "tried a smaller lr\n");
+    RunTable again;
+    again.setFolders(folders);
+    EXPECT_EQ(again.cell(folders[1], "note"), "tried a smaller lr");
+    // A row changes when its folder does.
+    EXPECT_FALSE(t.refresh(folders[2]));
+    writeRunStatus(folders[2].toStdString(), RunState::Finished, "");
+    EXPECT_TRUE(t.refresh(folders[2]));
+    EXPECT_EQ(t.cell(folders[2], "status"), "finished");
+}
+
+}  // namespace srlab
