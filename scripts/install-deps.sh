@@ -11,6 +11,8 @@ PKGS=(
   # libraries
   qt6-base-dev libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
   libhdf5-dev portaudio19-dev nlohmann-json3-dev libcli11-dev libssl-dev
+  # TensorBoard event files of a run (core/runs/EventFile.h)
+  libprotobuf-dev protobuf-compiler
   # IIR filter designs (Butterworth, Chebyshev I/II, elliptic, Bessel) for the degradation zoo
   libliquid-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -19,6 +19,9 @@
 #include "train/Checkpoint.h"
 #include "train/DataParallel.h"
 #include "train/SnapshotWriter.h"
+#include "runs/EventFile.h"
+#include "runs/Snapshots.h"
+#include "audio/AudioFile.h"
 #include "train/Losses.h"
 #include "train/Validation.h"
 #include "util/AtomicFile.h"
@@ -215,7 +218,34 @@ private:
     }
     void writeRow(const TrainRow& row) {
         if (writer_) csv_ << csvRow(row) << std::flush;  // other processes (a GUI) follow the file live
+        if (tensorboard_) {  // the same numbers, for TensorBoard
+            auto& t = *tensorboard_;
+            t.scalar("train/loss", row.step, row.trainLoss);
+            t.scalar("val/loss", row.step, row.valLoss);
+            t.scalar("val/snr_db", row.step, row.valSnr);
+            t.scalar("val/lsd_db", row.step, row.valLsd);
+            t.scalar("train/samples_per_s", row.step, row.samplesPerS);
+            t.scalar("train/data_wait_ms", row.step, row.dataWaitMs);
+            t.scalar("train/mem_mib", row.step, row.memMiB);
+            t.scalar("train/lr", row.step, row.lr);
+            t.scalar("train/grad_norm", row.step, row.gradNorm);
+        }
         events_.row(row);
+    }
+    // The step's audio snapshots (and, the first time, the clips' truth and input) for TensorBoard.
+    void logSnapshotAudio(int64_t step) {
+        if (!tensorboard_) return;
+        const SnapshotIndex idx = readSnapshotIndex(runDir_);
+        for (const auto& clip : idx.clips) {
+            int rate = 0;
+            if (!loggedClips_) {
+                tensorboard_->audio("truth/" + clip.name, 0, readMono(snapshotTruthPath(runDir_, clip.name), &rate), idx.rate);
+                tensorboard_->audio(idx.baseline + "/" + clip.name, 0, readMono(snapshotInputPath(runDir_, clip.name), &rate),
+                                    idx.rate);
+            }
+            tensorboard_->audio("snapshot/" + clip.name, step, readMono(snapshotPath(runDir_, step, clip.name), &rate), idx.rate);
+        }
+        loggedClips_ = true;
     }
     std::vector<size_t> shardOf(std::vector<size_t> order) const;
     bool waitWhilePaused();
@@ -246,6 +276,8 @@ private:
     double bestVal_ = INFINITY;
     int64_t perEpoch_ = 0, total_ = 0, stepAtStart_ = 0;
     double lastLr_ = NAN, lastGradNorm_ = NAN;  // of the latest step, for its metrics.csv row
+    std::unique_ptr<EventFile> tensorboard_;    // the writer's TensorBoard event file
+    bool loggedClips_ = false;
     size_t globalBatch_ = 0;
     Clock::time_point t0_;
     double pausedS_ = 0, wallAtStart_ = 0;
@@ -328,6 +360,7 @@ void RunSession::setUp() {
         if (std::isfinite(b.valLoss)) bestVal_ = b.valLoss;
     }
     if (writer_) csv_.open(dir_ / "metrics.csv", std::ios::app);
+    if (writer_) tensorboard_ = std::make_unique<EventFile>(runDir_);
     t0_ = Clock::now();
     wallAtStart_ = at_.wallS;
     stepAtStart_ = at_.step;
@@ -432,6 +465,7 @@ void RunSession::endEpoch(int epoch) {
     if (writer_) {
         try {  // a snapshot that cannot be written is said, and training goes on
             writeSnapshot(runDir_, at_.step, *net_, device_);
+            logSnapshotAudio(at_.step);
         } catch (const Error& e) {
             log(std::string("snapshot not written: ") + e.what());
         }

@@ -169,6 +169,26 @@ TEST(TrainCli, TrainUpsampleEvalAndReadTheCheckpointBack) {
     EXPECT_NE(all.find("spline"), std::string::npos);
 }
 
+// A run that TensorBoard opens: its own reader (PyPI's tensorboard, in the virtual environment
+// scripts/tensorboard-venv.sh makes) finds every scalar of metrics.csv with equal values, and
+// every audio snapshot, in the event file the trainer wrote into the run folder.
+TEST(TrainCli, TensorBoardReadsTheRunsScalarsAndAudio) {
+    const char* python = std::getenv("SRLAB_TB_PYTHON");
+    if (!python || !*python) {
+        if (std::getenv("CI")) FAIL() << "SRLAB_TB_PYTHON is not set in CI (scripts/test.sh sets it)";
+        GTEST_SKIP() << "set SRLAB_TB_PYTHON to a python with tensorboard (scripts/tensorboard-venv.sh)";
+    }
+    TempDir d;
+    const auto ds = makeDataset(d);
+    auto r = run(train("--dataset " + ds + " --model audiounet --preset tiny --epochs 2 --steps-per-epoch 4 --batch 4 "
+                       "--snapshot-clips 2 --snapshot-seconds 0.25 --lr-schedule cosine --warmup-steps 2 --run " + d / "run"));
+    ASSERT_EQ(r.code, 0) << r.output;
+    r = run(std::string(python) + " " + SRLAB_SOURCE_DIR + "/tests/python/tensorboard_check.py " + d / "run");
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("ok"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("2 clips x 2 snapshots"), std::string::npos) << r.output;
+}
+
 TEST(TrainCli, BadInputsNameTheFileAndTheProblem) {
     TempDir d;
     auto r = run(train("--dataset " + d / "none.h5" + " --run " + d / "run"));
