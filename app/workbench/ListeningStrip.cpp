@@ -99,9 +99,14 @@ void ListeningStrip::setRun(const QString& runDir, const QStringList& otherRuns)
     otherRuns_.removeAll(runDir);
     index_ = SnapshotIndex{};
     shownStep_ = -1;
+    versions_.clear();
+    job_.cancel();  // nothing of the previous run stays on screen
+    group_->setPanes({});
+    player_->setComparison(Comparison{});
     {
-        const QSignalBlocker b1(clip_), b2(step_);
+        const QSignalBlocker b1(clip_), b2(step_), b3(versus_);
         clip_->clear();
+        versus_->clear();
         step_->setRange(0, 0);
     }
     refresh();

@@ -237,7 +237,9 @@ void RunTable::setColour(const QString& folder, const QColor& c) {
     QPainter p(&swatch);
     p.fillRect(2, 2, 10, 10, c);
     p.end();
-    table_->item(r, 0)->setIcon(QIcon(swatch));
+    QIcon icon(swatch);
+    icon.addPixmap(swatch, QIcon::Selected);  // not tinted by the selection colour
+    table_->item(r, 0)->setIcon(icon);
 }
 
 QString RunTable::cell(const QString& folder, const QString& column) const {
