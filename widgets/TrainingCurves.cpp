@@ -15,10 +15,24 @@ namespace srlab {
 namespace {
 
 const char* kTitles[4] = {"train loss", "validation loss", "validation SNR (dB)", "validation LSD (dB, standard)"};
+const char* kStepMetrics[6] = {"train loss", "learning rate", "gradient norm", "samples per second", "data wait (ms)",
+                               "memory (MiB)"};
 
-double yOf(const TrainRow& r, int plot) {
+double stepValue(const TrainRow& r, int metric) {
+    if (r.hasVal()) return NAN;
+    switch (metric) {
+        case 1: return r.lr;
+        case 2: return r.gradNorm;
+        case 3: return r.samplesPerS;
+        case 4: return r.dataWaitMs;
+        case 5: return r.memMiB;
+        default: return r.trainLoss;
+    }
+}
+
+double yOf(const TrainRow& r, int plot, int metric) {
     switch (plot) {
-        case 0: return r.hasVal() ? NAN : r.trainLoss;
+        case 0: return stepValue(r, metric);
         case 1: return r.valLoss;
         case 2: return r.valSnr;
         default: return r.valLsd;
@@ -47,6 +61,7 @@ TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
         auto* p = new QCustomPlot;
         p->plotLayout()->insertRow(0);
         p->plotLayout()->addElement(0, 0, new QCPTextElement(p, kTitles[i], QFont("sans", 9, QFont::Bold)));
+        p->setObjectName(kTitles[i]);
         p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
         p->setMinimumSize(260, 180);
         plots_[i] = p;
@@ -58,6 +73,9 @@ TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
     smoothing_->setRange(0, 99);
     smoothing_->setValue(90);
     smoothing_->setToolTip("Exponential moving average of the bold curve; the raw values stay faint");
+    stepMetric_ = new QComboBox;
+    for (const char* m : kStepMetrics) stepMetric_->addItem(m);
+    stepMetric_->setToolTip("What the first plot shows, per training step (all of it is in metrics.csv)");
     logY_ = new QCheckBox("log loss");
     logY_->setChecked(true);
     auto* bar = new QHBoxLayout;
@@ -66,6 +84,8 @@ TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
     bar->addSpacing(16);
     bar->addWidget(new QLabel("smoothing"));
     bar->addWidget(smoothing_, 1);
+    bar->addWidget(new QLabel("first plot"));
+    bar->addWidget(stepMetric_);
     bar->addWidget(logY_);
     auto* top = new QVBoxLayout(this);
     top->setContentsMargins(0, 0, 0, 0);
@@ -74,7 +94,20 @@ TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
     connect(xAxis_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
     connect(smoothing_, &QSlider::valueChanged, this, [this] { redraw(); });
     connect(logY_, &QCheckBox::toggled, this, [this] { redraw(); });
+    connect(stepMetric_, &QComboBox::currentIndexChanged, this, [this] {
+        static_cast<QCPTextElement*>(plots_[0]->plotLayout()->element(0, 0))->setText(stepMetric_->currentText());
+        redraw();
+    });
 }
+
+void TrainingCurves::setReferences(const QString& name, const std::vector<BaselineReference>& refs) {
+    refs_[name] = refs;
+    redraw();
+}
+
+void TrainingCurves::setStepMetric(int which) { stepMetric_->setCurrentIndex(which); }
+
+int TrainingCurves::referenceLines() const { return plots_[2]->itemCount() + plots_[3]->itemCount(); }
 
 void TrainingCurves::setRun(const QString& name, const std::vector<TrainRow>& rows) {
     runs_[name] = rows;
@@ -106,6 +139,7 @@ void TrainingCurves::appendRow(const QString& name, const TrainRow& row) {
 void TrainingCurves::removeRunsExcept(const QStringList& keep) {
     for (auto it = runs_.begin(); it != runs_.end();) it = keep.contains(it->first) ? std::next(it) : runs_.erase(it);
     for (auto it = colour_.begin(); it != colour_.end();) it = runs_.count(it->first) ? std::next(it) : colour_.erase(it);
+    for (auto it = refs_.begin(); it != refs_.end();) it = runs_.count(it->first) ? std::next(it) : refs_.erase(it);
     redraw();
 }
 
@@ -121,7 +155,9 @@ void TrainingCurves::redraw() {
     for (int i = 0; i < 4; ++i) {
         QCustomPlot* p = plots_[i];
         p->clearGraphs();
-        const bool log = logY_->isChecked() && i < 2;
+        p->clearItems();
+        const int metric = stepMetric_->currentIndex();
+        const bool log = logY_->isChecked() && (i == 1 || (i == 0 && (metric == 0 || metric == 2)));
         p->yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
         if (log) p->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
         else p->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
@@ -130,7 +166,7 @@ void TrainingCurves::redraw() {
             QVector<double> xs, raw, smooth;
             double ema = NAN;
             for (const auto& r : rows) {
-                const double y = yOf(r, i);
+                const double y = yOf(r, i, metric);
                 if (!std::isfinite(y) || (log && y <= 0)) continue;
                 const double x = mode == 0 ? double(r.step) : mode == 1 ? r.epoch : r.wallS;
                 // Train loss gets per-step smoothing; epoch-level curves are already averages.
@@ -159,6 +195,29 @@ void TrainingCurves::redraw() {
             for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->removeFromLegend();
         p->legend->setVisible(i == 0 && !runs_.empty());
         p->rescaleAxes();
+        if (i >= 2) {  // each run's baselines as dashed lines in its colour, inside the y range
+            QCPRange y = p->yAxis->range();
+            bool any = p->graphCount() > 0;
+            for (const auto& [name, refs] : refs_)
+                for (const auto& b : refs) {
+                    const double v = i == 2 ? b.snr : b.lsd;
+                    if (!std::isfinite(v)) continue;
+                    y = any ? QCPRange(std::min(y.lower, v), std::max(y.upper, v)) : QCPRange(v - 0.5, v + 0.5);
+                    any = true;
+                    auto* line = new QCPItemStraightLine(p);
+                    line->point1->setCoords(0, v);
+                    line->point2->setCoords(1, v);
+                    line->setPen(QPen(colourFor(name), 1, b.name == "sinc" ? Qt::DotLine : Qt::DashLine));
+                    auto* label = new QCPItemText(p);
+                    label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+                    label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+                    label->position->setCoords(0.99, v);
+                    label->setText(QString::fromStdString(b.name));
+                    label->setColor(colourFor(name));
+                    label->setFont(QFont("sans", 8));
+                }
+            if (any) p->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
+        }
         p->replot(QCustomPlot::rpQueuedReplot);
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Live training curves: train loss, validation loss, validation SNR and LSD in four plots.
+// Live training curves: a per-step quantity (train loss, learning rate, gradient norm,
+// throughput, data wait or memory, picked above it), validation loss, SNR and LSD in four plots;
+// the SNR and LSD plots carry each run's baselines (spline, sinc) as dashed reference lines.
 // Each run has a stable colour (from its name); raw values are drawn faint and an exponential
 // moving average bold, with the smoothing on a slider. The x-axis is step, epoch or wall time,
 // and the loss plots can be log-scaled. Knows only core's TrainRow, not the trainer.
@@ -8,7 +10,7 @@
 #include <map>
 #include <vector>
 
-#include "train/Trainer.h"
+#include "runs/RunFolder.h"
 
 class QCustomPlot;
 class QComboBox;
@@ -25,6 +27,12 @@ public:
     void setRun(const QString& name, const std::vector<TrainRow>& rows);
     void appendRow(const QString& name, const TrainRow& row);
     void removeRunsExcept(const QStringList& keep);
+    // A run's baselines on its validation patches, drawn as dashed lines in its colour.
+    void setReferences(const QString& name, const std::vector<BaselineReference>& refs);
+    // What the first plot shows: 0 train loss, 1 learning rate, 2 gradient norm, 3 samples/s,
+    // 4 data wait, 5 memory.
+    void setStepMetric(int which);
+    int referenceLines() const;  // drawn now, over both plots
     QStringList runs() const;
     // A shown run's colour: distinct among the runs shown (assigned in the order they join, kept
     // while shown); grey for a run not shown.
@@ -35,6 +43,8 @@ private:
     void redraw();
     std::map<QString, std::vector<TrainRow>> runs_;
     std::map<QString, int> colour_;  // run -> palette index, for the runs shown
+    std::map<QString, std::vector<BaselineReference>> refs_;
+    QComboBox* stepMetric_;
     QCustomPlot* plots_[4];
     QComboBox* xAxis_;
     QSlider* smoothing_;

@@ -508,6 +508,7 @@ void TrainingPage::showSelection() {
         const QString name = QDir(dir).dirName();
         names << name;
         if (!curves_->runs().contains(name) || dir != active_) curves_->setRun(name, readRunMetrics(dir.toStdString()));
+        curves_->setReferences(name, readRunBaselines(dir.toStdString()));
     }
     if (!active_.isEmpty() && training()) names << QDir(active_).dirName();
     curves_->removeRunsExcept(names);
@@ -532,15 +533,21 @@ void TrainingPage::showRunColours() {
 }
 
 void TrainingPage::showCheckpoints() {
-    const QString keep = checkpoints_->currentItem() ? checkpoints_->currentItem()->text() : QString("best");
+    const QString keep = checkpoints_->currentItem() ? checkpoints_->currentItem()->data(Qt::UserRole + 1).toString() : QString("best");
     checkpoints_->clear();
     const QString run = selectedRun();
     if (run.isEmpty()) return;
     for (const auto& ck : listCheckpoints(run.toStdString())) {
-        auto* item = new QListWidgetItem(QDir(q(ck)).dirName());
+        // Each checkpoint with the validation it was saved at: which one to hear is a choice.
+        const CheckpointSummary s = readCheckpointSummary(ck);
+        QString text = QDir(q(ck)).dirName();
+        if (s.step >= 0) text += QString("   step %1").arg(s.step);
+        if (std::isfinite(s.valSnr)) text += QString(", SNR %1 dB, LSD %2 dB").arg(s.valSnr, 0, 'f', 2).arg(s.valLsd, 0, 'f', 3);
+        auto* item = new QListWidgetItem(text);
         item->setData(Qt::UserRole, q(ck));
+        item->setData(Qt::UserRole + 1, QDir(q(ck)).dirName());
         checkpoints_->addItem(item);
-        if (item->text() == keep) checkpoints_->setCurrentItem(item);
+        if (item->data(Qt::UserRole + 1).toString() == keep) checkpoints_->setCurrentItem(item);
     }
 }
 

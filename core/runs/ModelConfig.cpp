@@ -186,4 +186,20 @@ ModelConfig readCheckpointConfig(const std::string& checkpointDir) {
     }
 }
 
+CheckpointSummary readCheckpointSummary(const std::string& checkpointDir) {
+    CheckpointSummary c;
+    try {
+        std::ifstream in(checkpointDir + "/model.json");
+        if (!in) return c;
+        const auto j = parseJson(std::string((std::istreambuf_iterator<char>(in)), {}));
+        c.step = j.value("step", int64_t(-1));
+        c.epoch = j.value("epoch", 0);
+        if (j.contains("val_snr_db") && j["val_snr_db"].is_number()) c.valSnr = j["val_snr_db"].get<double>();
+        if (j.contains("val_lsd_db") && j["val_lsd_db"].is_number()) c.valLsd = j["val_lsd_db"].get<double>();
+    } catch (const std::exception&) {
+        c.step = -1;
+    }
+    return c;
+}
+
 }  // namespace srlab

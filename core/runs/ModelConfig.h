@@ -3,6 +3,8 @@
 // Everything needed to rebuild a network (docs/reference.md §3), with no libtorch in sight so the GUI and
 // run folders can read it. Stored as JSON beside every checkpoint.
 #include <cstddef>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,15 @@ struct ModelConfig {
 // The model config stored in a checkpoint folder's model.json (torch-free, for the GUI and the
 // shipped-model lookup). Throws Error naming the file.
 ModelConfig readCheckpointConfig(const std::string& checkpointDir);
+
+// Where a checkpoint stands: its step and epoch and the validation SNR/LSD it was saved with
+// (NaN when its model.json has none). Never throws: an unreadable one reads as step -1.
+struct CheckpointSummary {
+    int64_t step = -1;
+    int epoch = 0;
+    double valSnr = NAN, valLsd = NAN;
+};
+CheckpointSummary readCheckpointSummary(const std::string& checkpointDir);
 
 // model.json carries "format_version" (absent in the first checkpoints: 1). A checkpoint from
 // a newer SRLab is refused with both versions named rather than half-read.

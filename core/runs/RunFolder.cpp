@@ -133,4 +133,16 @@ std::vector<std::string> listCheckpoints(const std::string& runDir) {
     return out;
 }
 
+std::vector<BaselineReference> readRunBaselines(const std::string& runDir) {
+    std::vector<BaselineReference> out;
+    try {
+        const auto j = nlohmann::ordered_json::parse(slurp(fs::path(runDir) / "baselines.json"));  // the file's order
+        for (const auto& [name, v] : j.items())
+            if (v.is_object()) out.push_back({name, v.value("snr_db", double(NAN)), v.value("lsd_db", double(NAN))});
+    } catch (const std::exception&) {
+        out.clear();
+    }
+    return out;
+}
+
 }  // namespace srlab

@@ -53,4 +53,12 @@ RunStatus readRunStatus(const std::string& runDir);  // Unknown when missing or 
 void writeRunStatus(const std::string& runDir, RunState state, const std::string& message);  // atomically
 std::vector<std::string> listCheckpoints(const std::string& runDir);  // epoch-*, best, last
 
+// The baselines' validation SNR/LSD (baselines.json, written at run creation): reference lines
+// for the validation curves. Empty for runs of earlier SRLab or a damaged file.
+struct BaselineReference {
+    std::string name;  // "spline", "sinc", ...
+    double snr = NAN, lsd = NAN;
+};
+std::vector<BaselineReference> readRunBaselines(const std::string& runDir);
+
 }  // namespace srlab

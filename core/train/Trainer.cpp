@@ -129,6 +129,7 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
     j["code_version"] = kVersion;
     j["libtorch"] = TORCH_VERSION;
     writeFileAtomically((dir / "metrics.csv").string(), kMetricsCsvHeader);
+    writeValidationBaselines(runDir, reader, cfg);
     const std::string clips = createSnapshotClips(runDir, reader, cfg.snapshotClips, cfg.snapshotSeconds, cfg.seed);
     std::ofstream(dir / "train.log", std::ios::app) << clips << "\n";
     // config.json last: a folder without it is not a run, so a failed creation can be retried.

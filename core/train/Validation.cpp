@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/Validation.h"
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "dsp/Interpolate.h"
 #include "metrics/Metrics.h"
+#include "util/AtomicFile.h"
 #include "train/BatchLoader.h"
 #include "train/DataParallel.h"
 
@@ -47,5 +52,40 @@ Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig&
     return v;
 }
 
+
+void writeValidationBaselines(const std::string& runDir, const PairFileReader& reader, const TrainConfig& cfg) {
+    const auto& info = reader.info();
+    if (!info.hasLabel) return;
+    Split split = reader.count(Split::Val) ? Split::Val : Split::Test;
+    size_t n = reader.count(split);
+    if (cfg.valItems > 0) n = std::min(n, size_t(cfg.valItems));
+    if (n == 0) return;
+    const auto& spec = info.spec;
+    const size_t dim = size_t(spec.dim), inDim = size_t(info.inputDim);
+    std::vector<float> input(n * inDim), label(n * dim);
+    reader.read(split, 0, n, input.data(), label.data());
+    const bool lowStored = spec.baseline == Baseline::None;
+    const std::string own = lowStored ? "spline" : toString(spec.baseline);
+    double ownSnr = 0, ownLsd = 0, sincSnr = 0, sincLsd = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const float* y = label.data() + i * dim;
+        const float* x = input.data() + i * inDim;
+        // Interpolating baselines pass through the low-res samples: every r-th input sample.
+        std::vector<float> low;
+        for (size_t k = 0; k < dim / size_t(spec.scale); ++k) low.push_back(lowStored ? x[k] : x[k * size_t(spec.scale)]);
+        const std::vector<float> ownEst = lowStored ? upsample(low, spec.scale, dim, Baseline::Spline) : std::vector<float>(x, x + dim);
+        const std::vector<float> sinc = upsample(low, spec.scale, dim, Baseline::Sinc);
+        ownSnr += snrDb(y, ownEst.data(), dim);
+        ownLsd += lsdStandard(y, ownEst.data(), dim, spec.rate, spec.scale).all;
+        sincSnr += snrDb(y, sinc.data(), dim);
+        sincLsd += lsdStandard(y, sinc.data(), dim, spec.rate, spec.scale).all;
+    }
+    nlohmann::ordered_json j;
+    j[own] = {{"snr_db", ownSnr / double(n)}, {"lsd_db", ownLsd / double(n)}};
+    if (own != "sinc") j["sinc"] = {{"snr_db", sincSnr / double(n)}, {"lsd_db", sincLsd / double(n)}};
+    j["patches"] = n;
+    j["split"] = toString(split);
+    writeFileAtomically((std::filesystem::path(runDir) / "baselines.json").string(), j.dump(1));
+}
 
 }  // namespace srlab

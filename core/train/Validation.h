@@ -25,4 +25,10 @@ struct Validation {
 Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig& cfg, const LossSpec& loss,
                     torch::Device device, DataParallel* dp);
 
+// The baselines' SNR and LSD over the same validation patches validate() scores (the dataset's
+// own baseline, and sinc interpolation of the same low-res signal): the reference lines a run's
+// validation curves are read against. Written at run creation as baselines.json
+// (runs/RunFolder.h: readRunBaselines).
+void writeValidationBaselines(const std::string& runDir, const PairFileReader& reader, const TrainConfig& cfg);
+
 }  // namespace srlab

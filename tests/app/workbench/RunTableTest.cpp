@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "RunTable.h"
+#include "TrainingCurves.h"
 #include "WidgetTestSupport.h"
 #include "runs/RunFolder.h"
 #include "support/TestSupport.h"
@@ -66,6 +67,28 @@ TEST(RunTable, SortsByBestLsdFiltersAndKeepsNotesInTheRunFolder) {
     writeRunStatus(folders[2].toStdString(), RunState::Finished, "");
     EXPECT_TRUE(t.refresh(folders[2]));
     EXPECT_EQ(t.cell(folders[2], "status"), "finished");
+}
+
+// The SNR and LSD plots carry each run's baselines as reference lines; the first plot shows the
+// per-step quantity picked.
+TEST(TrainingCurves, ReferenceLinesAndStepMetrics) {
+    app();
+    TrainingCurves c;
+    std::vector<TrainRow> rows;
+    for (int s = 1; s <= 4; ++s) {
+        TrainRow r{s, 1, double(s), 0.5 / s};
+        r.lr = 1e-3 * s;
+        r.gradNorm = 2.0;
+        rows.push_back(r);
+    }
+    rows.push_back(TrainRow{4, 1, 5.0, NAN, 0.1, 12.0, 1.5});
+    c.setRun("a", rows);
+    EXPECT_EQ(c.referenceLines(), 0);
+    c.setReferences("a", {{"spline", 11.0, 3.0}, {"sinc", 11.5, 4.0}});
+    EXPECT_EQ(c.referenceLines(), 8);  // a line and its label, for 2 baselines in 2 plots
+    c.setStepMetric(1);
+    c.removeRunsExcept({});
+    EXPECT_EQ(c.referenceLines(), 0);
 }
 
 }  // namespace srlab

@@ -111,6 +111,16 @@ TEST(Trainer, RunFolderHoldsConfigMetricsCheckpointsAndLog) {
     }
     auto cks = listCheckpoints(d / "run");
     EXPECT_EQ(cks.size(), 5u);  // best, epoch-0001..3, last
+    // Each checkpoint says where it stands; the run holds its baselines' reference lines.
+    const CheckpointSummary last = readCheckpointSummary(d / "run/checkpoints/last");
+    EXPECT_EQ(last.step, 15);
+    EXPECT_NEAR(last.valSnr, rows.back().valSnr, 1e-6);  // metrics.csv holds 9 digits
+    EXPECT_EQ(readCheckpointSummary(d / "nowhere").step, -1);
+    const auto refs = readRunBaselines(d / "run");
+    ASSERT_EQ(refs.size(), 2u);
+    EXPECT_EQ(refs[0].name, "spline");
+    EXPECT_EQ(refs[1].name, "sinc");
+    for (const auto& b : refs) EXPECT_TRUE(std::isfinite(b.snr) && b.lsd > 0) << b.name;
     EXPECT_EQ(readRunStatus(d / "run").state, RunState::Finished);
     EXPECT_THROW(createRun(d / "run", smallRun(ds)), Error);  // never overwrites a run
 }
