@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "audio/AudioFile.h"
+#include "runs/Snapshots.h"
 #include "support/TestSupport.h"
 
 namespace srlab {
@@ -90,6 +91,49 @@ TEST(TrainCli, ASecondWriterOfARunFolderIsRefused) {
     r = run(train("--resume " + runDir));
     ASSERT_EQ(r.code, 0) << r.output;
     EXPECT_NE(run("cat " + runDir + "/status.json").output.find("finished"), std::string::npos);
+}
+
+// kill -9 while snapshots are written, at many moments: the index only names complete
+// snapshots, every snapshot file under its final name is whole, and the run resumes.
+TEST(TrainCli, KillDuringSnapshotsLeavesNoHalfFile) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    const std::string runDir = d / "run";
+    const std::string create = "--dataset " + ds + " --model audiounet --preset tiny --epochs 400 --steps-per-epoch 1 "
+                               "--batch 2 --val-items 2 --snapshot-clips 3 --snapshot-seconds 0.5 --run " + runDir;
+    for (int trial = 0; trial < 8; ++trial) {
+        const int before = metricsRows(runDir);
+        const pid_t pid = spawnTrain(trial == 0 ? create : "--resume " + runDir);
+        waitForRows(runDir, before + 2 + trial % 3);  // the kill lands at a different moment each time
+        std::this_thread::sleep_for(std::chrono::milliseconds(3 * trial));
+        killAndReap(pid);
+        const SnapshotIndex idx = readSnapshotIndex(runDir);
+        ASSERT_EQ(idx.clips.size(), 3u);
+        for (int64_t step : idx.steps)
+            for (const auto& clip : idx.clips) {
+                SCOPED_TRACE(snapshotPath(runDir, step, clip.name));
+                const AudioInfo a = probeAudio(snapshotPath(runDir, step, clip.name));
+                EXPECT_EQ(a.frames, 8192);
+            }
+        // Any snapshot file under a final name (not a dot-named temp file) is whole.
+        for (const auto& e : fs::recursive_directory_iterator(runDir + "/snapshots")) {
+            const std::string name = e.path().filename().string();
+            if (e.path().extension() != ".flac" || name[0] == '.') continue;
+            SCOPED_TRACE(e.path().string());
+            EXPECT_EQ(probeAudio(e.path().string()).frames, 8192);
+        }
+    }
+    // It resumes, and stops cleanly on Ctrl-C with its snapshots whole.
+    const int before = metricsRows(runDir);
+    const pid_t pid = spawnTrain("--resume " + runDir);
+    waitForRows(runDir, before + 2);
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << status;
+    const SnapshotIndex idx = readSnapshotIndex(runDir);
+    ASSERT_FALSE(idx.steps.empty());
+    EXPECT_EQ(probeAudio(snapshotPath(runDir, idx.steps.back(), "clip-3")).frames, 8192);
 }
 
 // The dataset replaced (as `dataset build` replaces a file: a new file renamed over it) while a
