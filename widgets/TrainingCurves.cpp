@@ -107,6 +107,12 @@ void TrainingCurves::setReferences(const QString& name, const std::vector<Baseli
 
 void TrainingCurves::setStepMetric(int which) { stepMetric_->setCurrentIndex(which); }
 
+void TrainingCurves::setLossType(const QString& name, const QString& loss) {
+    if (loss_[name] == loss) return;
+    loss_[name] = loss;
+    redraw();
+}
+
 int TrainingCurves::referenceLines() const { return plots_[2]->itemCount() + plots_[3]->itemCount(); }
 
 void TrainingCurves::setRun(const QString& name, const std::vector<TrainRow>& rows) {
@@ -140,6 +146,7 @@ void TrainingCurves::removeRunsExcept(const QStringList& keep) {
     for (auto it = runs_.begin(); it != runs_.end();) it = keep.contains(it->first) ? std::next(it) : runs_.erase(it);
     for (auto it = colour_.begin(); it != colour_.end();) it = runs_.count(it->first) ? std::next(it) : colour_.erase(it);
     for (auto it = refs_.begin(); it != refs_.end();) it = runs_.count(it->first) ? std::next(it) : refs_.erase(it);
+    for (auto it = loss_.begin(); it != loss_.end();) it = runs_.count(it->first) ? std::next(it) : loss_.erase(it);
     redraw();
 }
 
@@ -152,15 +159,29 @@ QStringList TrainingCurves::runs() const {
 void TrainingCurves::redraw() {
     const int mode = xAxis_->currentIndex();
     const double alpha = smoothing_->value() / 100.0;
+    // The kinds of loss among the shown runs, in the order the runs are listed: the first on the
+    // left axis, any other on the right.
+    QStringList kinds;
+    for (const auto& [name, rows] : runs_) {
+        const QString k = loss_.count(name) ? loss_.at(name) : QString();
+        if (!kinds.contains(k)) kinds << k;
+    }
     for (int i = 0; i < 4; ++i) {
         QCustomPlot* p = plots_[i];
         p->clearGraphs();
         p->clearItems();
         const int metric = stepMetric_->currentIndex();
         const bool log = logY_->isChecked() && (i == 1 || (i == 0 && (metric == 0 || metric == 2)));
-        p->yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-        if (log) p->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-        else p->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        const bool isLoss = i == 1 || (i == 0 && metric == 0);
+        const bool twoAxes = isLoss && kinds.size() > 1;
+        for (QCPAxis* a : {p->yAxis, p->yAxis2}) {
+            a->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+            if (log) a->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+            else a->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        }
+        p->yAxis2->setVisible(twoAxes);
+        p->yAxis->setLabel(twoAxes ? kinds[0] : QString());
+        p->yAxis2->setLabel(twoAxes ? QStringList(kinds.mid(1)).join(", ") : QString());
         p->xAxis->setLabel(xAxis_->currentText());
         for (const auto& [name, rows] : runs_) {
             QVector<double> xs, raw, smooth;
@@ -176,15 +197,17 @@ void TrainingCurves::redraw() {
                 smooth << ema;
             }
             const QColor c = colourFor(name);
+            const bool right = twoAxes && kinds.indexOf(loss_.count(name) ? loss_.at(name) : QString()) > 0;
+            QCPAxis* valueAxis = right ? p->yAxis2 : p->yAxis;
             if (i == 0) {
-                QCPGraph* faint = p->addGraph();
+                QCPGraph* faint = p->addGraph(p->xAxis, valueAxis);
                 QColor fc = c;
                 fc.setAlpha(60);
                 faint->setPen(QPen(fc, 1));
                 faint->setData(xs, raw, true);
                 faint->removeFromLegend();
             }
-            QCPGraph* bold = p->addGraph();
+            QCPGraph* bold = p->addGraph(p->xAxis, valueAxis);
             bold->setPen(QPen(c, 2));
             bold->setName(name);
             if (i > 0) bold->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
@@ -194,7 +217,7 @@ void TrainingCurves::redraw() {
         if (i > 0)
             for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->removeFromLegend();
         p->legend->setVisible(i == 0 && !runs_.empty());
-        p->rescaleAxes();
+        p->rescaleAxes();  // each y axis to its own runs' values: none is cut off by another's
         if (i >= 2) {  // each run's baselines as dashed lines in its colour, inside the y range
             QCPRange y = p->yAxis->range();
             bool any = p->graphCount() > 0;

@@ -32,6 +32,9 @@ public:
     // What the first plot shows: 0 train loss, 1 learning rate, 2 gradient norm, 3 samples/s,
     // 4 data wait, 5 memory.
     void setStepMetric(int which);
+    // The run's loss ("mse", "mrstft", ...): losses of different kinds are not on one scale, so
+    // the loss plots put runs of a second kind on a right-hand axis named after it.
+    void setLossType(const QString& name, const QString& loss);
     int referenceLines() const;  // drawn now, over both plots
     QStringList runs() const;
     // A shown run's colour: distinct among the runs shown (assigned in the order they join, kept
@@ -44,6 +47,7 @@ private:
     std::map<QString, std::vector<TrainRow>> runs_;
     std::map<QString, int> colour_;  // run -> palette index, for the runs shown
     std::map<QString, std::vector<BaselineReference>> refs_;
+    std::map<QString, QString> loss_;
     QComboBox* stepMetric_;
     QCustomPlot* plots_[4];
     QComboBox* xAxis_;

@@ -509,6 +509,10 @@ void TrainingPage::showSelection() {
         names << name;
         if (!curves_->runs().contains(name) || dir != active_) curves_->setRun(name, readRunMetrics(dir.toStdString()));
         curves_->setReferences(name, readRunBaselines(dir.toStdString()));
+        try {
+            curves_->setLossType(name, q(readRunConfig(dir.toStdString()).loss));
+        } catch (const std::exception&) {
+        }
     }
     if (!active_.isEmpty() && training()) names << QDir(active_).dirName();
     curves_->removeRunsExcept(names);

@@ -7,6 +7,7 @@
 
 #include "RunTable.h"
 #include "TrainingCurves.h"
+#include <qcustomplot.h>
 #include "WidgetTestSupport.h"
 #include "runs/RunFolder.h"
 #include "support/TestSupport.h"
@@ -87,6 +88,18 @@ TEST(TrainingCurves, ReferenceLinesAndStepMetrics) {
     c.setReferences("a", {{"spline", 11.0, 3.0}, {"sinc", 11.5, 4.0}});
     EXPECT_EQ(c.referenceLines(), 8);  // a line and its label, for 2 baselines in 2 plots
     c.setStepMetric(1);
+    // Two kinds of loss: the second run's goes on the right-hand axis, named after it.
+    c.setStepMetric(0);
+    c.setRun("b", rows);
+    c.setLossType("a", "mse");
+    c.setLossType("b", "mrstft");
+    auto* trainLoss = c.findChild<QCustomPlot*>("train loss");
+    ASSERT_NE(trainLoss, nullptr);
+    EXPECT_TRUE(trainLoss->yAxis2->visible());
+    EXPECT_EQ(trainLoss->yAxis2->label(), "mrstft");
+    EXPECT_EQ(trainLoss->yAxis->label(), "mse");
+    c.setLossType("b", "mse");
+    EXPECT_FALSE(trainLoss->yAxis2->visible());
     c.removeRunsExcept({});
     EXPECT_EQ(c.referenceLines(), 0);
 }
