@@ -120,7 +120,10 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
         if (filter_->currentText() != lastFilter_) reload();
     });
     connect(windowMs_, &QDoubleSpinBox::editingFinished, this, reload);
-    connect(model_, &QComboBox::activated, this, [this] { modelChosen(); });
+    connect(model_, &QComboBox::activated, this, [this] {
+        extraCheckpoints_.clear();  // a model picked by hand ends a comparison of checkpoints
+        modelChosen();
+    });
     connect(player_, &PlayerBar::playheadMoved, group_, &SpectrogramGroup::setPlayhead);
     connect(group_, &SpectrogramGroup::regionSelected, this, [this](double t0, double t1) {
         group_->setSelection(t0, t1);
@@ -133,6 +136,11 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
 }
 
 ComparePage::~ComparePage() = default;  // jobs are cancelled by their runners; none is waited for
+
+void ComparePage::compareCheckpoints(const QStringList& checkpoints) {
+    extraCheckpoints_ = checkpoints.mid(1);
+    if (!checkpoints.isEmpty()) setModel(checkpoints.first());
+}
 
 void ComparePage::setModel(const QString& checkpoint) {
     int i = model_->findData(checkpoint);
@@ -299,14 +307,21 @@ void ComparePage::openFile(const QString& path) {
         r.focusBegin = viewFrom_;
         r.focusEnd = viewTo_;
     }
-    const std::string checkpoint = model_->currentData().toString().toStdString();
-    if (!checkpoint.empty())
-        r.loadModel = [checkpoint, cache = models_] {
+    // The model picked, then any further checkpoints being compared; with several, each is
+    // named by its run and checkpoint too.
+    QStringList checkpoints = extraCheckpoints_;
+    if (!model_->currentData().toString().isEmpty()) checkpoints.prepend(model_->currentData().toString());
+    checkpoints.removeDuplicates();
+    for (const QString& dir : checkpoints) {
+        const bool several = checkpoints.size() > 1;
+        const std::string where = QString("%1/%2").arg(dir.section('/', -3, -3), dir.section('/', -1)).toStdString();
+        r.models.push_back([checkpoint = dir.toStdString(), cache = models_, several, where] {
             const auto model = cache->get(checkpoint);
             const auto& m = model->config();
-            const std::string name = m.arch + "/" + m.preset;
+            const std::string name = m.arch + "/" + m.preset + (several ? " " + where : "");
             return CompareModel{name, m.rate, m.scale, modelMethod(model, name)};
-        };
+        });
+    }
     const FreqScale scale = group_->style().scale;
     // Nothing of the previous file stays on screen: its panes, rows and readout go now.
     for (auto& j : detailJobs_) j->abandon();

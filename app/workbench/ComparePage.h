@@ -35,6 +35,10 @@ public:
     // Opens with these settings (a dataset's rate, scale and filter) and shows [t0, t1) seconds
     // first (a patch's place in its file); the model makes that range first too.
     void openAt(const QString& path, int rate, int scale, const QString& filter, double t0, double t1);
+    // Two or more checkpoints (of one run or several) side by side: the first becomes the model
+    // picked, the others join its version in the next loads, each named by run and checkpoint.
+    // Picking another model in the menu ends it.
+    void compareCheckpoints(const QStringList& checkpoints);
     void resetZoom();  // the whole file in every pane
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
     // load shows its super-res version, at the model's rate and scale.
@@ -81,6 +85,7 @@ private:
 
     QComboBox *rate_, *filter_, *model_;
     QString lastFilter_;  // the degradation text the shown comparison was made with
+    QStringList extraCheckpoints_;  // compared beside the model picked (compareCheckpoints)
     QSpinBox* scale_;
     QDoubleSpinBox* windowMs_;
     QLabel* file_;

@@ -121,9 +121,9 @@ MainWindow::MainWindow() {
                 showPage("compare");
                 compare_->openAt(path, rate, scale, filter, t0, t1);
             });
-    connect(training_, &TrainingPage::listenRequested, this, [this](const QString& audio, const QString& checkpoint) {
+    connect(training_, &TrainingPage::listenRequested, this, [this](const QString& audio, const QStringList& checkpoints) {
         showPage("compare");
-        compare_->setModel(checkpoint);
+        compare_->compareCheckpoints(checkpoints);
         compare_->openFile(audio);
     });
     rebuildRecentMenu();

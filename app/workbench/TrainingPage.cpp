@@ -174,8 +174,12 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     auto* watch = new QPushButton("Watch a run folder...");
     watch->setToolTip("Follow a run folder from anywhere, e.g. one a server writes into a mounted folder");
     checkpoints_ = new QListWidget;
+    checkpoints_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    checkpoints_->setToolTip("Select one checkpoint to hear it, or several (Ctrl/Shift-click; of one run or of every "
+                             "selected run) to compare them side by side");
     listen_ = new QPushButton("Listen");
-    listen_->setToolTip("Upsample a validation file with this checkpoint and open it in Compare & Listen");
+    listen_->setToolTip("Upsample a validation file with the selected checkpoint(s) and open it in Compare & Listen, "
+                        "beside the baselines");
 
     auto* left = new QVBoxLayout;
     left->addLayout(form);
@@ -184,7 +188,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     left->addWidget(status_);
     left->addWidget(throughput_);
     left->addWidget(watch);
-    left->addWidget(new QLabel("checkpoints of the selected run"));
+    left->addWidget(new QLabel("checkpoints of the selected runs"));
     left->addWidget(checkpoints_, 1);
     left->addWidget(listen_);
     auto* leftBox = new QWidget;
@@ -239,16 +243,19 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     });
     connect(runs_, &RunTable::selectionChanged, this, [this] { showSelection(); });
     connect(listen_, &QPushButton::clicked, this, [this] {
-        auto* item = checkpoints_->currentItem();
-        const QString run = selectedRun();
-        if (!item || run.isEmpty()) return;
-        const QString file = validationFile(run);
+        const auto items = checkpoints_->selectedItems();
+        if (items.isEmpty()) return;
+        // The first selected checkpoint's run gives the validation file all are heard on.
+        const QString file = validationFile(items.first()->data(Qt::UserRole + 2).toString());
         if (file.isEmpty()) {
             QMessageBox::warning(this, "Listen", "The run's dataset lists no validation file that still exists.");
             return;
         }
-        Q_EMIT listenRequested(file, item->data(Qt::UserRole).toString());
+        QStringList checkpoints;
+        for (auto* item : items) checkpoints << item->data(Qt::UserRole).toString();
+        Q_EMIT listenRequested(file, checkpoints);
     });
+    connect(checkpoints_, &QListWidget::itemSelectionChanged, this, [this] { updateButtons(); });
     updateButtons();
 }
 
@@ -481,6 +488,9 @@ void TrainingPage::updateButtons() {
     resume_->setEnabled(!t || (t && control_->pause && !process_));  // a stopped run, or a paused one
     pause_->setEnabled(t && !process_);  // a --nproc run stops, it does not pause
     stop_->setEnabled(t);
+    const int picked = int(checkpoints_->selectedItems().size());
+    listen_->setEnabled(picked > 0);
+    listen_->setText(picked > 1 ? QString("Compare %1 checkpoints").arg(picked) : QString("Listen"));
 }
 
 QString TrainingPage::shownState(const QString& runDir) const { return runs_->cell(runDir, "status"); }
@@ -537,22 +547,30 @@ void TrainingPage::showRunColours() {
 }
 
 void TrainingPage::showCheckpoints() {
-    const QString keep = checkpoints_->currentItem() ? checkpoints_->currentItem()->data(Qt::UserRole + 1).toString() : QString("best");
+    // The checkpoints of every selected run (named by run when there are several): any two or
+    // more can be compared side by side.
+    QStringList keep;
+    for (auto* item : checkpoints_->selectedItems()) keep << item->data(Qt::UserRole).toString();
+    if (keep.isEmpty()) keep << selectedRun() + "/checkpoints/best";
+    const QSignalBlocker block(checkpoints_);
     checkpoints_->clear();
-    const QString run = selectedRun();
-    if (run.isEmpty()) return;
-    for (const auto& ck : listCheckpoints(run.toStdString())) {
-        // Each checkpoint with the validation it was saved at: which one to hear is a choice.
-        const CheckpointSummary s = readCheckpointSummary(ck);
-        QString text = QDir(q(ck)).dirName();
-        if (s.step >= 0) text += QString("   step %1").arg(s.step);
-        if (std::isfinite(s.valSnr)) text += QString(", SNR %1 dB, LSD %2 dB").arg(s.valSnr, 0, 'f', 2).arg(s.valLsd, 0, 'f', 3);
-        auto* item = new QListWidgetItem(text);
-        item->setData(Qt::UserRole, q(ck));
-        item->setData(Qt::UserRole + 1, QDir(q(ck)).dirName());
-        checkpoints_->addItem(item);
-        if (item->data(Qt::UserRole + 1).toString() == keep) checkpoints_->setCurrentItem(item);
-    }
+    QStringList runs = runs_->selectedFolders();
+    if (runs.isEmpty() && !active_.isEmpty()) runs << active_;
+    for (const QString& run : runs)
+        for (const auto& ck : listCheckpoints(run.toStdString())) {
+            // Each checkpoint with the validation it was saved at: which one to hear is a choice.
+            const CheckpointSummary s = readCheckpointSummary(ck);
+            QString text = (runs.size() > 1 ? QDir(run).dirName() + ": " : QString()) + QDir(q(ck)).dirName();
+            if (s.step >= 0) text += QString("   step %1").arg(s.step);
+            if (std::isfinite(s.valSnr))
+                text += QString(", SNR %1 dB, LSD %2 dB").arg(s.valSnr, 0, 'f', 2).arg(s.valLsd, 0, 'f', 3);
+            auto* item = new QListWidgetItem(text);
+            item->setData(Qt::UserRole, q(ck));
+            item->setData(Qt::UserRole + 2, run);
+            checkpoints_->addItem(item);
+            if (keep.contains(q(ck))) item->setSelected(true);
+        }
+    updateButtons();
 }
 
 QString TrainingPage::validationFile(const QString& runDir) {

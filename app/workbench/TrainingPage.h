@@ -64,7 +64,8 @@ public:
     static QString validationFile(const QString& runDir);
 
 Q_SIGNALS:
-    void listenRequested(const QString& audioPath, const QString& checkpoint);
+    // One checkpoint to hear, or several to compare side by side, on a validation file.
+    void listenRequested(const QString& audioPath, const QStringList& checkpoints);
     void runEnded(const QString& runDir, RunState state);
 
 private:

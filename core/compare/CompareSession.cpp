@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
+#include <optional>
 
 #include "audio/AudioFile.h"
 #include "audio/Resampler.h"
@@ -146,15 +148,18 @@ void addMetrics(Comparison& c, const CancelToken& cancel) {
 Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSink& progress, const CancelToken& cancel) {
     const CompareSettings& s = r.settings;
     if (s.scale < 1 || (s.rate != 0 && s.rate < 1000)) throw Error(r.path, "invalid rate or scale");
-    // The model loads (seconds for a large checkpoint) while the baselines are made. The task
-    // owns what it touches, so an early return (cancel, a bad file) need not wait for it.
-    std::future<void> model;
-    auto loaded = std::make_shared<CompareModel>();
-    if (r.loadModel) model = submit([loaded, load = r.loadModel] { *loaded = load(); });
+    // The models load (seconds for a large checkpoint) while the baselines are made. Each task
+    // owns what it touches, so an early return (cancel, a bad file) need not wait for them.
+    std::vector<std::future<void>> loading;
+    std::vector<std::shared_ptr<CompareModel>> loaded;
+    for (const auto& load : r.models) {
+        loaded.push_back(std::make_shared<CompareModel>());
+        loading.push_back(submit([out = loaded.back(), load] { *out = load(); }));
+    }
     Comparison c;
     c.path = r.path;
     c.scale = s.scale;
-    const double stages = r.loadModel ? 4 : 2;
+    const double stages = 2 + 2.0 * double(r.models.size());
     progress.progress(0, stages, "versions");
     readVersions(c, r, events);
     cancel.throwIfCancelled();
@@ -164,45 +169,54 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     const size_t firstBaseline = 2;
     tellDifference(c, firstBaseline, r, events);
 
-    CompareModel m;
-    bool haveModel = false;
-    if (model.valid()) {
-        progress.progress(1, stages, "model");
+    // A model that loads and fits this comparison, or nothing (with modelRefused said).
+    auto usable = [&](size_t i) -> std::optional<CompareModel> {
         try {
-            model.get();
-            m = *loaded;
-            haveModel = true;
+            loading[i].get();
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {  // a checkpoint that does not load: the rest stands
             events.modelRefused(e.what(), true);
+            return std::nullopt;
         }
-        if (haveModel && (m.rate != c.rate || m.scale != c.scale)) {
-            haveModel = false;
+        const CompareModel& m = *loaded[i];
+        if (m.rate != c.rate || m.scale != c.scale) {
             events.modelRefused(m.name + " is made for " + std::to_string(m.rate) + " Hz x" + std::to_string(m.scale) +
                                     "; this comparison is " + std::to_string(c.rate) + " Hz x" + std::to_string(c.scale) +
                                     (c.hasTruth ? " (the file's truth is kept; pick that target rate to resample it)" : ""),
                                 false);
+            return std::nullopt;
         }
+        return m;
+    };
+    std::optional<CompareModel> first;
+    if (!loading.empty()) {
+        progress.progress(1, stages, "model");
+        first = usable(0);
     }
-    Version mv{"super-res: " + m.name, {}, 0, false, {}};  // (m is empty when not used)
+    Version mv{"super-res: " + (first ? first->name : std::string()), {}, 0, false, {}};
     const size_t k = c.versions.size();
-    if (haveModel && focusRun(c, r, m, mv, cancel))
+    if (first && focusRun(c, r, *first, mv, cancel))
         events.modelVersion(k, mv, makeDisplaySpectrogram(*mv.audio, c.rate, r.windowMs, r.columns), false);
 
-    progress.progress(haveModel ? 2 : 1, stages, "metrics");
+    progress.progress(first ? 2 : 1, stages, "metrics");
     addMetrics(c, cancel);
     events.metrics(shown(c));
-    if (!haveModel) return c;
-
-    progress.progress(3, stages, "model (whole file)");
-    mv.audio = makeSamples(m.method.run(c.low, c.frames, cancel));
-    mv.rms = rmsOf(*mv.audio);
-    c.versions.push_back(mv);
-    events.modelVersion(k, mv, makeDisplaySpectrogram(*mv.audio, c.rate, r.windowMs, r.columns), true);
-    addMetrics(c, cancel);
-    events.metrics(shown(c));
-    tellDifference(c, k, r, events);
+    double stage = 3;
+    auto wholeFile = [&](const CompareModel& m, Version v) {
+        progress.progress(stage++, stages, "model (whole file)");
+        v.audio = makeSamples(m.method.run(c.low, c.frames, cancel));
+        v.rms = rmsOf(*v.audio);
+        const size_t at = c.versions.size();
+        c.versions.push_back(v);
+        events.modelVersion(at, v, makeDisplaySpectrogram(*v.audio, c.rate, r.windowMs, r.columns), true);
+        addMetrics(c, cancel);
+        events.metrics(shown(c));
+    };
+    if (first) wholeFile(*first, mv);
+    for (size_t i = 1; i < loading.size(); ++i)
+        if (auto m = usable(i)) wholeFile(*m, Version{"super-res: " + m->name, {}, 0, false, {}});
+    if (first) tellDifference(c, k, r, events);
     return c;
 }
 

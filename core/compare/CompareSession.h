@@ -13,11 +13,13 @@
 //   modelVersion(partial)  the model's output over the focus range (zeros elsewhere)
 //   metrics(c)             every baseline's metrics
 //   modelVersion(complete) the model over the whole file, then metrics(c) again with its row,
-//                          and difference(k) for the model
-// or modelRefused(why) in place of the model's events. Metrics and the difference pane exist
+//   ...                    and so for every further model (whole file only), in order;
+//   difference(k)          the first model minus the truth
+// or modelRefused(why) in place of a model's events. Metrics and the difference pane exist
 // only with ground truth. Cancellation throws Cancelled out of run() between stages.
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "compare/Comparison.h"
 #include "dsp/DisplaySpectrogram.h"
@@ -41,9 +43,10 @@ struct CompareRequest {
     size_t columns = 1600;   // overview frames: about one per pixel of a pane
     // Seconds of the file the model makes first (the view, or where playback starts).
     double focusBegin = 0, focusEnd = 10;
-    // Loads the model on a pool thread while the baselines are made; empty: no model. Throws
-    // Error when it cannot, which becomes modelRefused.
-    std::function<CompareModel()> loadModel;
+    // Each loads a model on a pool thread while the baselines are made; empty: no model. Throws
+    // Error when it cannot, which becomes modelRefused. The first model also makes the focus
+    // range first and the difference pane; several compare checkpoints side by side.
+    std::vector<std::function<CompareModel()>> models;
 };
 
 class CompareEvents {

@@ -157,3 +157,33 @@ TEST(CompareCorrectness, TheWindowFitsALaptopScreen) {
 }
 
 }  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// Checkpoints compared side by side (the Training page's "Compare N checkpoints"): each joins
+// as its own version, named by run and checkpoint, with its metrics row and its pane.
+TEST(CompareCorrectness, SeveralCheckpointsSideBySide) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    for (const char* ck : {"run/checkpoints/epoch-0001", "run/checkpoints/best"}) {
+        fs::create_directories(d / ck);
+        for (const char* f : {"model.pt", "model.json"})
+            fs::copy_file((kSpeechModel + "/" + f).toStdString(), d / ck + "/" + f);
+    }
+    ComparePage page;
+    page.compareCheckpoints({QString::fromStdString(d / "run/checkpoints/epoch-0001"),
+                             QString::fromStdString(d / "run/checkpoints/best")});
+    page.openFile(QString::fromStdString(d / "speech.wav"));
+    ASSERT_TRUE(waitFor([&] { return !page.busy(); }));
+    const auto& v = page.comparison().versions;
+    ASSERT_EQ(v.size(), 6u) << page.header().toStdString();  // truth, low-res, spline, linear, two models
+    EXPECT_EQ(v[v.size() - 2].name, "super-res: spectral/small run/epoch-0001");
+    EXPECT_EQ(v.back().name, "super-res: spectral/small run/best");
+    EXPECT_TRUE(v.back().hasMetrics);
+    EXPECT_EQ(page.metricsTable()->rowCount(), int(v.size()));
+    EXPECT_EQ(page.spectrograms()->paneCount(), int(v.size()) + 1);  // and the difference pane
+}
+
+}  // namespace srlab

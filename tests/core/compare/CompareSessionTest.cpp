@@ -61,7 +61,7 @@ CompareRequest request(const std::string& path, std::function<CompareModel()> mo
     r.columns = 200;
     r.focusBegin = 2;
     r.focusEnd = 3;
-    r.loadModel = std::move(model);
+    if (model) r.models.push_back(std::move(model));
     return r;
 }
 
@@ -125,4 +125,31 @@ TEST(CompareSession, CancelledBeforeItStartsThrowsCancelled) {
     CancelToken cancel;
     cancel.cancel();
     EXPECT_THROW(runCompare(request(wav), ev, progress, cancel), Cancelled);
+}
+
+// Checkpoints side by side: every model after the first runs over the whole file and joins
+// as its own version with its metrics; one that does not fit is refused and the rest stand;
+// the difference pane is the first model's.
+TEST(CompareSession, SeveralModelsJoinInOrder) {
+    TempDir d;
+    const std::string wav = d / "chirp.wav";
+    writeMonoWav(wav, chirp(100, 7500, 16000, 16000 * 4), 16000);
+    CompareRequest r = request(wav, [] { return CompareModel{"a", 16000, 4, baselineMethod("linear", 4)}; });
+    r.models.push_back([] { return CompareModel{"wrong rate", 44100, 4, baselineMethod("linear", 4)}; });
+    r.models.push_back([] { return CompareModel{"b", 16000, 4, baselineMethod("sinc", 4)}; });
+    Recorder ev;
+    NullProgress progress;
+    CancelToken cancel;
+    const Comparison c = runCompare(r, ev, progress, cancel);
+    ASSERT_EQ(c.versions.size(), 6u);  // truth, low-res, spline, linear, a, b
+    EXPECT_EQ(c.versions[4].name, "super-res: a");
+    EXPECT_EQ(c.versions[5].name, "super-res: b");
+    EXPECT_LT(ev.at("model 4"), ev.at("refused"));
+    EXPECT_LT(ev.at("refused"), ev.at("model 5"));
+    EXPECT_LT(ev.at("model 5"), ev.at("difference 4"));
+    EXPECT_NE(ev.refused.find("wrong rate is made for 44100 Hz"), std::string::npos) << ev.refused;
+    ASSERT_EQ(ev.last.versions.size(), 6u);
+    EXPECT_TRUE(ev.last.versions[5].hasMetrics);
+    // Model a is the linear baseline under another name: the same numbers.
+    EXPECT_NEAR(ev.last.versions[4].metrics.snr, ev.last.versions[3].metrics.snr, 1e-9);
 }
