@@ -285,11 +285,13 @@ std::string EvalMatrix::toJson() const {
         nlohmann::ordered_json e;
         int n = 0;
         for (const auto& info : metricCatalogue()) e[info.key] = 0.0;
-        for (const auto& t : cases)
-            if (const MetricSet* v = meanOf(t.means(), m)) {
+        for (const auto& t : cases) {
+            const auto means = t.means();  // meanOf points into it: it must outlive the use
+            if (const MetricSet* v = meanOf(means, m)) {
                 for (const auto& info : metricCatalogue()) e[info.key] = e[info.key].get<double>() + v->*info.field;
                 ++n;
             }
+        }
         for (const auto& info : metricCatalogue()) e[info.key] = e[info.key].get<double>() / std::max(1, n);
         j["mean_over_cases"][m] = e;
     }
