@@ -8,6 +8,7 @@ srlab=${SRLAB_BUILD_DIR:-$here/build}/app/srlab
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir "$work/in"; ln -s "$audio"/music/colobot-common-sounds__*.wav "$work/in/"
 "$srlab" bench build --input "$work/in" --rate 44100 --scale 4
+"$srlab" bench build --input "$work/in" --rate 44100 --scale 4 --degrade zoo
 /usr/bin/python3 "$here/tests/python/scipy_pipeline.py" "$work/in" "$work/scipy.h5"
 
 # Models: training steps/s (batch 16 x 8192 samples) and inference real-time factor for every

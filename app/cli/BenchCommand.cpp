@@ -52,9 +52,10 @@ void runBenchBuild(BenchOptions& o) {
     const size_t patches = rep.patches[0] + rep.patches[1] + rep.patches[2];
     std::printf("bench build: %zu files, %.1f min of audio -> %zu patches (%.0f MB)\n", in.files.size(),
                 audioSeconds / 60, patches, mb);
-    std::printf("  rate %d, scale %d, filter %s, baseline %s, dim %d, stride %d, threads %u\n", o.spec.rate,
+    std::printf("  rate %d, scale %d, filter %s, baseline %s, dim %d, stride %d, threads %u%s%s\n", o.spec.rate,
                 o.spec.scale, o.filter.c_str(), o.baseline.c_str(), o.spec.dim, o.spec.stride,
-                o.spec.threads ? unsigned(o.spec.threads) : std::thread::hardware_concurrency());
+                o.spec.threads ? unsigned(o.spec.threads) : std::thread::hardware_concurrency(),
+                o.spec.degrade.empty() ? "" : ", degradation ", o.spec.degrade.c_str());
     std::printf("  wall %.2f s, %.0fx real time, peak RSS %.0f MB\n", rep.wallSeconds,
                 audioSeconds / rep.wallSeconds, peakRssMb());
 }
@@ -105,6 +106,7 @@ void addBenchCommand(CLI::App& root) {
     b->add_option("--dim", o->spec.dim)->capture_default_str();
     b->add_option("--stride", o->spec.stride)->capture_default_str();
     b->add_option("--threads", o->spec.threads)->capture_default_str();
+    b->add_option("--degrade", o->spec.degrade, "Degradation zoo, as dataset build's --degrade");
     b->add_option("--out", o->out, "Keep the dataset here (default: a temp file, removed)");
     b->callback([o] { runBenchBuild(*o); });
 
