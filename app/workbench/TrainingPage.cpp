@@ -10,7 +10,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QIcon>
-#include <QPainter>
 #include <QPixmap>
 #include <QDoubleSpinBox>
 #include <QFileDialog>

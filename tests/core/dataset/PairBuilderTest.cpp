@@ -46,6 +46,17 @@ std::vector<std::string> makeCorpus(const TempDir& d, bool withBad) {
     return files;
 }
 
+// Two builds hold the same model inputs in every split (2048-sample patches).
+void expectSameInputs(const PairFileReader& ra, const PairFileReader& rb) {
+    for (Split s : kSplits) {
+        ASSERT_EQ(ra.count(s), rb.count(s));
+        std::vector<float> x(ra.count(s) * 2048), y(x.size());
+        ra.read(s, 0, ra.count(s), x.data(), nullptr);
+        rb.read(s, 0, rb.count(s), y.data(), nullptr);
+        EXPECT_EQ(x, y);
+    }
+}
+
 }  // namespace
 
 TEST(PairBuilder, WritesTheLayoutAndSkipsBadFilesWithReasons) {
@@ -113,13 +124,7 @@ TEST(PairBuilder, SameResultWhateverTheThreadCount) {
     buildPairs(a, in, d / "a.h5", quiet, cancel);
     buildPairs(b, in, d / "b.h5", quiet, cancel);
     PairFileReader ra(d / "a.h5"), rb(d / "b.h5");
-    for (Split s : kSplits) {
-        ASSERT_EQ(ra.count(s), rb.count(s));
-        std::vector<float> x(ra.count(s) * 2048), y(x.size());
-        ra.read(s, 0, ra.count(s), x.data(), nullptr);
-        rb.read(s, 0, rb.count(s), y.data(), nullptr);
-        EXPECT_EQ(x, y);
-    }
+    expectSameInputs(ra, rb);
 }
 
 // The zoo gives each file its own chain, recorded in the manifest and shown with each patch;
@@ -159,13 +164,7 @@ TEST(PairBuilder, TheDegradationZooIsRecordedPerFileAndReproducible) {
     EXPECT_GE(distinct.size(), 8u);
     EXPECT_EQ(chains(rb), ca);
     EXPECT_NE(cc, ca);
-    for (Split s : kSplits) {
-        ASSERT_EQ(ra.count(s), rb.count(s));
-        std::vector<float> x(ra.count(s) * 2048), y(x.size());
-        ra.read(s, 0, ra.count(s), x.data(), nullptr);
-        rb.read(s, 0, rb.count(s), y.data(), nullptr);
-        EXPECT_EQ(x, y);
-    }
+    expectSameInputs(ra, rb);
     // A patch's input is its file's chain applied: rebuild one file's pair by hand.
     const auto src = ra.sources(Split::Train);
     const auto manifest = nlohmann::json::parse(ra.manifestJson()).at("sources");
