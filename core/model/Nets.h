@@ -22,8 +22,10 @@ public:
     // Adversarial models: a discriminator scoring target-rate waveforms, (B, 1, T) -> (B, ...).
     virtual std::shared_ptr<torch::nn::Module> discriminator() { return nullptr; }
     virtual torch::Tensor discriminate(const torch::Tensor&) { return {}; }
-    // Log-spectral reconstruction term of the spectral GAN (docs/reference.md §3), else undefined.
-    virtual torch::Tensor spectralL1(const torch::Tensor&, const torch::Tensor&) { return {}; }
+    // The model's own training terms, added to the run's loss (docs/reference.md §3): the spectral
+    // GAN's log-spectral L1, AP-BWE's amplitude/phase/consistency terms; undefined for the rest.
+    // Called on the training thread right after forward(x) gave `est`.
+    virtual torch::Tensor modelLoss(const torch::Tensor& /*est*/, const torch::Tensor& /*ref*/) { return {}; }
 
 private:
     ModelConfig cfg_;
@@ -33,6 +35,7 @@ std::shared_ptr<SrNet> makeNet(const ModelConfig& cfg);  // validates cfg
 std::shared_ptr<SrNet> makeUNet(const ModelConfig& cfg);
 std::shared_ptr<SrNet> makeSpectralNet(const ModelConfig& cfg);
 std::shared_ptr<SrNet> makeSpectralGan(const ModelConfig& cfg);
+std::shared_ptr<SrNet> makeApBwe(const ModelConfig& cfg);
 
 // Number of trainable values (what "a few MB" is made of).
 int64_t countParameters(torch::nn::Module& m);

@@ -122,7 +122,7 @@ public:
         auto logY = torch::log(stftOf(wave, c.nfft, c.hop).abs() + kEps);
         return disc_->forward(logY.unsqueeze(1));
     }
-    torch::Tensor spectralL1(const torch::Tensor& est, const torch::Tensor& ref) override {
+    torch::Tensor modelLoss(const torch::Tensor& est, const torch::Tensor& ref) override {
         const auto& c = config();
         return F::l1_loss(torch::log(stftOf(est, c.nfft, c.hop).abs() + kEps),
                           torch::log(stftOf(ref, c.nfft, c.hop).abs() + kEps));

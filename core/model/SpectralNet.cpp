@@ -57,6 +57,7 @@ std::shared_ptr<SrNet> makeNet(const ModelConfig& c) {
     c.validate();
     if (c.arch == "spectral") return makeSpectralNet(c);
     if (c.arch == "specgan") return makeSpectralGan(c);
+    if (c.arch == "apbwe") return makeApBwe(c);
     return makeUNet(c);
 }
 

@@ -34,6 +34,12 @@ void tiny(ModelConfig& c) {
     c.dropout = 0.0f;
 }
 
+void apbwe(ModelConfig& c) {
+    c.nfft = 1024;
+    c.hop = 80;
+    c.win = 320;
+}
+
 const Preset kPresets[] = {
     {"audiounet", "published", published},
     {"audiounet", "small", small},
@@ -52,11 +58,18 @@ const Preset kPresets[] = {
     {"specgan", "published", [](ModelConfig& c) { c.channels = 64; c.blocks = 9; }},
     {"specgan", "vit-small", [](ModelConfig& c) { c.channels = 64; c.blocks = 2; c.vit = true; }},
     {"specgan", "tiny", [](ModelConfig& c) { c.channels = 16; c.blocks = 2; }},
+    // AP-BWE (Lu et al. 2024): 1024-point frames of a 320-sample window every 80 samples at
+    // every rate, as their 16 and 48 kHz configurations; 512 channels x 8 blocks is ~30 M
+    // parameters. "small" trains usefully in 30 CPU-minutes, without the discriminators.
+    {"apbwe", "published", [](ModelConfig& c) { apbwe(c); c.channels = 512; c.blocks = 8; c.adversarial = true; }},
+    {"apbwe", "small", [](ModelConfig& c) { apbwe(c); c.channels = 128; c.blocks = 4; }},
+    {"apbwe", "small-gan", [](ModelConfig& c) { apbwe(c); c.channels = 128; c.blocks = 4; c.adversarial = true; }},
+    {"apbwe", "tiny", [](ModelConfig& c) { apbwe(c); c.channels = 16; c.blocks = 1; }},
 };
 
 }  // namespace
 
-std::vector<std::string> modelArchs() { return {"audiounet", "tfilm", "inception", "spectral", "specgan"}; }
+std::vector<std::string> modelArchs() { return {"audiounet", "tfilm", "inception", "spectral", "specgan", "apbwe"}; }
 
 std::vector<std::string> modelPresets(const std::string& arch) {
     std::vector<std::string> out;
@@ -77,7 +90,7 @@ ModelConfig makeModelConfig(const std::string& arch, const std::string& preset) 
     }
     auto archs = modelArchs();
     if (std::find(archs.begin(), archs.end(), arch) == archs.end())
-        throw Error("model", "unknown architecture '" + arch + "' (audiounet, tfilm, inception, spectral, specgan)");
+        throw Error("model", "unknown architecture '" + arch + "' (audiounet, tfilm, inception, spectral, specgan, apbwe)");
     std::string names;
     for (const auto& n : modelPresets(arch)) names += (names.empty() ? "" : ", ") + n;
     throw Error("model", "unknown preset '" + preset + "' for " + arch + " (" + names + ")");
@@ -87,14 +100,16 @@ void ModelConfig::fitTo(int rate_, int scale_, int dim_) {
     rate = rate_;
     scale = scale_;
     dim = dim_;
-    // Spectral models keep ~32 ms frames whatever the rate.
-    if (isSpectral() && rate > 24000) {
+    // The spectral and specgan models keep ~32 ms frames whatever the rate (AP-BWE keeps its
+    // frames in samples, as its 16 and 48 kHz configurations do).
+    if ((arch == "spectral" || arch == "specgan") && rate > 24000) {
         nfft = 1024;
         hop = 256;
     }
 }
 
 int ModelConfig::multiple() const {
+    if (arch == "apbwe") return 1;  // its iSTFT is cut to the input's length, whatever it is
     if (isSpectral()) return hop;
     int m = 1 << (depth() + 1);  // L stride-2 blocks + the bottleneck
     if (arch == "tfilm") m = std::max(m, tfilmBlock);
@@ -110,7 +125,11 @@ void ModelConfig::validate() const {
     if (dim <= 0 || dim % multiple() != 0) fail("patch length must be a positive multiple of " + std::to_string(multiple()));
     if (isSpectral()) {
         if (nfft < 64 || (nfft & (nfft - 1)) != 0) fail("nfft must be a power of two >= 64");
-        if (hop <= 0 || nfft % hop != 0) fail("hop must divide nfft");
+        if (arch == "apbwe") {
+            if (window() > nfft || hop <= 0 || hop > window() / 2) fail("the window must fit nfft and the hop be at most half the window");
+        } else if (hop <= 0 || nfft % hop != 0) {
+            fail("hop must divide nfft");
+        }
         if (channels < 4 || blocks < 1) fail("channels >= 4 and blocks >= 1 required");
     } else {
         if (filters.empty() || filters.size() != kernels.size()) fail("filters and kernels must have the same, non-zero length");
@@ -127,7 +146,8 @@ std::string ModelConfig::toJson() const {
                      {"scale", scale},     {"dim", dim},         {"filters", filters},
                      {"kernels", kernels}, {"dropout", dropout}, {"tfilm_block", tfilmBlock},
                      {"inception_dropout", inceptionDropout},    {"nfft", nfft},
-                     {"hop", hop},         {"channels", channels}, {"blocks", blocks},
+                     {"hop", hop},         {"win", win},         {"channels", channels}, {"blocks", blocks},
+                     {"adversarial", adversarial},
                      {"vit", vit},         {"griffin_lim_iters", griffinLimIters}};
     return j.dump(2);
 }
@@ -148,6 +168,8 @@ ModelConfig ModelConfig::fromJson(const std::string& text) {
         c.inceptionDropout = j.value("inception_dropout", c.inceptionDropout);
         c.nfft = j.value("nfft", c.nfft);
         c.hop = j.value("hop", c.hop);
+        c.win = j.value("win", c.win);
+        c.adversarial = j.value("adversarial", c.adversarial);
         c.channels = j.value("channels", c.channels);
         c.blocks = j.value("blocks", c.blocks);
         c.vit = j.value("vit", c.vit);

@@ -17,7 +17,7 @@ struct ChunkPlan {
 };
 
 struct ModelConfig {
-    // audiounet | tfilm | inception | spectral | specgan
+    // audiounet | tfilm | inception | spectral | specgan | apbwe
     std::string arch = "audiounet";
     std::string preset = "small";
     int rate = 16000;   // output rate
@@ -31,18 +31,21 @@ struct ModelConfig {
     int tfilmBlock = 128;          // TFiLM block length at full rate (halved per level)
     bool inceptionDropout = false; // inception up-blocks: dropout after the concat
 
-    // Spectral family (spectral, specgan)
+    // Spectral family (spectral, specgan, apbwe)
     int nfft = 512;
     int hop = 128;
-    int channels = 128;
-    int blocks = 4;
+    int win = 0;                   // analysis window length, 0: nfft (apbwe: 320 in 1024-point frames)
+    int channels = 128;            // apbwe: ConvNeXt channels of each stream
+    int blocks = 4;                // apbwe: ConvNeXt blocks per stream
+    bool adversarial = false;      // apbwe: train against its MPD + MRAD + MRPD discriminators
     bool vit = false;              // specgan: transformer encoder instead of convs
     int griffinLimIters = 16;      // specgan inference: phase refinement of the high band
 
     // Takes rate, scale and patch length from a dataset and adapts rate-dependent sizes.
     void fitTo(int rate, int scale, int dim);
     int depth() const { return int(filters.size()); }
-    bool isSpectral() const { return arch == "spectral" || arch == "specgan"; }
+    bool isSpectral() const { return arch == "spectral" || arch == "specgan" || arch == "apbwe"; }
+    int window() const { return win > 0 ? win : nfft; }
     // Input lengths the network accepts are multiples of this (inference pads to it).
     int multiple() const;
     void validate() const;          // throws Error("model config", ...)

@@ -415,8 +415,9 @@ double RunSession::step(const torch::Tensor& x, const torch::Tensor& y) {
     }
     if (bf16_) est = est.to(torch::kFloat);
     auto l = computeLoss(loss_, est, y);
+    if (auto own = net_->modelLoss(est, y); own.defined()) l = l + own;
     if (disc_)  // LSGAN: the generator pushes D(fake) to 1
-        l = l + net_->spectralL1(est, y) + cfg_.advWeight * (net_->discriminate(est) - 1).pow(2).mean();
+        l = l + cfg_.advWeight * (net_->discriminate(est) - 1).pow(2).mean();
     double value = l.item<double>();
     if (dp_) value = dp_->sum({value})[0] / double(dist_.world);
     if (!std::isfinite(value)) {
