@@ -6,6 +6,9 @@
 # metrics into resources/models/NAME, with the robustness matrix on the test split
 # (srlab eval --degradations DEFAULT). The training pairs go through the degradation zoo
 # (SRLAB_DEGRADE, default "zoo"; "off" for the fixed Chebyshev filter alone).
+# SRLAB_MODEL / SRLAB_PRESET pick the network (default spectral/small), SRLAB_STEPS trains a
+# fixed number of steps instead of the wall-time budget (a budget measured unloaded, kept when
+# the machine is busy), SRLAB_MODELS_DIR where the models go (default resources/models).
 # Usage: train-default-models.sh [SECONDS=900] [speech|music]...
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +17,14 @@ which=${*:-speech music}
 srlab=${SRLAB_BIN:-$here/build/app/srlab}
 audio=$(bash "$here/scripts/dev-audio.sh")
 work=${SRLAB_MODEL_WORK:-$HOME/.cache/srlab/model-work}
+arch=${SRLAB_MODEL:-spectral}
+preset=${SRLAB_PRESET:-small}
+models=${SRLAB_MODELS_DIR:-$here/resources/models}
+if [ -n "${SRLAB_STEPS:-}" ]; then
+  length=(--epochs $(( (SRLAB_STEPS + 199) / 200 )) --steps-per-epoch 200 --time-limit $((budget * 3)))
+else
+  length=(--epochs 1000 --steps-per-epoch 200 --time-limit "$budget")
+fi
 mkdir -p "$work"
 for kind in $which; do
   case $kind in
@@ -27,12 +38,12 @@ for kind in $which; do
   if [ "$degrade" = off ]; then tag=""; zoo=(); else tag="-${degrade//[^a-z0-9=.-]/_}"; zoo=(--degrade "$degrade"); fi
   ds=$work/$kind-$rate-x4$tag.h5
   [ -f "$ds" ] || "$srlab" dataset build --quiet --input "$audio/$kind" --out "$ds" --rate $rate --scale 4 "${zoo[@]}"
-  run=$work/run-$name
+  run=$work/run-$name-$arch-$preset
   rm -rf "$run"
-  cmd="srlab train --dataset $(basename "$ds") --model spectral --preset small --loss mse+mrstft --stft-weight $weight --batch 16 --epochs 1000 --steps-per-epoch 200 --val-items 256 --time-limit $budget --seed 0"
-  "$srlab" train --quiet --dataset "$ds" --run "$run" --model spectral --preset small --loss mse+mrstft \
-    --stft-weight "$weight" --batch 16 --epochs 1000 --steps-per-epoch 200 --val-items 256 --time-limit "$budget" --seed 0
-  dest=$here/resources/models/$name
+  cmd="srlab train --dataset $(basename "$ds") --model $arch --preset $preset --loss mse+mrstft --stft-weight $weight --batch 16 ${length[*]} --val-items 256 --seed 0"
+  "$srlab" train --quiet --dataset "$ds" --run "$run" --model "$arch" --preset "$preset" --loss mse+mrstft \
+    --stft-weight "$weight" --batch 16 "${length[@]}" --val-items 256 --seed 0
+  dest=$models/$name
   rm -rf "$dest"; mkdir -p "$dest"
   cp "$run/checkpoints/best/model.pt" "$run/checkpoints/best/model.json" "$run/metrics.csv" "$run/config.json" "$dest/"
   "$srlab" eval --input "$ds" --split test --checkpoint "$dest" --csv "$dest/test-metrics.csv" > "$dest/test-metrics.txt"

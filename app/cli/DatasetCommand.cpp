@@ -137,7 +137,8 @@ void addDatasetCommand(CLI::App& root) {
     b->add_option("--degrade", o->spec.degrade,
                   "Degradation zoo: each file's low-res side through its own seeded random chain (low-pass family, "
                   "order, cutoff, phase; optional gain, noise, MP3/Opus/Vorbis), recorded per file: 'zoo' or e.g. "
-                  "'zoo,codec=0.5,noise=0,filters=butter|ellip' (docs/reference.md §6.2; default: --filter alone)");
+                  "'zoo,codec=0.5,noise=0,filters=butter|ellip'; ',per=patch' draws a chain per patch instead "
+                  "(docs/reference.md §6.2; default: --filter alone)");
     b->add_flag("--low-res-input", o->spec.lowResInput, "Inputs are real low-res audio (no labels)");
     b->add_flag("--pad-short", o->spec.padShort, "Zero-pad files shorter than one patch (default: skip)");
     b->add_option("--threads", o->spec.threads, "Worker threads (0 = all cores)")->capture_default_str();

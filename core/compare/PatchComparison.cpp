@@ -31,8 +31,14 @@ PatchComparison loadPatch(const std::string& dataset, Split split, size_t index)
         if (s >= 0 && size_t(s) < sources.size()) {
             const auto& e = sources.at(size_t(s));
             p.source = e.at("path").get<std::string>();
-            // Datasets of the degradation zoo record each file's chain; others used the spec's filter.
+            // Datasets of the degradation zoo record each file's chain (or each patch's, in
+            // patch order); others used the spec's filter.
             p.degradation = e.value("degradation", std::string());
+            const auto per = e.find("patch_degradations");
+            if (per != e.end() && per->is_array() && index < off.size() && info.spec.stride > 0) {
+                const size_t k = size_t(off[index] / info.spec.stride);
+                if (k < per->size()) p.degradation = per->at(k).get<std::string>();
+            }
         }
     } catch (const nlohmann::json::exception&) {
         // a dataset without a readable manifest still browses; it just has no source names

@@ -44,6 +44,7 @@ std::string BuildReport::toJson() const {
         e["seconds"] = s.seconds;
         e["patches"] = s.patches;
         if (!s.degradation.empty()) e["degradation"] = s.degradation;
+        if (!s.patchDegradations.empty()) e["patch_degradations"] = s.patchDegradations;
         j["sources"].push_back(e);
     }
     j["patches"] = {{"train", patches[0]}, {"val", patches[1]}, {"test", patches[2]}};
@@ -144,7 +145,7 @@ FileResult processFile(const std::string& path, Split split, const PairSpec& spe
         else
             r.pair = makePair(mono, audio.rate, spec, std::stoull(r.report.sha256.substr(0, 16), nullptr, 16));
         r.report.degradation = r.pair.degradation;
-        const size_t n = spec.lowResInput ? r.pair.input.size() : r.pair.label.size();
+        const size_t n = spec.lowResInput ? r.pair.input.size() : r.pair.frames;
         if (r.report.reason.empty() && n < size_t(spec.dim) && !spec.padShort)
             r.report.reason = "shorter than one patch (" + std::to_string(n) + " < " + std::to_string(spec.dim) + " samples)";
     } catch (const Error& e) {
@@ -161,6 +162,8 @@ FileResult processFile(const std::string& path, Split split, const PairSpec& spe
 
 // Cuts patches of one file and appends them. Short files (padShort) become one zero-padded patch.
 size_t writePatches(PairFileWriter& w, const PairSpec& spec, Split split, int32_t source, Pair& p) {
+    for (const auto& q : p.patches) w.append(split, q.label.data(), q.input.data(), source, q.offset);
+    if (!p.patches.empty()) return p.patches.size();
     const bool none = spec.baseline == Baseline::None;
     const size_t r = size_t(spec.scale), dim = size_t(spec.dim);
     const size_t n = p.label.empty() ? (none ? p.input.size() * r : p.input.size()) : p.label.size();
@@ -239,6 +242,7 @@ BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const st
             results[i] = {};
             if (r.report.used) {
                 r.report.patches = writePatches(writer, spec, r.report.split, int32_t(i), r.pair);
+                for (const auto& q : r.pair.patches) r.report.patchDegradations.push_back(q.degradation);
                 report.patches[size_t(r.report.split)] += r.report.patches;
             } else {
                 progress.note("skipped " + r.report.path + ": " + r.report.reason);

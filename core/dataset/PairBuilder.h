@@ -24,6 +24,7 @@ struct SourceReport {
     double seconds = 0;
     size_t patches = 0;
     std::string degradation;  // how its low-res side was made (dsp/Degradation.h text form)
+    std::vector<std::string> patchDegradations;  // per-patch chains, in patch order
 };
 
 struct BuildReport {

@@ -9,11 +9,20 @@
 
 namespace srlab {
 
+// One patch with a chain of its own (a zoo with per=patch): its label and model input.
+struct PatchPair {
+    std::string degradation;
+    int64_t offset = 0;        // in the file, target-rate samples
+    std::vector<float> label, input;
+};
+
 struct Pair {
     std::string degradation;   // the chain's text form (dsp/Degradation.h) that made `low`
     std::vector<float> label;  // high-res ground truth (empty for real low-res input)
     std::vector<float> low;    // at rate / scale
     std::vector<float> input;  // what the model sees: the baseline at rate, or `low` for None
+    std::vector<PatchPair> patches;  // per-patch chains: the patches themselves (the rest empty)
+    size_t frames = 0;               // the high-res signal's length at the target rate
 };
 
 // mono at inRate -> high-res `rate`, cropped to a multiple of scale.
@@ -22,6 +31,12 @@ std::vector<float> toTargetRate(std::vector<float> mono, int inRate, int rate, i
 // From high-res audio (already at spec.rate, cropped): low and input; label = hi (with the
 // chain's gain). `chainSeed` picks the file's chain when spec.degrade is a zoo.
 Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec, uint64_t chainSeed = 0);
+
+// Per-patch chains: patch k (at k * stride; a short file, zero-padded, is one patch) gets the
+// zoo's draw for (spec.seed, chainSeed, k), applied to its stretch of `hi` with kPatchContext
+// samples of the file either side, where filters and codecs settle; the patch is cut from the middle.
+constexpr size_t kPatchContext = 8192;
+std::vector<PatchPair> makePatchPairs(std::vector<float> hi, const PairSpec& spec, uint64_t chainSeed);
 
 // From a file's samples at any rate, honouring spec.lowResInput.
 Pair makePair(const std::vector<float>& mono, int inRate, const PairSpec& spec, uint64_t chainSeed = 0);

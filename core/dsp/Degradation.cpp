@@ -284,8 +284,11 @@ DegradationZoo DegradationZoo::parse(const std::string& text) {
         } else if (k == "cutoff") {
             range(v, &z.minCutoff, &z.maxCutoff);
             if (z.minCutoff <= 0.1 || z.maxCutoff > 1.2) throw Error(what, "cutoff must be within (0.1, 1.2]");
+        } else if (k == "per") {
+            if (v != "file" && v != "patch") throw Error(what, "per must be 'file' or 'patch'");
+            z.perPatch = v == "patch";
         } else {
-            throw Error(what, "unknown key '" + k + "' (codec, noise, gain, phase, filters, codecs, orders, cutoff)");
+            throw Error(what, "unknown key '" + k + "' (codec, noise, gain, phase, filters, codecs, orders, cutoff, per)");
         }
     }
     return z;
@@ -299,7 +302,7 @@ std::string DegradationZoo::toString() const {
     };
     return "zoo,codec=" + num(codecP) + ",noise=" + num(noiseP) + ",gain=" + num(gainP) + ",phase=" + num(minPhaseP) +
            ",filters=" + join(filters) + ",codecs=" + join(codecs) + ",orders=" + std::to_string(minOrder) + "-" +
-           std::to_string(maxOrder) + ",cutoff=" + num(minCutoff) + "-" + num(maxCutoff);
+           std::to_string(maxOrder) + ",cutoff=" + num(minCutoff) + "-" + num(maxCutoff) + (perPatch ? ",per=patch" : "");
 }
 
 Degradation DegradationZoo::draw(uint64_t seed) const {

@@ -63,9 +63,10 @@ struct DegradationZoo {
     double noiseP = 0.3, minNoiseDbfs = -90, maxNoiseDbfs = -60;
     double codecP = 0.3;
     std::vector<std::string> codecs{"mp3", "opus", "vorbis"};
+    bool perPatch = false;        // a chain per patch instead of per file (the pair builder's)
 
     // "zoo" or "zoo,codec=0.5,noise=0,gain=0.5,phase=0.5,filters=butter|ellip,orders=2-10,
-    // cutoff=0.8-1,codecs=mp3|vorbis". Throws Error naming the bad key.
+    // cutoff=0.8-1,codecs=mp3|vorbis,per=file|patch". Throws Error naming the bad key.
     static DegradationZoo parse(const std::string& text);
     std::string toString() const;
     Degradation draw(uint64_t seed) const;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// AP-BWE (Lu, Ai, Du and Ling 2024, docs/reference.md §3.4): bandwidth extension by parallel
+// AP-BWE (Lu, Ai, Du and Ling 2024, docs/reference.md §3): bandwidth extension by parallel
 // prediction of the log-amplitude and phase spectra. Two streams of 1-D ConvNeXt blocks run over
 // the STFT frames of the interpolated input, each adding the other's state before every block;
 // the amplitude stream predicts a residual on the input's log amplitude, the phase stream two
@@ -11,7 +11,10 @@
 // Differences from the paper's code, and why: the input is scaled to a fixed RMS and the output
 // scaled back (the log amplitude's floor would otherwise make the model depend on the input's
 // level, which the degradation zoo varies); the phase stream reads the cosine and sine of the
-// input's phase rather than the wrapped angle (continuous where the angle jumps); the discriminators have no weight normalisation
+// input's phase rather than the wrapped angle (continuous where the angle jumps); the phase head
+// adds its two outputs to the input's unit phasor before atan2 and both heads start at zero, so
+// an untrained network passes its input through (the paper's amplitude head is already a
+// residual; this one learns the extension instead of first learning to copy the low band); the discriminators have no weight normalisation
 // (libtorch has no C++ weight_norm) and are trained with the trainer's least-squares objective
 // on all their outputs together, without feature matching.
 #include <cmath>
@@ -164,6 +167,10 @@ public:
         outAmp_ = register_module("out_amp", torch::nn::Linear(ch, bins));
         outRe_ = register_module("out_re", torch::nn::Linear(ch, bins));
         outIm_ = register_module("out_im", torch::nn::Linear(ch, bins));
+        // Zero heads: an untrained network passes its input through, and learns the extension
+        // rather than first learning to copy the low band.
+        for (auto* head : {&outAmp_, &outRe_, &outIm_})
+            for (auto& p : (*head)->parameters()) p.zero_();
         if (c.adversarial) disc_ = ApBweDiscriminators(c.channels / 512.0);
     }
 
@@ -186,7 +193,9 @@ public:
         a = normPostAmp_->forward(a.transpose(1, 2));
         p = normPostPha_->forward(p.transpose(1, 2));
         auto logAmpOut = logAmp + outAmp_->forward(a).transpose(1, 2);
-        auto phaseOut = torch::atan2(outIm_->forward(p), outRe_->forward(p)).transpose(1, 2);
+        // Both heads are residuals, on the log amplitude and on the unit phasor of the input.
+        auto phaseOut = torch::atan2(torch::sin(phase) + outIm_->forward(p).transpose(1, 2),
+                                     torch::cos(phase) + outRe_->forward(p).transpose(1, 2));
         auto Y = torch::polar(torch::exp(logAmpOut), phaseOut);
         if (is_training()) last_ = Outputs{logAmpOut, phaseOut, Y, scale};
         return istftOf(Y, c.nfft, c.hop, x.size(-1), c.window()) * scale;

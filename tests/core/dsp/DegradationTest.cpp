@@ -180,7 +180,11 @@ TEST(Degradation, TheZooIsReproducibleFromItsSeedAndCoversItsFamilies) {
         EXPECT_LE(d.order, 6);
     }
     EXPECT_EQ(DegradationZoo::parse(narrow.toString()).toString(), narrow.toString());
-    for (const char* bad : {"zo", "zoo,codec=2", "zoo,filters=lanczos", "zoo,orders=0-20", "zoo,colour=red", "zoo,codecs=flac"}) {
+    EXPECT_TRUE(DegradationZoo::parse("zoo,per=patch").perPatch);
+    EXPECT_FALSE(DegradationZoo::parse("zoo,per=file").perPatch);
+    EXPECT_EQ(DegradationZoo::parse(DegradationZoo::parse("zoo,per=patch").toString()).perPatch, true);
+    for (const char* bad : {"zo", "zoo,codec=2", "zoo,filters=lanczos", "zoo,orders=0-20", "zoo,colour=red", "zoo,codecs=flac",
+                            "zoo,per=file-ish"}) {
         SCOPED_TRACE(bad);
         EXPECT_THROW(DegradationZoo::parse(bad), Error);
     }

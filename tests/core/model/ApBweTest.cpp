@@ -15,6 +15,15 @@ ModelConfig apbwe(const std::string& preset, int rate = 16000) {
     return c;
 }
 
+// Weights as after some training (an untrained one passes its input through).
+std::shared_ptr<SrNet> perturbedTiny() {
+    auto net = makeNet(apbwe("tiny"));
+    torch::NoGradGuard g;
+    for (auto& p : net->parameters()) p.add_(torch::randn_like(p) * 0.05);
+    net->eval();
+    return net;
+}
+
 TEST(ApBwe, PublishedPresetHasThePapersSize) {
     const auto c = apbwe("published", 44100);
     EXPECT_EQ(c.nfft, 1024);  // frames in samples at every rate, as the 16 and 48 kHz configurations
@@ -30,8 +39,7 @@ TEST(ApBwe, PublishedPresetHasThePapersSize) {
 
 TEST(ApBwe, AnyLengthInAndTheSameLengthOut) {
     torch::manual_seed(2);
-    auto net = makeNet(apbwe("tiny"));
-    net->eval();
+    auto net = perturbedTiny();
     torch::NoGradGuard g;
     for (int64_t t : {1000, 1237, 8000}) {
         auto x = torch::randn({2, 1, t}) * 0.1;
@@ -41,11 +49,18 @@ TEST(ApBwe, AnyLengthInAndTheSameLengthOut) {
     }
 }
 
+TEST(ApBwe, AnUntrainedNetworkPassesItsInputThrough) {
+    auto net = makeNet(apbwe("tiny"));
+    net->eval();
+    torch::NoGradGuard g;
+    auto x = torch::randn({1, 1, 4000}) * 0.1;
+    EXPECT_LT((net->forward(x) - x).abs().max().item<double>(), 1e-4);
+}
+
 // The degradation zoo varies the level; the network sees every input at one RMS.
 TEST(ApBwe, OutputScalesWithTheInput) {
     torch::manual_seed(3);
-    auto net = makeNet(apbwe("tiny"));
-    net->eval();
+    auto net = perturbedTiny();
     torch::NoGradGuard g;
     auto x = torch::randn({2, 1, 4000}) * 0.3;
     auto y = net->forward(x);
