@@ -26,13 +26,13 @@ void unitStepState(const Biquad& s, double* z0, double* z1, double* gain) {
     *gain = g;
 }
 
-// One pass of the cascade over ext, starting in the steady state for input ext[first].
-// Calls sink(i, y) for every output in processing order. All sections run per sample so the
-// CPU overlaps the sections' dependency chains.
+// One pass of the cascade over ext, starting in the steady state for input ext[first] (or at
+// rest). Calls sink(i, y) for every output in processing order. All sections run per sample so
+// the CPU overlaps the sections' dependency chains.
 template <int NS, typename Get, typename Sink>
-void cascade(const Biquad* sos, size_t n, Get get, Sink sink) {
+void cascade(const Biquad* sos, size_t n, Get get, Sink sink, bool steady) {
     double z0[NS], z1[NS];
-    double level = get(0);
+    double level = steady ? get(0) : 0.0;
     for (int s = 0; s < NS; ++s) {
         double g;
         unitStepState(sos[s], &z0[s], &z1[s], &g);
@@ -54,14 +54,14 @@ void cascade(const Biquad* sos, size_t n, Get get, Sink sink) {
 }
 
 template <typename Get, typename Sink>
-void cascadeAny(const std::vector<Biquad>& sos, size_t n, Get get, Sink sink) {
+void cascadeAny(const std::vector<Biquad>& sos, size_t n, Get get, Sink sink, bool steady = true) {
     switch (sos.size()) {
-        case 4: cascade<4>(sos.data(), n, get, sink); return;
-        case 1: cascade<1>(sos.data(), n, get, sink); return;
-        case 2: cascade<2>(sos.data(), n, get, sink); return;
-        case 3: cascade<3>(sos.data(), n, get, sink); return;
-        case 5: cascade<5>(sos.data(), n, get, sink); return;
-        case 6: cascade<6>(sos.data(), n, get, sink); return;
+        case 4: cascade<4>(sos.data(), n, get, sink, steady); return;
+        case 1: cascade<1>(sos.data(), n, get, sink, steady); return;
+        case 2: cascade<2>(sos.data(), n, get, sink, steady); return;
+        case 3: cascade<3>(sos.data(), n, get, sink, steady); return;
+        case 5: cascade<5>(sos.data(), n, get, sink, steady); return;
+        case 6: cascade<6>(sos.data(), n, get, sink, steady); return;
         default: throw Error("sosfiltfilt", "supports 1 to 6 sections");
     }
 }
@@ -202,6 +202,38 @@ std::vector<double> sosfiltfilt(const std::vector<Biquad>& sos, const std::vecto
     return y;
 }
 
+std::vector<float> sosfiltfiltDecimate(const std::vector<Biquad>& sos, const std::vector<float>& x, int r, int threads) {
+    const size_t step = size_t(std::max(1, r));
+    std::vector<float> y((x.size() + step - 1) / step);
+    // Keeps every r-th output (j % r == 0); a countdown avoids a division per sample.
+    filtfilt(sos, x, x.size(), [&] {
+        return [&y, step, phase = size_t(0), started = false](size_t j, double v) mutable {
+            if (!started) {
+                phase = j % step;
+                started = true;
+            }
+            if (phase == 0) {
+                y[j / step] = float(v);
+                phase = step;
+            }
+            --phase;
+        };
+    }, threads);
+    return y;
+}
+
+std::vector<float> sosfilt(const std::vector<Biquad>& sos, const std::vector<float>& x, int threads) {
+    std::vector<float> y(x.size());
+    // Chunks after the first start at rest `warm` samples early, where the first one really
+    // started at rest: after the warm-up their state is the exact one.
+    overChunks(x.size(), warmUpLength(sos), threads, [&](size_t b, size_t e, size_t start) {
+        cascadeAny(sos, e - start, [&](size_t i) { return double(x[start + i]); }, [&](size_t i, double v) {
+            if (start + i >= b) y[start + i] = float(v);
+        }, /*steady=*/false);
+    });
+    return y;
+}
+
 std::vector<float> kaiserSincLowpass(double cutoff, int half, double beta) {
     std::vector<float> h(size_t(2 * half + 1));
     const double i0b = besselI0(beta);
@@ -233,22 +265,7 @@ std::vector<float> decimate(const std::vector<float>& x, int r, DecimFilter filt
             for (size_t j = 0; j < m; ++j) y[j] = x[j * size_t(r)];
             break;
         case DecimFilter::Cheby: {
-            const auto sos = cheby1Lowpass(kChebyOrder, kChebyRipple, 0.8 / r);
-            // Keeps every r-th output (j % r == 0); a countdown avoids a division per sample.
-            const size_t step = size_t(r);
-            filtfilt(sos, x, n, [&] {
-                return [&y, step, phase = size_t(0), started = false](size_t j, double v) mutable {
-                    if (!started) {
-                        phase = j % step;
-                        started = true;
-                    }
-                    if (phase == 0) {
-                        y[j / step] = float(v);
-                        phase = step;
-                    }
-                    --phase;
-                };
-            }, threads);
+            y = sosfiltfiltDecimate(cheby1Lowpass(kChebyOrder, kChebyRipple, 0.8 / r), x, r, threads);
             break;
         }
         case DecimFilter::Sinc: {

@@ -24,6 +24,11 @@ std::vector<Biquad> cheby1Lowpass(int order, double rippleDb, double wn);
 // scipy.signal.sosfiltfilt(sos, x) with its defaults (odd extension, padlen 3*(2*ns+1)).
 // Throws Error if x is not longer than the padding.
 std::vector<double> sosfiltfilt(const std::vector<Biquad>& sos, const std::vector<double>& x);
+// The same, keeping every r-th output (y[k] = filtered[k r]), without the full-rate copy; long
+// inputs run in parallel chunks as decimate() does.
+std::vector<float> sosfiltfiltDecimate(const std::vector<Biquad>& sos, const std::vector<float>& x, int r, int threads = 0);
+// scipy.signal.sosfilt(sos, x): one causal pass from rest, in parallel chunks.
+std::vector<float> sosfilt(const std::vector<Biquad>& sos, const std::vector<float>& x, int threads = 0);
 
 // Kaiser-windowed sinc low-pass, unit DC gain, 2*half+1 taps, cutoff as a fraction of Nyquist.
 std::vector<float> kaiserSincLowpass(double cutoff, int half, double beta);

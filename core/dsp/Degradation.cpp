@@ -45,18 +45,6 @@ std::vector<Biquad> designIir(const std::string& family, int order, double fc) {
 }
 
 // One causal pass (transposed direct form II per section), zero initial state.
-void sosfilt(const std::vector<Biquad>& sos, std::vector<double>& x) {
-    for (const auto& s : sos) {
-        double z1 = 0, z2 = 0;
-        for (double& v : x) {
-            const double y = s.b0 * v + z1;
-            z1 = s.b1 * v - s.a1 * y + z2;
-            z2 = s.b2 * v - s.a2 * y;
-            v = y;
-        }
-    }
-}
-
 // Kaiser-windowed sinc at `cutoff` (fraction of the high rate's Nyquist), evaluated at every
 // scale-th output sample only (zero-phase; zeros beyond the ends).
 std::vector<float> firDecimate(const std::vector<float>& x, int scale, double cutoff) {
@@ -206,22 +194,19 @@ Degraded degrade(std::vector<float>& hi, int rate, int scale, const Degradation&
         out.low = firDecimate(hi, scale, std::min(1.0, d.cutoff) / scale);
     } else {
         const auto sos = designIir(d.filter, d.order, 0.5 * d.cutoff / scale);
-        std::vector<double> x(hi.begin(), hi.end());
-        size_t shift = 0;
         if (d.minPhase) {
-            sosfilt(sos, x);
+            const auto y = sosfilt(sos, hi, threads);
             // A causal filter delays as well as disperses. Resamplers compensate their latency,
             // so the bulk delay is taken out (the lag that best aligns the output with the
             // input); the phase dispersion around the cutoff stays.
-            const std::vector<float> y(x.begin(), x.end());
-            shift = size_t(std::max(0, alignmentLag(hi, y, 64 * scale)));
+            const size_t shift = size_t(std::max(0, alignmentLag(hi, y, 64 * scale)));
+            out.low.resize(hi.size() / size_t(scale));
+            for (size_t k = 0; k < out.low.size(); ++k) {
+                const size_t i = k * size_t(scale) + shift;
+                out.low[k] = i < y.size() ? y[i] : 0.0f;
+            }
         } else {
-            x = sosfiltfilt(sos, x);
-        }
-        out.low.resize(hi.size() / size_t(scale));
-        for (size_t k = 0; k < out.low.size(); ++k) {
-            const size_t i = k * size_t(scale) + shift;
-            out.low[k] = i < x.size() ? float(x[i]) : 0.0f;
+            out.low = sosfiltfiltDecimate(sos, hi, scale, threads);
         }
     }
     if (d.noiseDbfs > -200) {
