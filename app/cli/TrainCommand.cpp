@@ -108,7 +108,7 @@ void addTrainCommand(CLI::App& root) {
     CLI::App* t = root.add_subcommand("train", "Train a model on a dataset, or resume a run (docs/reference.md §3)");
     auto& c = o->cfg;
     t->add_option("--dataset", c.dataset, "HDF5 pair file from `srlab dataset build`");
-    t->add_option("--model", o->arch, "audiounet, tfilm, inception, spectral, specgan")->capture_default_str();
+    t->add_option("--model", o->arch, "audiounet, tfilm, inception, spectral, specgan, apbwe")->capture_default_str();
     t->add_option("--preset", o->preset, "Size preset (see --list-presets)")->capture_default_str();
     t->add_option("--run", o->run, "New run folder (config.json, metrics.csv, checkpoints/)");
     t->add_option("--resume", o->resume, "Continue the run in this folder from its last checkpoint");

@@ -318,6 +318,45 @@ TEST(Trainer, StoppedAndResumedRunReproducesTheUninterruptedCurve) {
     }
 }
 
+// AP-BWE with its discriminators: its own terms and the adversarial step train, a stopped run
+// resumes onto the same curve (generator, discriminators and both optimisers restored), and the
+// checkpoint upsamples a file of any length.
+TEST(Trainer, ApBweWithDiscriminatorsTrainsResumesAndUpsamples) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    auto cfg = smallRun(ds);
+    cfg.model = makeModelConfig("apbwe", "tiny");
+    cfg.model.adversarial = true;
+    cfg.epochs = 2;
+    TrainEvents quiet;
+    {
+        TrainControl control;
+        createRun(d / "whole", cfg);
+        ASSERT_EQ(trainRun(d / "whole", quiet, control), RunOutcome::Finished);
+    }
+    createRun(d / "split", cfg);
+    {
+        TrainControl control;
+        StopAt stop(control, 7);
+        ASSERT_EQ(trainRun(d / "split", stop, control), RunOutcome::Stopped);
+    }
+    {
+        TrainControl control;
+        ASSERT_EQ(trainRun(d / "split", quiet, control), RunOutcome::Finished);
+    }
+    auto a = readRunMetrics(d / "whole"), b = readRunMetrics(d / "split");
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        SCOPED_TRACE(i);
+        if (!a[i].hasVal()) EXPECT_NEAR(a[i].trainLoss, b[i].trainLoss, 1e-5 * std::abs(a[i].trainLoss));
+    }
+    EXPECT_GT(a.front().trainLoss, 0);
+    ModelUpsampler model(d / "whole/checkpoints/best/model.pt", "cpu", 1);
+    const auto y = model.upsample(harmonics(200, 4000, 3001), 4000);
+    EXPECT_EQ(y.size(), 3001u * 4);
+    for (float v : y) ASSERT_TRUE(std::isfinite(v));
+}
+
 TEST(Trainer, NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint) {
     TempDir d;
     const auto ds = makeDataset(d);
