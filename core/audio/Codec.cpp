@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "audio/Codec.h"
 
+#include <fftw3.h>
 #include <sndfile.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "audio/Resampler.h"
 #include "util/Error.h"
@@ -61,6 +64,58 @@ int codecRate(Codec c, int rate) {
     return 48000;
 }
 
+// One forward and one inverse real plan per size, made on first use and kept (FFTW's planner is
+// not thread-safe, its new-array execution is; fftw_alloc'd buffers share the plans' alignment).
+std::pair<fftw_plan, fftw_plan> plansFor(size_t n) {
+    static std::mutex mu;
+    static std::map<size_t, std::pair<fftw_plan, fftw_plan>> plans;
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = plans.find(n); it != plans.end()) return it->second;
+    double* re = fftw_alloc_real(n);
+    fftw_complex* c = fftw_alloc_complex(n / 2 + 1);
+    const fftw_plan f = re && c ? fftw_plan_dft_r2c_1d(int(n), re, c, FFTW_ESTIMATE) : nullptr;
+    const fftw_plan b = re && c ? fftw_plan_dft_c2r_1d(int(n), c, re, FFTW_ESTIMATE) : nullptr;
+    fftw_free(re);
+    fftw_free(c);
+    if (!f || !b) throw Error("alignment", "FFTW could not plan a transform of size " + std::to_string(n));
+    return plans[n] = {f, b};
+}
+
+// c[m] = sum_i x[i] y[i + m] for m in [0, ny - nx], through one real FFT pair.
+std::vector<double> crossCorrelation(const float* x, size_t nx, const float* y, size_t ny) {
+    size_t n = 1;
+    while (n < ny) n <<= 1;
+    const size_t bins = n / 2 + 1;
+    struct Buffers {
+        double* re;
+        fftw_complex *a, *b;
+        explicit Buffers(size_t n, size_t bins)
+            : re(fftw_alloc_real(n)), a(fftw_alloc_complex(bins)), b(fftw_alloc_complex(bins)) {}
+        ~Buffers() {
+            fftw_free(re);
+            fftw_free(a);
+            fftw_free(b);
+        }
+    } buf(n, bins);
+    if (!buf.re || !buf.a || !buf.b) throw std::bad_alloc();
+    const auto [forward, backward] = plansFor(n);
+    std::fill(buf.re, buf.re + n, 0.0);
+    for (size_t i = 0; i < nx; ++i) buf.re[i] = x[i];
+    fftw_execute_dft_r2c(forward, buf.re, buf.b);
+    std::fill(buf.re, buf.re + n, 0.0);
+    for (size_t i = 0; i < ny; ++i) buf.re[i] = y[i];
+    fftw_execute_dft_r2c(forward, buf.re, buf.a);
+    for (size_t k = 0; k < bins; ++k) {  // A * conj(B)
+        const double ar = buf.a[k][0], ai = buf.a[k][1], br = buf.b[k][0], bi = buf.b[k][1];
+        buf.a[k][0] = ar * br + ai * bi;
+        buf.a[k][1] = ai * br - ar * bi;
+    }
+    fftw_execute_dft_c2r(backward, buf.a, buf.re);
+    std::vector<double> c(ny - nx + 1);
+    for (size_t m = 0; m < c.size(); ++m) c[m] = buf.re[m] / double(n);
+    return c;
+}
+
 // Lag (decoded[i + lag] ~ ref[i]) in [-maxLag, maxLag] with the largest normalised correlation
 // (the decoded window's energy divides it out, so a louder stretch does not win), over the
 // loudest excerpt of at most 2^16 samples (silence would make any lag fit); the smallest |lag|
@@ -86,17 +141,21 @@ int alignmentLag(const std::vector<float>& ref, const std::vector<float>& dec, i
             start = s;
         }
     }
+    // Every lag's correlation at once, by FFT (double precision: the lag is chosen as the
+    // direct sums would choose it), and each lag's decoded energy from prefix sums.
+    const size_t span = len + 2 * size_t(maxLag);
+    const auto corr = crossCorrelation(ref.data() + start, len, dec.data() + start - size_t(maxLag), span);
+    std::vector<double> prefix(span + 1, 0.0);
+    for (size_t i = 0; i < span; ++i) {
+        const double v = dec[start - size_t(maxLag) + i];
+        prefix[i + 1] = prefix[i] + v * v;
+    }
     double best = -1e300;
     int lag = 0;
     for (int a = 0; a <= 2 * maxLag; ++a) {
         const int l = (a % 2 ? 1 : -1) * ((a + 1) / 2);  // 0, 1, -1, 2, -2, ...
-        double s = 0, e = 0;
-        const float* x = ref.data() + start;
-        const float* y = dec.data() + ptrdiff_t(start) + l;
-        for (size_t i = 0; i < len; ++i) {
-            s += double(x[i]) * double(y[i]);
-            e += double(y[i]) * double(y[i]);
-        }
+        const size_t m = size_t(l + maxLag);
+        const double s = corr[m], e = prefix[m + len] - prefix[m];
         const double score = e > 0 ? s / std::sqrt(e) : 0;
         if (score > best * (1 + 1e-9) + 1e-300) {
             best = score;
