@@ -8,7 +8,8 @@
 # (SRLAB_DEGRADE, default "zoo"; "off" for the fixed Chebyshev filter alone).
 # SRLAB_MODEL / SRLAB_PRESET pick the network (default spectral/small), SRLAB_STEPS trains a
 # fixed number of steps instead of the wall-time budget (a budget measured unloaded, kept when
-# the machine is busy), SRLAB_MODELS_DIR where the models go (default resources/models).
+# the machine is busy), SRLAB_MODELS_DIR where the models go (default resources/models),
+# SRLAB_TRAIN_ARGS more `srlab train` options (e.g. "--lr-schedule cosine").
 # Usage: train-default-models.sh [SECONDS=900] [speech|music]...
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,9 +41,9 @@ for kind in $which; do
   [ -f "$ds" ] || "$srlab" dataset build --quiet --input "$audio/$kind" --out "$ds" --rate $rate --scale 4 "${zoo[@]}"
   run=$work/run-$name-$arch-$preset
   rm -rf "$run"
-  cmd="srlab train --dataset $(basename "$ds") --model $arch --preset $preset --loss mse+mrstft --stft-weight $weight --batch 16 ${length[*]} --val-items 256 --seed 0"
+  cmd="srlab train --dataset $(basename "$ds") --model $arch --preset $preset --loss mse+mrstft --stft-weight $weight --batch 16 ${length[*]} --val-items 256 --seed 0 ${SRLAB_TRAIN_ARGS:-}"
   "$srlab" train --quiet --dataset "$ds" --run "$run" --model "$arch" --preset "$preset" --loss mse+mrstft \
-    --stft-weight "$weight" --batch 16 "${length[@]}" --val-items 256 --seed 0
+    --stft-weight "$weight" --batch 16 "${length[@]}" --val-items 256 --seed 0 ${SRLAB_TRAIN_ARGS:-}
   dest=$models/$name
   rm -rf "$dest"; mkdir -p "$dest"
   cp "$run/checkpoints/best/model.pt" "$run/checkpoints/best/model.json" "$run/metrics.csv" "$run/config.json" "$dest/"

@@ -10,7 +10,8 @@
 //
 // Differences from the paper's code, and why: the input is scaled to a fixed RMS and the output
 // scaled back (the log amplitude's floor would otherwise make the model depend on the input's
-// level, which the degradation zoo varies); the phase stream reads the cosine and sine of the
+// level, which the degradation zoo varies), except that stretches below -60 dBFS are not
+// raised (a pause raised to speech level had its noise floor extended into a high band); the phase stream reads the cosine and sine of the
 // input's phase rather than the wrapped angle (continuous where the angle jumps); the phase head
 // adds its two outputs to the input's unit phasor before atan2 and both heads start at zero, so
 // an untrained network passes its input through (the paper's amplitude head is already a
@@ -26,7 +27,9 @@ namespace srlab {
 namespace F = torch::nn::functional;
 namespace {
 
-constexpr double kLevel = 0.1;     // RMS the network sees
+constexpr double kLevel = 0.1;     // RMS the network sees...
+constexpr double kQuiet = 1e-3;    // ...for any input above -60 dBFS RMS: quieter stretches
+                                   // (pauses) stay quiet instead of being raised to speech level
 constexpr double kAmpFloor = 1e-4; // inside the log amplitude, as the paper
 constexpr double kSlope = 0.1;     // leaky ReLU slope of the discriminators
 
@@ -176,7 +179,7 @@ public:
 
     torch::Tensor forward(torch::Tensor x) override {
         const auto& c = config();
-        auto scale = (x.pow(2).mean({1, 2}, /*keepdim=*/true).sqrt() / kLevel).clamp_min(1e-6);
+        auto scale = x.pow(2).mean({1, 2}, /*keepdim=*/true).sqrt().clamp_min(kQuiet) / kLevel;
         auto X = stftOf(x / scale, c.nfft, c.hop, c.window());  // (B, F, N)
         auto logAmp = torch::log(X.abs() + kAmpFloor), phase = torch::angle(X);
 
@@ -224,7 +227,7 @@ public:
     std::shared_ptr<torch::nn::Module> discriminator() override { return disc_ ? disc_.ptr() : nullptr; }
     torch::Tensor discriminate(const torch::Tensor& wave) override {
         if (!disc_) return {};
-        auto scale = (wave.pow(2).mean({1, 2}, true).sqrt() / kLevel).clamp_min(1e-6);
+        auto scale = wave.pow(2).mean({1, 2}, true).sqrt().clamp_min(kQuiet) / kLevel;
         return disc_->forward(wave / scale.detach());
     }
 

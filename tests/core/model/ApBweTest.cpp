@@ -65,6 +65,10 @@ TEST(ApBwe, OutputScalesWithTheInput) {
     auto x = torch::randn({2, 1, 4000}) * 0.3;
     auto y = net->forward(x);
     EXPECT_LT((net->forward(x * 0.01) * 100 - y).abs().max().item<double>(), 1e-4 * y.abs().max().item<double>() + 1e-6);
+    // Below -60 dBFS the level is no longer normalised: a near-silent input stays near silent.
+    auto quiet = net->forward(x * 1e-4);
+    EXPECT_GT((quiet * 1e4 - y).abs().max().item<double>(), 1e-3 * y.abs().max().item<double>());
+    EXPECT_LT(quiet.abs().max().item<double>(), 10 * (x * 1e-4).abs().max().item<double>());
 }
 
 // A training forward leaves the spectra its loss needs; the loss falls when the network learns a
