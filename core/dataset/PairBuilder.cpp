@@ -144,6 +144,7 @@ FileResult processFile(const std::string& path, Split split, const PairSpec& spe
             r.report.reason = "rate " + std::to_string(audio.rate) + " Hz is above the low-res rate";
         else
             r.pair = makePair(mono, audio.rate, spec, std::stoull(r.report.sha256.substr(0, 16), nullptr, 16));
+        std::vector<float>().swap(r.pair.low);  // patches are cut from label and input; this file waits its turn
         r.report.degradation = r.pair.degradation;
         const size_t n = spec.lowResInput ? r.pair.input.size() : r.pair.frames;
         if (r.report.reason.empty() && n < size_t(spec.dim) && !spec.padShort)
