@@ -74,7 +74,10 @@ void ModelUpsampler::setPrecision(const std::string& precision) {
 
 void ModelUpsampler::setChunking(size_t chunk, size_t overlap) {
     const size_t mult = size_t(config().multiple());
-    if (chunk == 0) chunk = size_t(config().dim);
+    if (chunk == 0) {
+        chunk = config().defaultChunking().chunk;
+        if (overlap == 0) overlap = config().defaultChunking().overlap;
+    }
     chunk = (chunk + mult - 1) / mult * mult;
     if (overlap == 0) overlap = chunk / 4;
     if (overlap * 2 > chunk) throw Error("chunking", "overlap must be at most half the chunk length");

@@ -116,6 +116,11 @@ int ModelConfig::multiple() const {
     return m;
 }
 
+ChunkPlan ModelConfig::defaultChunking() const {
+    const size_t d = size_t(dim);
+    return arch == "apbwe" ? ChunkPlan{8 * d, d / 4} : ChunkPlan{d, d / 4};
+}
+
 void ModelConfig::validate() const {
     auto fail = [](const std::string& m) { throw Error("model config", m); };
     auto archs = modelArchs();

@@ -48,6 +48,10 @@ struct ModelConfig {
     int window() const { return win > 0 ? win : nfft; }
     // Input lengths the network accepts are multiples of this (inference pads to it).
     int multiple() const;
+    // How inference cuts long files when not told (docs/reference.md §4): training-length chunks
+    // overlapping by a quarter; AP-BWE, whose high-band phase two chunks predict independently
+    // (their crossfade would partly cancel it), eight times longer chunks with the same overlap.
+    ChunkPlan defaultChunking() const;
     void validate() const;          // throws Error("model config", ...)
     std::string toJson() const;
     static ModelConfig fromJson(const std::string& json);  // throws Error

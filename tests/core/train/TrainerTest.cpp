@@ -352,6 +352,9 @@ TEST(Trainer, ApBweWithDiscriminatorsTrainsResumesAndUpsamples) {
     }
     EXPECT_GT(a.front().trainLoss, 0);
     ModelUpsampler model(d / "whole/checkpoints/best/model.pt", "cpu", 1);
+    EXPECT_EQ(model.chunking().chunk, 8u * 1024);  // long chunks: few crossfades of predicted phase
+    EXPECT_EQ(model.chunking().overlap, 256u);
+    model.setChunking(2048, 512);  // and a file longer than a chunk
     const auto y = model.upsample(harmonics(200, 4000, 3001), 4000);
     EXPECT_EQ(y.size(), 3001u * 4);
     for (float v : y) ASSERT_TRUE(std::isfinite(v));
