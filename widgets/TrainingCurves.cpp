@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QSlider>
 #include <QTimer>
+#include <algorithm>
 #include <cmath>
 #include <qcustomplot.h>
 
@@ -18,24 +19,15 @@ const char* kTitles[4] = {"train loss", "validation loss", "validation SNR (dB)"
 const char* kStepMetrics[6] = {"train loss", "learning rate", "gradient norm", "samples per second", "data wait (ms)",
                                "memory (MiB)"};
 
-double stepValue(const TrainRow& r, int metric) {
-    if (r.hasVal()) return NAN;
-    switch (metric) {
-        case 1: return r.lr;
-        case 2: return r.gradNorm;
-        case 3: return r.samplesPerS;
-        case 4: return r.dataWaitMs;
-        case 5: return r.memMiB;
-        default: return r.trainLoss;
-    }
-}
-
-double yOf(const TrainRow& r, int plot, int metric) {
+// What plot `plot` shows when the first plot shows step metric `metric`.
+Quantity quantityFor(int plot, int metric) {
+    static const Quantity kStep[6] = {Quantity::TrainLoss,   Quantity::Lr,         Quantity::GradNorm,
+                                      Quantity::SamplesPerS, Quantity::DataWaitMs, Quantity::MemMiB};
     switch (plot) {
-        case 0: return stepValue(r, metric);
-        case 1: return r.valLoss;
-        case 2: return r.valSnr;
-        default: return r.valLsd;
+        case 0: return kStep[std::clamp(metric, 0, 5)];
+        case 1: return Quantity::ValLoss;
+        case 2: return Quantity::ValSnr;
+        default: return Quantity::ValLsd;
     }
 }
 
@@ -53,7 +45,11 @@ QColor TrainingCurves::colourFor(const QString& name) const {
     return it == colour_.end() ? QColor(128, 128, 128) : kPalette[it->second % kColours];
 }
 
-int TrainingCurves::legendItems() const { return plots_[0]->legend->itemCount(); }
+// The accessors answer for what is set, not for a redraw still pending.
+int TrainingCurves::legendItems() const {
+    if (pending_) const_cast<TrainingCurves*>(this)->redrawNow();
+    return plots_[0]->legend->itemCount();
+}
 
 TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
     auto* grid = new QGridLayout;
@@ -113,10 +109,13 @@ void TrainingCurves::setLossType(const QString& name, const QString& loss) {
     redraw();
 }
 
-int TrainingCurves::referenceLines() const { return plots_[2]->itemCount() + plots_[3]->itemCount(); }
+int TrainingCurves::referenceLines() const {
+    if (pending_) const_cast<TrainingCurves*>(this)->redrawNow();
+    return plots_[2]->itemCount() + plots_[3]->itemCount();
+}
 
-void TrainingCurves::setRun(const QString& name, const std::vector<TrainRow>& rows) {
-    runs_[name] = rows;
+void TrainingCurves::setRun(const QString& name, const RunCurves& curves) {
+    runs_[name] = curves;
     if (!colour_.count(name)) {  // the first palette colour no shown run has
         auto taken = [&](int k) {
             for (const auto& entry : colour_)
@@ -130,16 +129,13 @@ void TrainingCurves::setRun(const QString& name, const std::vector<TrainRow>& ro
     redraw();
 }
 
-void TrainingCurves::appendRow(const QString& name, const TrainRow& row) {
-    runs_[name].push_back(row);
-    // Rows can arrive hundreds of times a second: coalesce into one redraw per 200 ms.
-    if (!pending_) {
-        pending_ = true;
-        QTimer::singleShot(200, this, [this] {
-            pending_ = false;
-            redraw();
-        });
-    }
+void TrainingCurves::redraw() {
+    // Runs can change many times a second: one redraw per 200 ms.
+    if (pending_) return;
+    pending_ = true;
+    QTimer::singleShot(200, this, [this] {
+        if (pending_) redrawNow();
+    });
 }
 
 void TrainingCurves::removeRunsExcept(const QStringList& keep) {
@@ -156,7 +152,8 @@ QStringList TrainingCurves::runs() const {
     return out;
 }
 
-void TrainingCurves::redraw() {
+void TrainingCurves::redrawNow() {
+    pending_ = false;
     const int mode = xAxis_->currentIndex();
     const double alpha = smoothing_->value() / 100.0;
     // The kinds of loss among the shown runs, in the order the runs are listed: the first on the
@@ -183,18 +180,31 @@ void TrainingCurves::redraw() {
         p->yAxis->setLabel(twoAxes ? kinds[0] : QString());
         p->yAxis2->setLabel(twoAxes ? QStringList(kinds.mid(1)).join(", ") : QString());
         p->xAxis->setLabel(xAxis_->currentText());
-        for (const auto& [name, rows] : runs_) {
-            QVector<double> xs, raw, smooth;
+        const Quantity quantity = quantityFor(i, metric);
+        for (const auto& [name, curves] : runs_) {
+            // Each bucket: its min and max (the faint envelope; one row's value while a bucket
+            // is one row) and its mean, smoothed on the train-loss plot by an exponential moving
+            // average whose per-row factor alpha becomes alpha^rows over a bucket.
+            const CurveSeries& series = i == 0 ? curves.train : curves.val;
+            QVector<double> xs, smooth, envX, envY;
+            xs.reserve(int(series.buckets().size()));
+            smooth.reserve(xs.capacity());
             double ema = NAN;
-            for (const auto& r : rows) {
-                const double y = yOf(r, i, metric);
+            for (const CurveBucket& b : series.buckets()) {
+                const CurveBucket::Stat& st = b.q[size_t(quantity)];
+                if (!st.n) continue;
+                const double y = st.mean();
                 if (!std::isfinite(y) || (log && y <= 0)) continue;
-                const double x = mode == 0 ? double(r.step) : mode == 1 ? r.epoch : r.wallS;
+                const double x = mode == 0 ? b.step : mode == 1 ? b.epoch : b.wallS;
                 // Train loss gets per-step smoothing; epoch-level curves are already averages.
-                ema = (i == 0 && std::isfinite(ema)) ? alpha * ema + (1 - alpha) * y : y;
+                const double a = std::pow(alpha, double(b.rows));
+                ema = (i == 0 && std::isfinite(ema)) ? a * ema + (1 - a) * y : y;
                 xs << x;
-                raw << y;
                 smooth << ema;
+                if (i == 0) {
+                    envX << x << x;
+                    envY << (log && st.min <= 0 ? y : st.min) << st.max;
+                }
             }
             const QColor c = colourFor(name);
             const bool right = twoAxes && kinds.indexOf(loss_.count(name) ? loss_.at(name) : QString()) > 0;
@@ -204,7 +214,7 @@ void TrainingCurves::redraw() {
                 QColor fc = c;
                 fc.setAlpha(60);
                 faint->setPen(QPen(fc, 1));
-                faint->setData(xs, raw, true);
+                faint->setData(envX, envY, true);
                 faint->removeFromLegend();
             }
             QCPGraph* bold = p->addGraph(p->xAxis, valueAxis);

@@ -5,11 +5,17 @@
 // the SNR and LSD plots carry each run's baselines (spline, sinc) as dashed reference lines.
 // Each run has a stable colour (from its name); raw values are drawn faint and an exponential
 // moving average bold, with the smoothing on a slider. The x-axis is step, epoch or wall time,
-// and the loss plots can be log-scaled. Knows only core's TrainRow, not the trainer.
+// and the loss plots can be log-scaled. Knows only core's RunCurves (runs/CurveSeries.h), not
+// the trainer: a run arrives reduced to at most a few thousand buckets, drawn as a faint
+// min/max envelope and a bold smoothed mean, so a redraw costs the same at 1k and 1M steps.
+// Redraws are coalesced (one per 200 ms however often runs change).
+//
+// Threads: GUI thread only.
 #include <QWidget>
 #include <map>
 #include <vector>
 
+#include "runs/CurveSeries.h"
 #include "runs/RunFolder.h"
 
 class QCustomPlot;
@@ -24,8 +30,8 @@ class TrainingCurves : public QWidget {
 public:
     explicit TrainingCurves(QWidget* parent = nullptr);
     // Replaces or adds a run's curve data (the overlay holds every run set here).
-    void setRun(const QString& name, const std::vector<TrainRow>& rows);
-    void appendRow(const QString& name, const TrainRow& row);
+    void setRun(const QString& name, const RunCurves& curves);
+    void redrawNow();  // what the coalescing timer would do, at once
     void removeRunsExcept(const QStringList& keep);
     // A run's baselines on its validation patches, drawn as dashed lines in its colour.
     void setReferences(const QString& name, const std::vector<BaselineReference>& refs);
@@ -43,8 +49,8 @@ public:
     int legendItems() const;  // on the train-loss plot, one per run
 
 private:
-    void redraw();
-    std::map<QString, std::vector<TrainRow>> runs_;
+    void redraw();  // coalesced
+    std::map<QString, RunCurves> runs_;
     std::map<QString, int> colour_;  // run -> palette index, for the runs shown
     std::map<QString, std::vector<BaselineReference>> refs_;
     std::map<QString, QString> loss_;

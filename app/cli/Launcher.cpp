@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +54,9 @@ void launchLocalRanks(const std::string& runDir, int nproc) {
         const pid_t pid = ::fork();
         if (pid < 0) throw Error("--nproc", std::string("cannot start a rank: ") + std::strerror(errno));
         if (pid == 0) {
+            // A rank whose launcher dies (killed, or its GUI gone) is asked to stop, with a
+            // checkpoint, instead of training on unowned.
+            ::prctl(PR_SET_PDEATHSIG, SIGINT);
             const std::string rank = std::to_string(r), world = std::to_string(nproc), p = std::to_string(port);
             setenv("RANK", rank.c_str(), 1);
             setenv("LOCAL_RANK", rank.c_str(), 1);

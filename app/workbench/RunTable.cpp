@@ -2,19 +2,16 @@
 #include "RunTable.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPainter>
 #include <QPixmap>
 #include <QTableWidget>
-#include <QTextStream>
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "runs/RunFolder.h"
-#include "util/AtomicFile.h"
+#include "runs/RunModel.h"
 
 namespace srlab {
 namespace {
@@ -42,27 +39,6 @@ public:
     }
 };
 
-// The device a run trained on, from its log's "started: ... on DEVICE" line.
-QString deviceOf(const QString& folder) {
-    QFile f(folder + "/train.log");
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return "-";
-    QTextStream in(&f);
-    QString device = "-";
-    while (!in.atEnd()) {
-        const QString line = in.readLine();
-        const int at = line.indexOf(", on ");
-        if (line.startsWith("started:") && at >= 0) device = line.mid(at + 5).section(',', 0, 0).section(" (", 0, 0);
-    }
-    return device;
-}
-
-QString duration(double s) {
-    if (!(s >= 0)) return "-";
-    const int t = int(std::lround(s));
-    return t >= 3600 ? QString("%1:%2:%3").arg(t / 3600).arg(t / 60 % 60, 2, 10, QChar('0')).arg(t % 60, 2, 10, QChar('0'))
-                     : QString("%1:%2").arg(t / 60).arg(t % 60, 2, 10, QChar('0'));
-}
-
 }  // namespace
 
 RunTable::RunTable(QWidget* parent) : QWidget(parent) {
@@ -83,79 +59,71 @@ RunTable::RunTable(QWidget* parent) : QWidget(parent) {
     v->setContentsMargins(0, 0, 0, 0);
     v->addWidget(filter_);
     v->addWidget(table_, 1);
-    connect(filter_, &QLineEdit::textChanged, this, [this] { applyFilter(); });
+    connect(filter_, &QLineEdit::textChanged, this, [this] {
+        for (int r = 0; r < table_->rowCount(); ++r) applyFilter(r);
+    });
     connect(table_, &QTableWidget::itemSelectionChanged, this, &RunTable::selectionChanged);
     connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (item->column() != kNoteColumn) return;
-        const QString folder = table_->item(item->row(), 0)->data(Qt::UserRole).toString();
-        try {
-            writeFileAtomically((folder + "/note.txt").toStdString(), item->text().toStdString() + "\n");
-        } catch (const std::exception& e) {
-            item->setToolTip(QString("not saved: %1").arg(e.what()));
-        }
+        Q_EMIT noteEdited(table_->item(item->row(), 0)->data(Qt::UserRole).toString(), item->text());
     });
 }
 
-QString RunTable::runStamp(const QString& folder) {
-    const QFileInfo m(folder + "/metrics.csv"), s(folder + "/status.json"), c(folder + "/checkpoints");
-    return QString("%1/%2/%3").arg(m.size()).arg(s.lastModified().toMSecsSinceEpoch()).arg(c.lastModified().toMSecsSinceEpoch());
-}
-
-void RunTable::setFolders(const QStringList& folders) {
-    const QSignalBlocker block(table_);
-    const QStringList selected = selectedFolders();
-    table_->setSortingEnabled(false);
-    table_->setRowCount(0);
-    stamps_.clear();
-    for (const QString& folder : folders) {
-        try {
-            readRunConfig(folder.toStdString());
-        } catch (const std::exception&) {
-            continue;  // not a run folder
-        }
-        const int row = table_->rowCount();
-        table_->insertRow(row);
-        for (int c = 0; c < table_->columnCount(); ++c) {
-            auto* item = new SortItem;
-            if (c != kNoteColumn) item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-            table_->setItem(row, c, item);
-        }
-        table_->item(row, 0)->setData(Qt::UserRole, folder);
-        fillRow(row, folder);
-    }
-    table_->setSortingEnabled(true);
-    for (const QString& f : selected) select(f, true);
-    applyFilter();
-}
-
-void RunTable::fillRow(int row, const QString& folder) {
+void RunTable::updateRuns(const std::vector<const RunModel*>& runs) {
     const QSignalBlocker block(table_);  // a note filled in is not a note edited
     const bool sorting = table_->isSortingEnabled();
-    table_->setSortingEnabled(false);  // rows must not move while one is filled
-    const std::string path = folder.toStdString();
-    const TrainConfig c = readRunConfig(path);
-    const auto rows = readRunMetrics(path);
-    double bestSnr = -INFINITY, bestLsd = INFINITY, lastSnr = NAN, lastLsd = NAN, wall = NAN;
-    int64_t steps = 0;
-    for (const auto& r : rows) {
-        steps = std::max(steps, r.step);
-        wall = r.wallS;
-        if (!r.hasVal()) continue;
-        bestSnr = std::max(bestSnr, r.valSnr);
-        bestLsd = std::min(bestLsd, r.valLsd);
-        lastSnr = r.valSnr;
-        lastLsd = r.valLsd;
+    table_->setSortingEnabled(false);  // rows must not move while they are filled
+    const QStringList selected = selectedFolders();
+    for (const RunModel* run : runs) {
+        if (!run->isRun()) continue;
+        const QString folder = q(run->dir());
+        int row = rowOf(folder);
+        if (row < 0) {
+            row = table_->rowCount();
+            table_->insertRow(row);
+            for (int c = 0; c < table_->columnCount(); ++c) {
+                auto* item = new SortItem;
+                if (c != kNoteColumn) item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+                table_->setItem(row, c, item);
+            }
+            table_->item(row, 0)->setData(Qt::UserRole, folder);
+            items_[folder] = table_->item(row, 0);
+        }
+        fillRow(row, *run);
     }
+    table_->setSortingEnabled(sorting);  // sorts once for the batch
+    for (const QString& f : selected) select(f, true);
+    for (const RunModel* run : runs)
+        if (const int row = rowOf(q(run->dir())); row >= 0) applyFilter(row);
+}
+
+void RunTable::removeRunsExcept(const QStringList& folders) {
+    const QSignalBlocker block(table_);
+    for (int r = table_->rowCount() - 1; r >= 0; --r) {
+        const QString f = table_->item(r, 0)->data(Qt::UserRole).toString();
+        if (folders.contains(f)) continue;
+        items_.remove(f);
+        table_->removeRow(r);
+    }
+}
+
+void RunTable::fillRow(int row, const RunModel& run) {
+    const std::optional<TrainConfig> config = run.config();
+    if (!config) return;
+    const TrainConfig& c = *config;
+    const RunSummary s = run.summary();
     auto set = [&](int col, const QString& text, QVariant sortKey = {}) {
         QTableWidgetItem* item = table_->item(row, col);
-        item->setText(text);
+        if (item->text() != text) item->setText(text);
         item->setData(kSortRole, sortKey);
     };
     auto num = [&](int col, double v, int decimals) {
         if (std::isfinite(v)) set(col, QString::number(v, 'f', decimals), v);
         else set(col, "-");
     };
+    const QString folder = q(run.dir());
     set(0, QDir(folder).dirName());
+    table_->item(row, 0)->setToolTip(folder);
     set(1, QFileInfo(q(c.dataset)).fileName());
     table_->item(row, 1)->setToolTip(q(c.dataset));
     set(2, q(c.model.arch + "/" + c.model.preset));
@@ -165,36 +133,24 @@ void RunTable::fillRow(int row, const QString& folder) {
     set(6, QString::number(c.batch), c.batch);
     set(7, QString::number(c.epochs), c.epochs);
     set(8, QString::number(c.seed), double(c.seed));
-    set(9, deviceOf(folder));
-    num(10, bestSnr, 2);
-    num(11, bestLsd, 3);
-    num(12, lastSnr, 2);
-    num(13, lastLsd, 3);
-    set(14, QString::number(steps), double(steps));
-    set(15, duration(wall), std::isfinite(wall) ? QVariant(wall) : QVariant());
-    set(16, q(toString(readRunStatus(path).state)));
-    QFile note(folder + "/note.txt");
-    set(kNoteColumn, note.open(QIODevice::ReadOnly | QIODevice::Text) ? QString::fromUtf8(note.readAll()).trimmed() : QString());
-    stamps_[folder] = runStamp(folder);
-    table_->setSortingEnabled(sorting);
-}
-
-bool RunTable::refresh(const QString& folder) {
-    const int row = rowOf(folder);
-    if (row < 0 || stamps_.value(folder) == runStamp(folder)) return false;
-    try {
-        fillRow(row, folder);
-    } catch (const std::exception&) {
-        return false;  // its config went away mid-read: the next refresh tries again
-    }
-    applyFilter();
-    return true;
+    // The device's short name ("cuda:0 of 2", "cpu"); the whole description on hover.
+    set(9, s.device.empty() ? QString("-") : q(s.device).section(" (", 0, 0));
+    table_->item(row, 9)->setToolTip(q(s.device));
+    num(10, s.bestSnr, 2);
+    num(11, s.bestLsd, 3);
+    num(12, s.lastSnr, 2);
+    num(13, s.lastLsd, 3);
+    set(14, QString::number(s.steps), double(s.steps));
+    set(15, q(formatDuration(s.wallS)), std::isfinite(s.wallS) ? QVariant(s.wallS) : QVariant());
+    const RunStatus st = run.status();
+    set(16, q(toString(st.state)));
+    table_->item(row, 16)->setToolTip(q(st.message));
+    set(kNoteColumn, q(run.note()));  // an editor open on it keeps its own text until committed
 }
 
 int RunTable::rowOf(const QString& folder) const {
-    for (int r = 0; r < table_->rowCount(); ++r)
-        if (table_->item(r, 0)->data(Qt::UserRole).toString() == folder) return r;
-    return -1;
+    const auto it = items_.find(folder);
+    return it == items_.end() ? -1 : (*it)->row();
 }
 
 QStringList RunTable::folders() const {
@@ -249,14 +205,12 @@ QString RunTable::cell(const QString& folder, const QString& column) const {
 
 void RunTable::setFilter(const QString& text) { filter_->setText(text); }
 
-void RunTable::applyFilter() {
+void RunTable::applyFilter(int r) {
     const QString f = filter_->text().trimmed();
-    for (int r = 0; r < table_->rowCount(); ++r) {
-        bool match = f.isEmpty();
-        for (int c = 0; !match && c < table_->columnCount(); ++c)
-            match = table_->item(r, c)->text().contains(f, Qt::CaseInsensitive);
-        table_->setRowHidden(r, !match);
-    }
+    bool match = f.isEmpty();
+    for (int c = 0; !match && c < table_->columnCount(); ++c)
+        match = table_->item(r, c)->text().contains(f, Qt::CaseInsensitive);
+    table_->setRowHidden(r, !match);
 }
 
 }  // namespace srlab

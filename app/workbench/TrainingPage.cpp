@@ -4,9 +4,6 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QProcess>
-#include <QStandardPaths>
-#include <QTimer>
 #include <QDateTime>
 #include <QDir>
 #include <QIcon>
@@ -37,6 +34,8 @@
 #include "dataset/PairBuilder.h"
 #include "dataset/PairFile.h"
 #include "runs/ModelConfig.h"
+#include "runs/RunModel.h"
+#include "runs/RunWriter.h"
 #include "util/DeviceInfo.h"
 
 namespace srlab {
@@ -225,61 +224,66 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
         const QString d = QFileDialog::getExistingDirectory(this, "Run folder to watch", workspace_);
         if (!d.isEmpty()) watchRun(d);
     });
-    // Runs written by other processes (a --nproc run, the CLI, a server) are followed by
-    // re-reading what changed in their folders; cheap when nothing did.
-    follow_ = new QTimer(this);
-    follow_->setInterval(500);
-    connect(follow_, &QTimer::timeout, this, [this] { followRuns(); });
-    follow_->start();
+    controller_ = new TrainingController(this);
+    connect(controller_, &TrainingController::stateChanged, this, [this] { updateButtons(); });
+    connect(controller_, &TrainingController::created, this, [this](const QString&) { refreshRuns(); });
+    connect(controller_, &TrainingController::started, this,
+            [this](const QString& device) { status_->setText("training on " + device + notes_); });
+    connect(controller_, &TrainingController::progress, this, [this](qint64 step, qint64 total, double eta) {
+        progress_->setMaximum(int(std::min<qint64>(total, INT32_MAX)));
+        progress_->setValue(int(std::min<qint64>(step, INT32_MAX)));
+        progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(step).arg(total).arg(q(formatDuration(eta))));
+    });
+    connect(controller_, &TrainingController::noted, this, [this](const QString& text) {
+        notes_ += "\n" + text;
+        status_->setText(status_->text() + "\n" + text);
+    });
+    connect(controller_, &TrainingController::ended, this,
+            [this](const QString& dir, RunState state, const QString& message) { finished(dir, state, message); });
+    // Every run of the workspace, and every run added, is followed by one RunFollower on a job
+    // thread; its batches of changes arrive here as posted calls (dropped once the page is gone).
+    follow_.start<bool>(
+        [this, f = follower_](JobContext& ctx) {
+            f->run(ctx.cancel(), [this, &ctx](RunFollower::Changes c) { ctx.post([this, c = std::move(c)] { applyChanges(c); }); });
+            return true;
+        },
+        [](bool) {}, [](const JobFailure&) {});
     connect(pause_, &QPushButton::toggled, this, [this](bool on) { setPaused(on); });
     connect(stop_, &QPushButton::clicked, this, [this] { stop(); });
     connect(resume_, &QPushButton::clicked, this, [this] {
-        if (training() && control_->pause) {  // Resume continues a paused run
+        if (controller_->state() == TrainingController::State::Paused) {  // Resume continues a paused run
             setPaused(false);
             return;
         }
         if (!selectedRun().isEmpty()) resume(selectedRun());
     });
     connect(runs_, &RunTable::selectionChanged, this, [this] { showSelection(); });
-    connect(listen_, &QPushButton::clicked, this, [this] {
-        const auto items = checkpoints_->selectedItems();
-        if (items.isEmpty()) return;
-        // The first selected checkpoint's run gives the validation file all are heard on.
-        const QString file = validationFile(items.first()->data(Qt::UserRole + 2).toString());
-        if (file.isEmpty()) {
-            QMessageBox::warning(this, "Listen", "The run's dataset lists no validation file that still exists.");
-            return;
+    connect(runs_, &RunTable::noteEdited, this, [this](const QString& folder, const QString& text) {
+        try {  // a few bytes, written atomically
+            writeRunNote(folder.toStdString(), text.toStdString());
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, "Note not saved", e.what());
         }
-        QStringList checkpoints;
-        for (auto* item : items) checkpoints << item->data(Qt::UserRole).toString();
-        Q_EMIT listenRequested(file, checkpoints);
+        refreshRuns();
     });
+    connect(listen_, &QPushButton::clicked, this, [this] { listen(); });
     connect(checkpoints_, &QListWidget::itemSelectionChanged, this, [this] { updateButtons(); });
     updateButtons();
 }
 
-TrainingPage::~TrainingPage() {
-    control_->stop.cancel();  // the run saves a checkpoint on its own thread; nothing waits here
-    if (process_) {  // the ranks stop with a checkpoint (the launcher forwards the signal)
-        process_->disconnect(this);
-        process_->terminate();
-        process_->waitForFinished(30000);
-    }
-}
+// The controller lets a training child go on its own; the follower's job ends with its runner.
+TrainingPage::~TrainingPage() = default;
+
+bool TrainingPage::training() const { return controller_->busy(); }
 
 void TrainingPage::setRanks(int ranks) { ranks_->setValue(ranks); }
 
-void TrainingPage::watchRun(const QString& runDir) {
-    const QString d = QDir(runDir).absolutePath();
-    if (!watched_.contains(d)) watched_ << d;
-    refreshRuns();
-    selectRun(d);
-}
+void TrainingPage::watchRun(const QString& runDir) { selectRun(QDir(runDir).absolutePath()); }
 
 void TrainingPage::setWorkspace(const QString& dir) {
-    workspace_ = dir;
-    QDir().mkpath(dir + "/runs");
-    refreshRuns();
+    workspace_ = QDir::cleanPath(QDir(dir).absolutePath());
+    QDir().mkpath(workspace_ + "/runs");
+    follower_->setRunsFolder((workspace_ + "/runs").toStdString());
 }
 
 void TrainingPage::setDataset(const QString& path) { dataset_->setText(path); }
@@ -316,70 +320,28 @@ void TrainingPage::start() {
         QMessageBox::warning(this, "Cannot start training", "The run name '" + name + "' must be a plain folder name.");
         return;
     }
+    const QString base = workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_;
     const QString dir = QString("%1/runs/%2")
-                            .arg(workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_,
-                                 !name.isEmpty() ? name
-                                                 : QString("%1-%2-%3").arg(arch_->currentText(), preset_->currentText(),
-                                                                           QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
-    // Creating a run hashes the whole dataset (seconds for a large one): off the GUI thread.
+                            .arg(base, !name.isEmpty() ? name
+                                                       : QString("%1-%2-%3").arg(arch_->currentText(), preset_->currentText(),
+                                                                                 QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
     active_ = dir;
+    notes_.clear();
     status_->setText("creating the run (hashing the dataset)...");
-    create_.start<bool>(
-        [d = dir.toStdString(), c](JobContext&) {
-            createRun(d, c);
-            return true;
-        },
-        [this, dir](bool) {
-            refreshRuns();
-            launch(dir);
-        },
-        [this](const JobFailure& f) {
-            status_->setText(f.cancelled ? "cancelled" : "cannot start: " + f.message);
-            updateButtons();
-            if (!f.cancelled) QMessageBox::warning(this, "Cannot start training", f.message);
-        });
+    controller_->setLiveModel(follower_->ensure(dir.toStdString()));
+    selectRun(dir);
+    controller_->start(dir, c, ranks_->value());
     updateButtons();
 }
 
 void TrainingPage::resume(const QString& runDir) {
     if (training()) return;
-    launch(runDir);
-}
-
-namespace {
-// The srlab command-line tool: $SRLAB_CLI, else beside this executable, else on PATH.
-QString srlabCli() {
-    const QString env = qEnvironmentVariable("SRLAB_CLI");
-    if (!env.isEmpty()) return env;
-    const QString beside = QCoreApplication::applicationDirPath() + "/srlab";
-    if (QFileInfo(beside).isExecutable()) return beside;
-    return QStandardPaths::findExecutable("srlab");
-}
-}  // namespace
-
-void TrainingPage::launchRanks(const QString& runDir, int ranks) {
-    const QString cli = srlabCli();
-    if (cli.isEmpty()) {
-        QMessageBox::warning(this, "Cannot start training", "The srlab command-line tool was not found (set SRLAB_CLI).");
-        return;
-    }
     active_ = runDir;
-    seenMetrics_.remove(runDir);
+    notes_.clear();
+    status_->setText(ranks_->value() > 1 ? QString("starting %1 ranks...").arg(ranks_->value()) : QString("starting..."));
+    controller_->setLiveModel(follower_->ensure(runDir.toStdString()));
     selectRun(runDir);
-    status_->setText(QString("starting %1 ranks...").arg(ranks));
-    process_ = new QProcess(this);
-    process_->setProcessChannelMode(QProcess::MergedChannels);
-    connect(process_, &QProcess::finished, this, [this](int, QProcess::ExitStatus) {
-        const QString out = QString::fromUtf8(process_->readAll()).trimmed();
-        process_->deleteLater();
-        process_ = nullptr;
-        followRuns();
-        const RunStatus s = readRunStatus(active_.toStdString());
-        QString message = q(s.message);
-        if (s.state == RunState::Failed && message.isEmpty()) message = out.section('\n', -1);
-        finished(s.state, message);
-    });
-    process_->start(cli, {"train", "--quiet", "--resume", runDir, "--nproc", QString::number(ranks)});
+    controller_->resume(runDir, ranks_->value());
     updateButtons();
 }
 
@@ -392,103 +354,103 @@ void TrainingPage::showThroughput(const TrainRow& r) {
                                  .arg(r.lr, 0, 'g', 3));
 }
 
-void TrainingPage::followRuns() {
-    // Every run's row is live (status, best SNR and LSD), and so is the selected run's list of
-    // checkpoints: epoch 3 can be heard while epoch 4 trains; so are its audio snapshots.
-    strip_->refresh();
-    for (const QString& folder : runs_->folders())
-        if (runs_->refresh(folder) && folder == selectedRun()) showCheckpoints();
-    const QStringList dirs = runs_->selectedFolders();
-    const bool inProcess = train_.running();  // that run's rows arrive as events
-    for (const QString& dir : dirs) {
-        if (inProcess && dir == active_) continue;
-        const qint64 size = QFileInfo(dir + "/metrics.csv").size();
-        if (seenMetrics_.value(dir, -1) == size) continue;
-        seenMetrics_[dir] = size;
-        const auto rows = readRunMetrics(dir.toStdString());
-        curves_->setRun(QDir(dir).dirName(), rows);
-        if (dir == active_ && process_ && !rows.empty()) {
-            const TrainRow& r = rows.back();
-            progress_->setFormat(QString("step %1").arg(r.step));
-            status_->setText(QString("training, %1 ranks: %2").arg(ranks_->value()).arg(toString(readRunStatus(dir.toStdString()).state)));
-            showThroughput(r);
-        }
-    }
-}
-
-void TrainingPage::launch(const QString& runDir) {
-    if (ranks_->value() > 1) {
-        launchRanks(runDir, ranks_->value());
+void TrainingPage::showActiveProgress(const RunSummary& s) {
+    if (s.totalSteps <= 0) {
+        progress_->setFormat(QString("step %1").arg(s.steps));
         return;
     }
-    active_ = runDir;
-    control_ = std::make_shared<TrainControl>();  // a stopped run's control may still be read by its thread
-    curves_->setRun(QDir(runDir).dirName(), readRunMetrics(runDir.toStdString()));
-    selectRun(runDir);
-    status_->setText("starting...");
-    auto events = std::make_shared<QueuedEvents>();
-    const QString name = QDir(runDir).dirName();
-    events->onRow = [this, name](const TrainRow& r) {
-        curves_->appendRow(name, r);
-        showThroughput(r);
-    };
-    events->onProgress = [this](int64_t step, int64_t total, double eta) {
-        progress_->setMaximum(int(std::min<int64_t>(total, INT32_MAX)));
-        progress_->setValue(int(step));
-        progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(step).arg(total).arg(formatEta(eta)));
-    };
-    events->onStarted = [this](const QString& device) { status_->setText("training on " + device + notes_); };
-    events->onNote = [this](const QString& text) {
-        notes_ += "\n" + text;
-        status_->setText(status_->text() + "\n" + text);
-    };
-    notes_.clear();
-    train_.start<RunOutcome>(
-        [events, control = control_, dir = runDir.toStdString()](JobContext& ctx) {
-            events->ctx = &ctx;
-            return trainRun(dir, *events, *control);
-        },
-        [this](RunOutcome o) { finished(o == RunOutcome::Finished ? RunState::Finished : RunState::Stopped, {}); },
-        [this](const JobFailure& f) { finished(f.cancelled ? RunState::Stopped : RunState::Failed, f.message); });
-    updateButtons();
+    progress_->setMaximum(int(std::min<int64_t>(s.totalSteps, INT32_MAX)));
+    progress_->setValue(int(std::min<int64_t>(s.steps, INT32_MAX)));
+    const double eta = s.steps > 0 && std::isfinite(s.wallS) ? s.wallS / double(s.steps) * double(s.totalSteps - s.steps) : NAN;
+    progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(s.steps).arg(s.totalSteps).arg(q(formatDuration(eta))));
 }
 
-void TrainingPage::finished(RunState state, const QString& message) {
+void TrainingPage::applyChanges(const RunFollower::Changes& changes) {
+    if (changes.listChanged) {
+        QStringList all;
+        for (const auto& m : follower_->runs()) all << q(m->dir());
+        runs_->removeRunsExcept(all);
+    }
+    std::vector<std::shared_ptr<RunModel>> models;
+    std::vector<const RunModel*> rows;
+    for (const auto& dir : changes.changed)
+        if (auto m = follower_->model(dir)) {
+            rows.push_back(m.get());
+            models.push_back(std::move(m));
+        }
+    {
+        const QSignalBlocker block(runs_);
+        runs_->updateRuns(rows);
+    }
+    // Runs waiting to be selected whose rows have arrived.
+    for (auto it = pendingSelect_.begin(); it != pendingSelect_.end();) {
+        if (runs_->cell(*it, "run").isEmpty()) {
+            ++it;
+            continue;
+        }
+        runs_->select(*it, it != pendingSelect_.begin() || !runs_->selectedFolders().isEmpty());
+        it = pendingSelect_.erase(it);
+    }
+    const QStringList shown = shownRuns();
+    bool checkpoints = false;
+    for (const auto& m : models) {
+        const QString dir = q(m->dir());
+        if (!shown.contains(dir)) continue;
+        showCurves(dir);
+        checkpoints = true;
+        if (dir == active_ && training()) {
+            const RunSummary s = m->summary();
+            if (s.hasLastStep) showThroughput(s.lastStep);
+            if (!controller_->inProcess()) {
+                showActiveProgress(s);
+                status_->setText(QString("training, %1 ranks: %2").arg(controller_->ranks()).arg(toString(m->status().state)));
+            }
+        }
+        if (dir == heardRun_) strip_->refresh();
+    }
+    if (checkpoints) showCheckpoints();
+    showRunColours();
+    if (!pendingSelect_.isEmpty() || changes.listChanged) showSelection();
+}
+
+void TrainingPage::finished(const QString& runDir, RunState state, const QString& message) {
     progress_->setFormat(QString("%p%  %1").arg(toString(state)));  // no ETA of a run that ended
     status_->setText(message.isEmpty() ? toString(state) : QString(toString(state)) + ": " + message);
-    pause_->setChecked(false);
-    const QString run = active_;
+    {
+        const QSignalBlocker block(pause_);
+        pause_->setChecked(false);
+    }
     refreshRuns();
-    selectRun(run);
     updateButtons();
     if (state == RunState::Failed) QMessageBox::warning(this, "Training failed", message);
-    Q_EMIT runEnded(run, state);
+    Q_EMIT runEnded(runDir, state);
 }
 
 void TrainingPage::setPaused(bool paused) {
-    control_->pause = paused;
+    controller_->setPaused(paused);
     {
         const QSignalBlocker block(pause_);  // the button shows the state, however it was set
-        pause_->setChecked(paused);
+        pause_->setChecked(controller_->state() == TrainingController::State::Paused);
     }
     if (training()) status_->setText(paused ? "paused" : "training");
     updateButtons();
 }
 
 void TrainingPage::stop() {
-    control_->stop.cancel();
-    if (process_) process_->terminate();  // SIGTERM: the launcher has every rank checkpoint and stop
+    if (!training()) return;
+    controller_->stop();
     status_->setText("stopping: saving a checkpoint...");
 }
 
 void TrainingPage::updateButtons() {
     const bool t = training();
+    const bool paused = controller_->state() == TrainingController::State::Paused;
     start_->setEnabled(!t);
-    resume_->setEnabled(!t || (t && control_->pause && !process_));  // a stopped run, or a paused one
-    pause_->setEnabled(t && !process_);  // a --nproc run stops, it does not pause
+    resume_->setEnabled(!t || paused);  // a stopped run, or a paused one
+    pause_->setEnabled(controller_->canPause());  // a --nproc run stops, it does not pause
     stop_->setEnabled(t);
     const int picked = int(checkpoints_->selectedItems().size());
-    listen_->setEnabled(picked > 0);
+    listen_->setEnabled(picked > 0 && !listenJob_.running());
     listen_->setText(picked > 1 ? QString("Compare %1 checkpoints").arg(picked) : QString("Listen"));
 }
 
@@ -498,32 +460,44 @@ QString TrainingPage::progressText() const { return progress_->text(); }
 
 QString TrainingPage::selectedRun() const { return runs_->currentFolder(); }
 
-void TrainingPage::refreshRuns() {
-    const QDir dir(workspace_ + "/runs");
-    QStringList folders;
-    for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) folders << dir.filePath(name);
-    for (const QString& w : watched_)
-        if (!folders.contains(w)) folders << w;
-    const QSignalBlocker block(runs_);
-    runs_->setFolders(folders);
+QStringList TrainingPage::shownRuns() const {
+    QStringList dirs = runs_->selectedFolders();
+    if (!active_.isEmpty() && training() && !dirs.contains(active_)) dirs << active_;
+    return dirs;
 }
 
-// A row's live cells: best validation SNR and LSD so far, and the state in status.json.
-void TrainingPage::selectRun(const QString& runDir, bool addToSelection) { runs_->select(runDir, addToSelection); }
+void TrainingPage::refreshRuns() { follower_->wake(); }
+
+void TrainingPage::selectRun(const QString& runDir, bool addToSelection) {
+    const QString dir = QDir::cleanPath(runDir);
+    if (!addToSelection) pendingSelect_.clear();
+    if (runs_->cell(dir, "run").isEmpty()) {  // not listed yet: follow it, select it on arrival
+        follower_->ensure(dir.toStdString());
+        pendingSelect_ << dir;
+        return;
+    }
+    runs_->select(dir, addToSelection);
+}
+
+void TrainingPage::showCurves(const QString& dir) {
+    const auto m = follower_->model(dir.toStdString());
+    if (!m) return;
+    const QString name = QDir(dir).dirName();
+    curves_->setRun(name, m->curves());
+    curves_->setReferences(name, m->baselines());
+    if (const auto c = m->config()) curves_->setLossType(name, q(c->loss));
+}
 
 void TrainingPage::showSelection() {
+    const QStringList dirs = shownRuns();
+    std::vector<std::string> follow;
     QStringList names;
-    for (const QString& dir : runs_->selectedFolders()) {
-        const QString name = QDir(dir).dirName();
-        names << name;
-        if (!curves_->runs().contains(name) || dir != active_) curves_->setRun(name, readRunMetrics(dir.toStdString()));
-        curves_->setReferences(name, readRunBaselines(dir.toStdString()));
-        try {
-            curves_->setLossType(name, q(readRunConfig(dir.toStdString()).loss));
-        } catch (const std::exception&) {
-        }
+    for (const QString& dir : dirs) {
+        follow.push_back(dir.toStdString());
+        names << QDir(dir).dirName();
+        showCurves(dir);
     }
-    if (!active_.isEmpty() && training()) names << QDir(active_).dirName();
+    follower_->setCurves(follow);  // the shown runs' histories are read from here on
     curves_->removeRunsExcept(names);
     showRunColours();
     showCheckpoints();
@@ -539,15 +513,16 @@ void TrainingPage::showView(const QString& name) { views_->setCurrentIndex(name 
 // Each shown run's colour as a swatch beside its name: it stays visible under the table's
 // selection highlight, which a text colour would not.
 void TrainingPage::showRunColours() {
+    const QStringList shown = curves_->runs();
     for (const QString& folder : runs_->folders()) {
         const QString name = QDir(folder).dirName();
-        runs_->setColour(folder, curves_->runs().contains(name) ? curves_->colourFor(name) : QColor());
+        runs_->setColour(folder, shown.contains(name) ? curves_->colourFor(name) : QColor());
     }
 }
 
 void TrainingPage::showCheckpoints() {
     // The checkpoints of every selected run (named by run when there are several): any two or
-    // more can be compared side by side.
+    // more can be compared side by side. From the runs' models: no file is read here.
     QStringList keep;
     for (auto* item : checkpoints_->selectedItems()) keep << item->data(Qt::UserRole).toString();
     if (keep.isEmpty()) keep << selectedRun() + "/checkpoints/best";
@@ -555,20 +530,46 @@ void TrainingPage::showCheckpoints() {
     checkpoints_->clear();
     QStringList runs = runs_->selectedFolders();
     if (runs.isEmpty() && !active_.isEmpty()) runs << active_;
-    for (const QString& run : runs)
-        for (const auto& ck : listCheckpoints(run.toStdString())) {
+    for (const QString& run : runs) {
+        const auto m = follower_->model(run.toStdString());
+        if (!m) continue;
+        for (const auto& ck : m->checkpoints()) {
             // Each checkpoint with the validation it was saved at: which one to hear is a choice.
-            const CheckpointSummary s = readCheckpointSummary(ck);
-            QString text = (runs.size() > 1 ? QDir(run).dirName() + ": " : QString()) + QDir(q(ck)).dirName();
-            if (s.step >= 0) text += QString("   step %1").arg(s.step);
-            if (std::isfinite(s.valSnr))
-                text += QString(", SNR %1 dB, LSD %2 dB").arg(s.valSnr, 0, 'f', 2).arg(s.valLsd, 0, 'f', 3);
+            QString text = (runs.size() > 1 ? QDir(run).dirName() + ": " : QString()) + QDir(q(ck.path)).dirName();
+            if (ck.readable) text += QString("   step %1").arg(ck.meta.step);
+            if (ck.readable && std::isfinite(ck.meta.valSnr))
+                text += QString(", SNR %1 dB, LSD %2 dB").arg(ck.meta.valSnr, 0, 'f', 2).arg(ck.meta.valLsd, 0, 'f', 3);
             auto* item = new QListWidgetItem(text);
-            item->setData(Qt::UserRole, q(ck));
+            item->setData(Qt::UserRole, q(ck.path));
             item->setData(Qt::UserRole + 2, run);
             checkpoints_->addItem(item);
-            if (keep.contains(q(ck))) item->setSelected(true);
+            if (keep.contains(q(ck.path))) item->setSelected(true);
         }
+    }
+    updateButtons();
+}
+
+void TrainingPage::listen() {
+    const auto items = checkpoints_->selectedItems();
+    if (items.isEmpty()) return;
+    QStringList checkpoints;
+    for (auto* item : items) checkpoints << item->data(Qt::UserRole).toString();
+    // The first selected checkpoint's run gives the validation file all are heard on; finding
+    // it opens the dataset, so it is a job.
+    const QString run = items.first()->data(Qt::UserRole + 2).toString();
+    listenJob_.start<QString>([run](JobContext&) { return validationFile(run); },
+                              [this, checkpoints](QString file) {
+                                  updateButtons();
+                                  if (file.isEmpty()) {
+                                      QMessageBox::warning(this, "Listen", "The run's dataset lists no validation file that still exists.");
+                                      return;
+                                  }
+                                  Q_EMIT listenRequested(file, checkpoints);
+                              },
+                              [this](const JobFailure& f) {
+                                  updateButtons();
+                                  if (!f.cancelled) QMessageBox::warning(this, "Listen", f.message);
+                              });
     updateButtons();
 }
 

@@ -2,20 +2,25 @@
 #pragma once
 // Training: a form over core's trainer, Start / Pause / Stop / Resume, live curves, the runs of
 // the workspace (overlaid when selected), and each run's checkpoints with "Listen", which opens
-// a validation file in Compare & Listen with that checkpoint beside the baselines. Creating a
-// run and training it are jobs (JobRunner) that report through posted calls; this page never
-// includes torch. GUI thread only.
+// a validation file in Compare & Listen with that checkpoint beside the baselines. It is glue:
+// a TrainingController trains (in this process or as `srlab train --nproc`), a RunFollower
+// (run as a JobRunner job) keeps one RunModel per run up to date off the GUI thread and reports
+// changes in batches, and the table, curves and checkpoint list draw copies of those models.
+// Nothing here reads a file that grows with a run or opens HDF5 on the GUI thread; this page
+// never includes torch.
+//
+// Threads: GUI thread only.
 #include <QHash>
 #include <QStringList>
 #include <QWidget>
 #include <memory>
 
 #include "JobRunner.h"
+#include "TrainingController.h"
+#include "runs/RunFollower.h"
 #include "train/Trainer.h"
 
 class QComboBox;
-class QProcess;
-class QTimer;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -48,8 +53,8 @@ public:
     void setPaused(bool paused);
     void stop();
     // A run in this process (one rank, on the trainer thread) or a data-parallel `srlab train
-    // --nproc N` this page started as a child process and follows through its run folder.
-    bool training() const { return create_.running() || train_.running() || process_ != nullptr; }
+    // --nproc N` started as a child process and followed through its run folder.
+    bool training() const;
     void setRanks(int ranks);
     // Adds a run folder from anywhere (e.g. one a server writes into a mounted folder) to the
     // runs table; like every selected run, it is followed live.
@@ -58,9 +63,12 @@ public:
     TrainingCurves* curves() const { return curves_; }
     QString shownState(const QString& runDir) const;  // the runs table's status cell
     QString progressText() const;
-    void refreshRuns();
-    void selectRun(const QString& runDir, bool addToSelection = false);  // several overlay
-    // The first validation source file of the run's dataset, for "Listen".
+    void refreshRuns();  // asks the follower for a pass now
+    // Selects a run in the table (several overlay); a run not listed yet is followed and
+    // selected as soon as its row arrives.
+    void selectRun(const QString& runDir, bool addToSelection = false);
+    // The first validation source file of the run's dataset, for "Listen". Opens the dataset:
+    // call it off the GUI thread (the page runs it as a job).
     static QString validationFile(const QString& runDir);
 
 Q_SIGNALS:
@@ -69,16 +77,18 @@ Q_SIGNALS:
     void runEnded(const QString& runDir, RunState state);
 
 private:
-    void launch(const QString& runDir);
-    void launchRanks(const QString& runDir, int ranks);
-    void followRuns();
-    void showThroughput(const TrainRow& r);  // re-reads the selected runs' folders that changed (timer, GUI thread)
-    void finished(RunState state, const QString& message);
+    void applyChanges(const RunFollower::Changes& changes);  // a batch from the follower
+    void showThroughput(const TrainRow& r);
+    void showActiveProgress(const RunSummary& s);  // a --nproc run, from its summary
+    void finished(const QString& runDir, RunState state, const QString& message);
     void showSelection();
+    void showCurves(const QString& dir);
     void showCheckpoints();
     void showRunColours();
     void updateButtons();
+    void listen();
     QString selectedRun() const;
+    QStringList shownRuns() const;  // selected, plus the run training
 
     QLineEdit *dataset_, *runName_;
     QComboBox *arch_, *preset_, *loss_, *device_, *precision_, *schedule_;
@@ -95,14 +105,11 @@ private:
     QTabWidget* views_;
     QString heardRun_;  // the run the listening strip shows
     QString workspace_, active_;
-    QStringList watched_;                 // run folders outside the workspace
-    QProcess* process_ = nullptr;         // `srlab train --nproc N`, while it runs
-    QTimer* follow_;
-    QHash<QString, qint64> seenMetrics_;  // run folder -> metrics.csv size last drawn
+    QStringList pendingSelect_;  // runs to select once their rows arrive
     QString notes_;  // the trainer's remarks on the active run, kept under its status
-    JobRunner create_, train_;
-    // Shared with the run's thread, which may outlive this page by a checkpoint's save.
-    std::shared_ptr<TrainControl> control_ = std::make_shared<TrainControl>();
+    TrainingController* controller_;
+    std::shared_ptr<RunFollower> follower_ = std::make_shared<RunFollower>();
+    JobRunner follow_, listenJob_;
 };
 
 }  // namespace srlab

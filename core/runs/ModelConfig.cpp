@@ -2,6 +2,7 @@
 #include "runs/ModelConfig.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -213,20 +214,34 @@ ModelConfig readCheckpointConfig(const std::string& checkpointDir) {
     }
 }
 
-CheckpointSummary readCheckpointSummary(const std::string& checkpointDir) {
-    CheckpointSummary c;
+std::string checkpointDir(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) return std::filesystem::path(path).parent_path().string();
+    if (!std::filesystem::exists(path, ec)) throw Error(path, "no such checkpoint");
+    return path;
+}
+
+CheckpointMeta readCheckpointMeta(const std::string& checkpoint) {
+    const std::string file = checkpointDir(checkpoint) + "/model.json";
+    std::ifstream in(file);
+    if (!in) throw Error(file, "cannot open (not a checkpoint folder?)");
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    checkCheckpointFormat(text, file);
+    CheckpointMeta m;
     try {
-        std::ifstream in(checkpointDir + "/model.json");
-        if (!in) return c;
-        const auto j = parseJson(std::string((std::istreambuf_iterator<char>(in)), {}));
-        c.step = j.value("step", int64_t(-1));
-        c.epoch = j.value("epoch", 0);
-        if (j.contains("val_snr_db") && j["val_snr_db"].is_number()) c.valSnr = j["val_snr_db"].get<double>();
-        if (j.contains("val_lsd_db") && j["val_lsd_db"].is_number()) c.valLsd = j["val_lsd_db"].get<double>();
-    } catch (const std::exception&) {
-        c.step = -1;
+        const auto j = parseJson(text);
+        m.step = j.at("step").get<int64_t>();
+        m.epoch = j.at("epoch").get<int>();
+        m.batch = j.value("batch", int64_t(0));
+        m.wallS = j.value("wall_s", 0.0);
+        auto num = [&](const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
+        m.valLoss = num("val_loss");
+        m.valSnr = num("val_snr_db");
+        m.valLsd = num("val_lsd_db");
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(file, std::string("malformed checkpoint description: ") + e.what());
     }
-    return c;
+    return m;
 }
 
 }  // namespace srlab

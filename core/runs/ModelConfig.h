@@ -61,14 +61,20 @@ struct ModelConfig {
 // shipped-model lookup). Throws Error naming the file.
 ModelConfig readCheckpointConfig(const std::string& checkpointDir);
 
-// Where a checkpoint stands: its step and epoch and the validation SNR/LSD it was saved with
-// (NaN when its model.json has none). Never throws: an unreadable one reads as step -1.
-struct CheckpointSummary {
-    int64_t step = -1;
-    int epoch = 0;
-    double valSnr = NAN, valLsd = NAN;
+// Where a checkpoint stands (its model.json beside the model config): the one checkpoint-
+// metadata type of the trainer (save, resume) and every reader (the GUI's checkpoint list).
+struct CheckpointMeta {
+    int64_t step = 0;
+    int epoch = 0;      // epochs completed, or the epoch in progress when batch > 0
+    int64_t batch = 0;  // batches done in `epoch` (0 at an epoch boundary)
+    double wallS = 0;   // training wall time so far
+    double valLoss = NAN, valSnr = NAN, valLsd = NAN;
 };
-CheckpointSummary readCheckpointSummary(const std::string& checkpointDir);
+// Reads model.json of a checkpoint folder (or of the folder holding a file named); throws Error
+// naming the file when it is missing, malformed or from a newer SRLab.
+CheckpointMeta readCheckpointMeta(const std::string& checkpoint);
+// The checkpoint folder for a path that names a folder or a file inside it; throws when absent.
+std::string checkpointDir(const std::string& path);
 
 // model.json carries "format_version" (absent in the first checkpoints: 1). A checkpoint from
 // a newer SRLab is refused with both versions named rather than half-read.

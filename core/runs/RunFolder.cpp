@@ -2,8 +2,6 @@
 #include "runs/RunFolder.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -15,9 +13,6 @@
 namespace srlab {
 namespace fs = std::filesystem;
 
-const char* const kMetricsCsvHeader =
-    "step,epoch,wall_s,train_loss,val_loss,val_snr_db,val_lsd_db,samples_per_s,data_wait_ms,mem_mib,lr,grad_norm\n";
-
 namespace {
 
 std::string slurp(const fs::path& p) {
@@ -26,18 +21,6 @@ std::string slurp(const fs::path& p) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-// A whole cell as a number; empty means NaN (no validation on that row).
-bool number(const std::string& cell, double* out) {
-    if (cell.empty()) {
-        *out = NAN;
-        return true;
-    }
-    char* end = nullptr;
-    errno = 0;
-    *out = std::strtod(cell.c_str(), &end);
-    return end == cell.c_str() + cell.size() && errno != ERANGE;
 }
 
 }  // namespace
@@ -50,36 +33,6 @@ TrainConfig readRunConfig(const std::string& runDir) {
     } catch (const Error& e) {
         throw Error(path.string(), e.what());
     }
-}
-
-bool parseMetricsRow(const std::string& line, TrainRow* r) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) f.push_back(cell);
-    // Fewer cells: runs of earlier SRLab (7 before throughput, 9 before memory/lr/grad norm).
-    constexpr size_t kCells = 12;
-    if (f.size() < 4 || f.size() > kCells) return false;
-    f.resize(kCells);
-    double v[kCells];
-    for (size_t i = 0; i < kCells; ++i)
-        if (!number(f[i], &v[i])) return false;
-    // step and epoch are counts: whole, non-negative, in range
-    if (!(v[0] >= 0 && v[0] < 9e15 && v[0] == std::floor(v[0])) || !(v[1] >= 0 && v[1] < 1e9 && v[1] == std::floor(v[1])))
-        return false;
-    r->step = int64_t(v[0]);
-    r->epoch = int(v[1]);
-    r->wallS = v[2];
-    r->trainLoss = v[3];
-    r->valLoss = v[4];
-    r->valSnr = v[5];
-    r->valLsd = v[6];
-    r->samplesPerS = v[7];
-    r->dataWaitMs = v[8];
-    r->memMiB = v[9];
-    r->lr = v[10];
-    r->gradNorm = v[11];
-    return true;
 }
 
 std::vector<TrainRow> readRunMetrics(const std::string& runDir) {

@@ -45,34 +45,7 @@ std::string metaJson(const SrNet& net, const CheckpointMeta& m) {
     return j.dump(2);
 }
 
-CheckpointMeta parseMeta(const std::string& path, const std::string& text, std::string* modelJson) {
-    CheckpointMeta m;
-    checkCheckpointFormat(text, path);
-    try {
-        auto j = parseJson(text);
-        if (modelJson) *modelJson = j.at("model").dump();
-        m.step = j.at("step").get<int64_t>();
-        m.epoch = j.at("epoch").get<int>();
-        m.batch = j.value("batch", int64_t(0));
-        m.wallS = j.value("wall_s", 0.0);
-        auto num = [&](const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
-        m.valLoss = num("val_loss");
-        m.valSnr = num("val_snr_db");
-        m.valLsd = num("val_lsd_db");
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path, std::string("malformed checkpoint description: ") + e.what());
-    }
-    return m;
-}
-
 }  // namespace
-
-std::string checkpointDir(const std::string& path) {
-    fs::path p(path);
-    if (fs::is_regular_file(p)) return p.parent_path().string();
-    if (!fs::exists(p)) throw Error(path, "no such checkpoint");
-    return p.string();
-}
 
 namespace {
 
@@ -132,12 +105,6 @@ void saveCheckpoint(const std::string& dir, SrNet& net, const CheckpointMeta& me
     fs::remove_all(old);
 }
 
-CheckpointMeta readCheckpointMeta(const std::string& path) {
-    auto dir = checkpointDir(path);
-    auto file = (fs::path(dir) / "model.json").string();
-    return parseMeta(file, slurp(file), nullptr);
-}
-
 void loadWeights(const std::string& dir, SrNet& net) {
     auto file = (fs::path(dir) / "model.pt").string();
     auto bytes = slurp(file);
@@ -181,14 +148,8 @@ void loadWeights(const std::string& dir, SrNet& net) {
 std::shared_ptr<SrNet> loadModel(const std::string& checkpoint, CheckpointMeta* meta) {
     auto dir = checkpointDir(checkpoint);
     auto file = (fs::path(dir) / "model.json").string();
-    std::string modelJson;
-    auto m = parseMeta(file, slurp(file), &modelJson);
-    ModelConfig cfg;
-    try {
-        cfg = ModelConfig::fromJson(modelJson);
-    } catch (const Error& e) {
-        throw Error(file, e.what());
-    }
+    const auto m = readCheckpointMeta(dir);
+    const ModelConfig cfg = readCheckpointConfig(dir);
     auto net = makeNet(cfg);
     loadWeights(dir, *net);
     if (meta) *meta = m;

@@ -11,16 +11,9 @@
 #include <string>
 
 #include "model/Nets.h"
+#include "runs/ModelConfig.h"  // CheckpointMeta, readCheckpointMeta, checkpointDir
 
 namespace srlab {
-
-struct CheckpointMeta {
-    int64_t step = 0;
-    int epoch = 0;           // epochs completed, or the epoch in progress when batch > 0
-    int64_t batch = 0;       // batches done in `epoch` (0 at an epoch boundary)
-    double wallS = 0;        // training wall time so far
-    double valLoss = NAN, valSnr = NAN, valLsd = NAN;
-};
 
 struct TrainState {
     torch::optim::Optimizer* optimizer = nullptr;
@@ -33,8 +26,5 @@ std::shared_ptr<SrNet> loadModel(const std::string& checkpoint, CheckpointMeta* 
 void loadWeights(const std::string& dir, SrNet& net);
 // Restores optimisers, discriminator and RNG; returns the loader position.
 CheckpointMeta loadTrainState(const std::string& dir, SrNet& net, const TrainState& state);
-CheckpointMeta readCheckpointMeta(const std::string& dir);
-// The checkpoint folder for a path that names a folder or a file inside it.
-std::string checkpointDir(const std::string& path);
 
 }  // namespace srlab

@@ -14,97 +14,28 @@
 #include "metrics/Metrics.h"
 #include "model/Nets.h"
 #include "srlab/Version.h"
-#include "train/Autocast.h"
+#include "runs/RunWriter.h"
+#include "runs/Snapshots.h"
 #include "train/BatchLoader.h"
 #include "train/Checkpoint.h"
 #include "train/DataParallel.h"
-#include "train/SnapshotWriter.h"
-#include "runs/EventFile.h"
-#include "runs/Snapshots.h"
-#include "audio/AudioFile.h"
+#include "train/Device.h"
 #include "train/Losses.h"
+#include "train/OptimStep.h"
+#include "train/SnapshotWriter.h"
+#include "train/TensorBoardLog.h"
 #include "train/Validation.h"
 #include "util/AtomicFile.h"
+#include "util/DeviceInfo.h"
 #include "util/Error.h"
 #include "util/FileLock.h"
-#include "util/DeviceInfo.h"
 #include "util/Hash.h"
 
 namespace srlab {
 namespace fs = std::filesystem;
 namespace {
-
 using Clock = std::chrono::steady_clock;
-
-std::string csvNum(double v) {
-    if (!std::isfinite(v)) return "";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    return buf;
-}
-
-
-std::string csvRow(const TrainRow& r) {
-    return std::to_string(r.step) + "," + std::to_string(r.epoch) + "," + csvNum(r.wallS) + "," +
-           csvNum(r.trainLoss) + "," + csvNum(r.valLoss) + "," + csvNum(r.valSnr) + "," + csvNum(r.valLsd) +
-           "," + csvNum(r.samplesPerS) + "," + csvNum(r.dataWaitMs) + "," + csvNum(r.memMiB) + "," + csvNum(r.lr) +
-           "," + csvNum(r.gradNorm) + "\n";
-}
-
-// Sets every parameter group's learning rate (the schedule's value for this step).
-void setLearningRate(torch::optim::Adam& opt, double lr) {
-    for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
-}
-
-// The L2 norm of all gradients together, as torch.nn.utils.clip_grad_norm_ reports it.
-double gradientNorm(const std::vector<torch::Tensor>& parameters) {
-    torch::NoGradGuard noGrad;
-    torch::Tensor sum;
-    for (const auto& p : parameters) {
-        if (!p.grad().defined()) continue;
-        auto sq = p.grad().to(torch::kFloat).pow(2).sum();
-        sum = sum.defined() ? sum + sq : sq;
-    }
-    return sum.defined() ? std::sqrt(sum.item<double>()) : 0.0;
-}
-
-torch::Device pickDevice(const std::string& request) {
-    if (request == "cuda" && !torch::cuda::is_available())
-        throw Error("device", "CUDA was requested but this libtorch has no usable CUDA device");
-    if (request == "cpu" || !torch::cuda::is_available()) return torch::kCPU;
-    return torch::kCUDA;
-}
-
-// Keeps metrics.csv in step with the checkpoint a resumed run starts from.
-void truncateMetrics(const fs::path& csv, int64_t lastStep) {
-    std::ifstream in(csv);
-    std::string line, kept = kMetricsCsvHeader;
-    std::getline(in, line);
-    TrainRow row;
-    while (std::getline(in, line)) {
-        if (!parseMetricsRow(line, &row)) continue;  // a row cut by the crash being resumed from
-        if (row.step > lastStep) break;
-        kept += line + "\n";
-    }
-    writeFileAtomically(csv.string(), kept);
-}
-
 }  // namespace
-
-namespace {
-
-// "cuda:1 of 2 (NVIDIA H100 80GB HBM3, 79.6 GiB)" or "cpu (16 threads)".
-std::string describe(const torch::Device& d) {
-    if (!d.is_cuda()) return "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
-    const int index = d.has_index() ? int(d.index()) : 0;
-    const auto info = cudaDeviceInfo(index);
-    return "cuda:" + std::to_string(index) + " of " + std::to_string(torch::cuda::device_count()) + " (" +
-           (info ? info->name + ", " + formatMemory(info->totalBytes) : std::string("unnamed")) + ")";
-}
-
-}  // namespace
-
-std::string describeDevice(const std::string& request) { return describe(pickDevice(request)); }
 
 void createRun(const std::string& runDir, TrainConfig cfg) {
     cfg.validate();
@@ -128,13 +59,13 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
     j["dataset_sha256"] = sha256File(cfg.dataset);
     j["code_version"] = kVersion;
     j["libtorch"] = TORCH_VERSION;
-    writeFileAtomically((dir / "metrics.csv").string(), kMetricsCsvHeader);
+    RunWriter writer(runDir);
+    writer.startMetrics(0);
     writeValidationBaselines(runDir, reader, cfg);
-    const std::string clips = createSnapshotClips(runDir, reader, cfg.snapshotClips, cfg.snapshotSeconds, cfg.seed);
-    std::ofstream(dir / "train.log", std::ios::app) << clips << "\n";
+    writer.log(createSnapshotClips(runDir, reader, cfg.snapshotClips, cfg.snapshotSeconds, cfg.seed));
     // config.json last: a folder without it is not a run, so a failed creation can be retried.
-    writeFileAtomically((dir / "config.json").string(), j.dump(2));
-    writeRunStatus(runDir, RunState::Created, "");
+    writer.writeConfig(j.dump(2));
+    writer.setStatus(RunState::Created, "");
 }
 
 namespace {
@@ -163,11 +94,13 @@ void checkDatasetUnchanged(const fs::path& dir, const std::string& dataset) {
 namespace {
 
 // One run being trained, on the calling thread: the steps of trainRun() as small functions
-// over the state they share. Only the writer (rank 0, or the only rank) touches the folder.
+// over the state they share. Only the writer (rank 0, or the only rank) touches the folder,
+// through its RunWriter; every event goes to the caller's observer and, on the writer, to
+// TensorBoard.
 class RunSession {
 public:
     RunSession(const std::string& runDir, TrainEvents& events, TrainControl& control, const DistEnv& dist)
-        : runDir_(runDir), dir_(runDir), ckDir_(dir_ / "checkpoints"), events_(events), control_(control), dist_(dist) {}
+        : runDir_(runDir), dir_(runDir), ckDir_(dir_ / "checkpoints"), userEvents_(events), control_(control), dist_(dist) {}
 
     // Joins the other ranks, takes the folder's lock, reads the run.
     void open() {
@@ -177,13 +110,14 @@ public:
             dp_ = std::make_unique<DataParallel>(dist_, std::chrono::seconds(kDistTimeoutS));
             dp_->barrier();
         }
-        writer_ = dist_.writer();
         cfg_ = readRunConfig(runDir_);
         // One writer per run folder: a second `train --resume` (or a second GUI) is refused,
         // not interleaved into the same metrics.csv and checkpoints. Released at return, or by
         // the kernel when the process dies.
-        if (writer_) lock_.emplace((dir_ / kRunLockFile).string(), runDir_, "being trained");
-        if (writer_) logFile_.open(dir_ / "train.log", std::ios::app);
+        if (dist_.writer()) {
+            lock_.emplace((dir_ / kRunLockFile).string(), runDir_, "being trained");
+            writer_ = std::make_unique<RunWriter>(runDir_);
+        }
     }
 
     // Device, dataset, networks and optimisers; from checkpoints/last when there is one.
@@ -198,8 +132,7 @@ public:
 private:
     void log(const std::string& line) {
         if (!writer_) return;
-        logFile_ << line << "\n";
-        logFile_.flush();
+        writer_->log(line);
         events_.log(line);
     }
     // A remark the user must see (train.log, and the CLI's and the GUI's status line).
@@ -208,7 +141,7 @@ private:
         events_.note(text);
     }
     void status(RunState state, const std::string& message) {
-        if (writer_) writeRunStatus(runDir_, state, message);
+        if (writer_) writer_->setStatus(state, message);
     }
     double wall() const { return at_.wallS + std::chrono::duration<double>(Clock::now() - t0_).count() - pausedS_; }
     void save(const std::string& name) {
@@ -218,67 +151,38 @@ private:
         saveCheckpoint((ckDir_ / name).string(), *net_, m, state_);
     }
     void writeRow(const TrainRow& row) {
-        if (writer_) csv_ << csvRow(row) << std::flush;  // other processes (a GUI) follow the file live
-        if (tensorboard_) {  // the same numbers, for TensorBoard
-            auto& t = *tensorboard_;
-            t.scalar("train/loss", row.step, row.trainLoss);
-            t.scalar("val/loss", row.step, row.valLoss);
-            t.scalar("val/snr_db", row.step, row.valSnr);
-            t.scalar("val/lsd_db", row.step, row.valLsd);
-            t.scalar("train/samples_per_s", row.step, row.samplesPerS);
-            t.scalar("train/data_wait_ms", row.step, row.dataWaitMs);
-            t.scalar("train/mem_mib", row.step, row.memMiB);
-            t.scalar("train/lr", row.step, row.lr);
-            t.scalar("train/grad_norm", row.step, row.gradNorm);
-        }
+        if (writer_) writer_->appendRow(row);  // flushed: other processes (a GUI) follow the file live
         events_.row(row);
-    }
-    // The step's audio snapshots (and, the first time, the clips' truth and input) for TensorBoard.
-    void logSnapshotAudio(int64_t step) {
-        if (!tensorboard_) return;
-        const SnapshotIndex idx = readSnapshotIndex(runDir_);
-        for (const auto& clip : idx.clips) {
-            int rate = 0;
-            if (!loggedClips_) {
-                tensorboard_->audio("truth/" + clip.name, 0, readMono(snapshotTruthPath(runDir_, clip.name), &rate), idx.rate);
-                tensorboard_->audio(idx.baseline + "/" + clip.name, 0, readMono(snapshotInputPath(runDir_, clip.name), &rate),
-                                    idx.rate);
-            }
-            tensorboard_->audio("snapshot/" + clip.name, step, readMono(snapshotPath(runDir_, step, clip.name), &rate), idx.rate);
-        }
-        loggedClips_ = true;
     }
     std::vector<size_t> shardOf(std::vector<size_t> order) const;
     bool waitWhilePaused();
     std::optional<RunOutcome> stopIfAsked();
-    double step(const torch::Tensor& x, const torch::Tensor& y);
-    void ganStep(const torch::Tensor& est, const torch::Tensor& y);
     void endEpoch(int epoch);
     void logDataParallelCost();
 
     const std::string runDir_;
     const fs::path dir_, ckDir_;
-    TrainEvents& events_;
+    TrainEvents& userEvents_;
+    TrainEventsFanOut events_{{&userEvents_}};
     TrainControl& control_;
     const DistEnv& dist_;
     std::unique_ptr<DataParallel> dp_;
-    bool writer_ = false, bf16_ = false;
+    std::unique_ptr<RunWriter> writer_;  // the writer rank's only
+    std::unique_ptr<TensorBoardLog> tensorboard_;
+    bool bf16_ = false;
     TrainConfig cfg_;
     std::optional<FileLock> lock_;
-    std::ofstream logFile_, csv_;
     torch::Device device_{torch::kCPU};
     std::unique_ptr<PairFileReader> reader_;
     std::shared_ptr<SrNet> net_;
     std::shared_ptr<torch::nn::Module> disc_;
     std::unique_ptr<torch::optim::Adam> opt_, discOpt_;
+    std::unique_ptr<OptimStep> optim_;
     TrainState state_;
     CheckpointMeta at_;
     LossSpec loss_;
     double bestVal_ = INFINITY;
     int64_t perEpoch_ = 0, total_ = 0, stepAtStart_ = 0;
-    double lastLr_ = NAN, lastGradNorm_ = NAN;  // of the latest step, for its metrics.csv row
-    std::unique_ptr<EventFile> tensorboard_;    // the writer's TensorBoard event file
-    bool loggedClips_ = false;
     size_t globalBatch_ = 0;
     Clock::time_point t0_;
     double pausedS_ = 0, wallAtStart_ = 0;
@@ -311,14 +215,16 @@ void RunSession::setUp() {
     const fs::path last = ckDir_ / "last";
     // Any earlier progress (a checkpoint, or rows of a run killed before its first one) makes
     // this a resume, which must see the same data.
-    if (fs::exists(last / "model.json") || !readRunMetrics(runDir_).empty()) checkDatasetUnchanged(dir_, cfg_.dataset);
+    const auto earlier = readRunSummary(runDir_);
+    if (fs::exists(last / "model.json") || (earlier && earlier->steps > 0) || !readRunMetrics(runDir_).empty())
+        checkDatasetUnchanged(dir_, cfg_.dataset);
     if (fs::exists(last / "model.json")) {
         at_ = loadTrainState(last.string(), *net_, state_);
-        if (writer_) truncateMetrics(dir_ / "metrics.csv", at_.step);
+        if (writer_) writer_->startMetrics(at_.step);
         if (writer_) truncateSnapshots(runDir_, at_.step);
         log("resumed from step " + std::to_string(at_.step) + " (epoch " + std::to_string(at_.epoch + 1) + ")");
     } else {
-        if (writer_) truncateMetrics(dir_ / "metrics.csv", 0);
+        if (writer_) writer_->startMetrics(0);
         log("started: " + cfg_.model.arch + "/" + cfg_.model.preset + ", " + std::to_string(countParameters(*net_)) +
             " parameters, loss " + cfg_.loss + ", on " + describe(device_) +
             (bf16_ ? ", forward in bf16 autocast" : ""));
@@ -335,10 +241,10 @@ void RunSession::setUp() {
         log("data-parallel: " + std::to_string(dist_.world) + " ranks (" + dp_->backendName() + "), batch " + std::to_string(cfg_.batch) +
             " per rank, " + std::to_string(cfg_.batch * dist_.world) + " per step");
     }
-    events_.started(describe(device_) + (bf16_ ? ", bf16 autocast" : "") +
-                        (dp_ ? ", rank " + std::to_string(dist_.rank) + " of " + std::to_string(dist_.world) : ""),
-                    countParameters(*net_));
-    status(RunState::Running, "");
+    const std::string device = describe(device_) + (bf16_ ? ", bf16 autocast" : "") +
+                               (dp_ ? ", rank " + std::to_string(dist_.rank) + " of " + std::to_string(dist_.world) : "");
+    if (writer_) writer_->setDevice(describe(device_) + (dp_ ? " x " + std::to_string(dist_.world) + " ranks" : ""));
+    events_.started(device, countParameters(*net_));
 
     // Each global batch of batch x world items is the same as one rank's batch of that size
     // would be, in the same seeded order; rank r takes its r-th slice.
@@ -355,13 +261,18 @@ void RunSession::setUp() {
              std::to_string(globalBatch_) + "; each epoch takes " + std::to_string(perEpoch_));
     if (cfg_.stepsPerEpoch > 0) perEpoch_ = std::min(perEpoch_, cfg_.stepsPerEpoch);
     total_ = perEpoch_ * cfg_.epochs;
+    if (writer_) writer_->setTotalSteps(total_);
+    status(RunState::Running, "");
     loss_ = LossSpec{cfg_.loss, cfg_.stftWeight, spec.rate};
+    optim_ = std::make_unique<OptimStep>(*net_, disc_.get(), *opt_, discOpt_.get(), cfg_, loss_, dp_.get(), dist_.world, bf16_);
     if (fs::exists(ckDir_ / "best" / "model.json")) {
         auto b = readCheckpointMeta((ckDir_ / "best").string());
         if (std::isfinite(b.valLoss)) bestVal_ = b.valLoss;
     }
-    if (writer_) csv_.open(dir_ / "metrics.csv", std::ios::app);
-    if (writer_) tensorboard_ = std::make_unique<EventFile>(runDir_);
+    if (writer_) {
+        tensorboard_ = std::make_unique<TensorBoardLog>(runDir_);
+        events_ = TrainEventsFanOut({&userEvents_, tensorboard_.get()});
+    }
     t0_ = Clock::now();
     wallAtStart_ = at_.wallS;
     stepAtStart_ = at_.step;
@@ -378,10 +289,10 @@ std::vector<size_t> RunSession::shardOf(std::vector<size_t> order) const {
 
 // Blocks while the user holds Pause (the time paused is not training time); true if it did.
 bool RunSession::waitWhilePaused() {
-    if (!control_.pause.load()) return false;
+    if (!control_.paused()) return false;
     status(RunState::Paused, "");
     const auto p0 = Clock::now();
-    while (control_.pause.load() && !control_.stop.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    control_.waitWhilePaused();
     pausedS_ += std::chrono::duration<double>(Clock::now() - p0).count();
     status(RunState::Running, "");
     return true;
@@ -398,53 +309,11 @@ std::optional<RunOutcome> RunSession::stopIfAsked() {
         timeUp = s[1] > 0;
     }
     if (!stopped && !timeUp) return std::nullopt;
-    csv_.flush();
     save("last");
     const std::string why = stopped ? "stopped by the user" : "time limit reached";
     log(why + " at step " + std::to_string(at_.step) + "; checkpoint saved, resume continues from here");
     status(RunState::Stopped, why);
     return stopped ? RunOutcome::Stopped : RunOutcome::TimeLimit;
-}
-
-// One optimiser step on a batch already on the device; returns the global batch's loss.
-double RunSession::step(const torch::Tensor& x, const torch::Tensor& y) {
-    torch::Tensor est;
-    {  // the forward pass in bf16 autocast when asked; the loss and backward in float32
-        AutocastScope autocast(device_, bf16_);
-        est = net_->forward(x);
-    }
-    if (bf16_) est = est.to(torch::kFloat);
-    auto l = computeLoss(loss_, est, y);
-    if (auto own = net_->modelLoss(est, y); own.defined()) l = l + own;
-    if (disc_)  // LSGAN: the generator pushes D(fake) to 1
-        l = l + cfg_.advWeight * (net_->discriminate(est) - 1).pow(2).mean();
-    double value = l.item<double>();
-    if (dp_) value = dp_->sum({value})[0] / double(dist_.world);
-    if (!std::isfinite(value)) {
-        csv_.flush();
-        throw Error(runDir_, "training diverged: the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite") +
-                                 " at step " + std::to_string(at_.step + 1) +
-                                 "; the last good checkpoint is kept (try a lower learning rate)");
-    }
-    opt_->zero_grad();
-    l.backward();
-    if (dp_) dp_->averageGradients(net_->parameters());
-    lastGradNorm_ = gradientNorm(net_->parameters());
-    lastLr_ = cfg_.lrAt(at_.step, total_);
-    setLearningRate(*opt_, lastLr_);
-    opt_->step();
-    if (disc_) ganStep(est, y);
-    return value;
-}
-
-// The discriminator learns real 1, fake 0.
-void RunSession::ganStep(const torch::Tensor& est, const torch::Tensor& y) {
-    auto dl = (net_->discriminate(y) - 1).pow(2).mean() + net_->discriminate(est.detach()).pow(2).mean();
-    discOpt_->zero_grad();
-    dl.backward();
-    if (dp_) dp_->averageGradients(disc_->parameters());
-    setLearningRate(*discOpt_, lastLr_);
-    discOpt_->step();
 }
 
 // Validation (split across ranks), its row, and the epoch's checkpoints.
@@ -467,7 +336,7 @@ void RunSession::endEpoch(int epoch) {
     if (writer_) {
         try {  // a snapshot that cannot be written is said, and training goes on
             writeSnapshot(runDir_, at_.step, *net_, device_);
-            logSnapshotAudio(at_.step);
+            events_.snapshot(at_.step);
         } catch (const Error& e) {
             log(std::string("snapshot not written: ") + e.what());
         }
@@ -502,7 +371,7 @@ RunOutcome RunSession::trainEpochs() {
             if (auto outcome = stopIfAsked()) return *outcome;
             x = x.to(device_, /*non_blocking=*/true);  // from pinned memory on CUDA: overlaps
             y = y.to(device_, /*non_blocking=*/true);
-            const double value = step(x, y);
+            const double value = optim_->run(x, y, at_.step, total_, runDir_);
             ++at_.step;
             ++at_.batch;
             at_.epoch = epoch;
@@ -513,8 +382,8 @@ RunOutcome RunSession::trainEpochs() {
                 row.dataWaitMs = waitMs;
                 row.memMiB = (device_.is_cuda() ? cudaMemoryInUse() : processResidentBytes()) / (1024.0 * 1024.0);
             }
-            row.lr = lastLr_;
-            row.gradNorm = lastGradNorm_;
+            row.lr = optim_->lastLr();
+            row.gradNorm = optim_->lastGradNorm();
             writeRow(row);
             const double rate = (wall() - wallAtStart_) / double(std::max<int64_t>(1, at_.step - stepAtStart_));
             events_.progress(at_.step, total_, rate * double(total_ - at_.step));

@@ -92,14 +92,14 @@ TEST(TrainingCorrectness, OverlaidRunsHaveDistinctColoursAndALegend) {
     std::vector<TrainRow> rows{{1, 1, 0.1, 0.5}, {2, 1, 0.2, 0.4}};
     QSet<QRgb> seen;
     for (int i = 0; i < 6; ++i) {
-        curves.setRun(QString("run-%1").arg(i), rows);
+        curves.setRun(QString("run-%1").arg(i), RunCurves::fromRows(rows));
         seen.insert(curves.colourFor(QString("run-%1").arg(i)).rgb());
     }
     EXPECT_EQ(seen.size(), 6);
     EXPECT_EQ(curves.legendItems(), 6);
     curves.removeRunsExcept({"run-0", "run-5"});
     EXPECT_EQ(curves.legendItems(), 2);
-    curves.setRun("new", rows);  // takes a freed colour, never one still shown
+    curves.setRun("new", RunCurves::fromRows(rows));  // takes a freed colour, never one still shown
     EXPECT_NE(curves.colourFor("new"), curves.colourFor("run-0"));
     EXPECT_NE(curves.colourFor("new"), curves.colourFor("run-5"));
 }

@@ -10,6 +10,8 @@
 #include <qcustomplot.h>
 #include "WidgetTestSupport.h"
 #include "runs/RunFolder.h"
+#include "runs/RunModel.h"
+#include "runs/RunWriter.h"
 #include "support/TestSupport.h"
 #include "train/Trainer.h"
 
@@ -38,12 +40,29 @@ TEST(RunTable, SortsByBestLsdFiltersAndKeepsNotesInTheRunFolder) {
         c.snapshotClips = 0;
         const std::string dir = d / ("run" + std::to_string(i));
         createRun(dir, c);
-        writeText(dir + "/metrics.csv", std::string(kMetricsCsvHeader) + "5,1,65.5,0.1,,,,100,1,200,0.0003,1\n" +
-                                            "5,1,66,,0.2,12.5," + std::to_string(lsd[i]) + "\n");
+        RunWriter w(dir);
+        w.startMetrics(0);
+        TrainRow step, val;
+        ASSERT_TRUE(parseMetricsRow("5,1,65.5,0.1,,,,100,1,200,0.0003,1", &step));
+        ASSERT_TRUE(parseMetricsRow("5,1,66,,0.2,12.5," + std::to_string(lsd[i]), &val));
+        w.appendRow(step);
+        w.appendRow(val);
         folders << QString::fromStdString(dir);
     }
+    // The table draws what the runs' models hold (the page's follower polls them off the GUI
+    // thread; here the test does).
+    std::vector<std::unique_ptr<RunModel>> models;
+    std::vector<const RunModel*> rows;
+    for (const QString& f : folders) {
+        models.push_back(std::make_unique<RunModel>(f.toStdString()));
+        models.back()->poll(RunModel::Depth::Summary);
+        rows.push_back(models.back().get());
+    }
     RunTable t;
-    t.setFolders(folders);
+    QObject::connect(&t, &RunTable::noteEdited, [](const QString& folder, const QString& text) {
+        writeRunNote(folder.toStdString(), text.toStdString());
+    });
+    t.updateRuns(rows);
     ASSERT_EQ(t.folders().size(), 3);
     EXPECT_EQ(t.cell(folders[0], "schedule"), "cosine");
     EXPECT_EQ(t.cell(folders[0], "best LSD"), "2.500");
@@ -60,13 +79,14 @@ TEST(RunTable, SortsByBestLsdFiltersAndKeepsNotesInTheRunFolder) {
     // A note typed into the table is kept in the run folder, and read back by a new table.
     t.table()->item(0, 17)->setText("tried a smaller lr");
     EXPECT_EQ(readText(folders[1].toStdString() + "/note.txt"), "tried a smaller lr\n");
-    RunTable again;
-    again.setFolders(folders);
-    EXPECT_EQ(again.cell(folders[1], "note"), "tried a smaller lr");
-    // A row changes when its folder does.
-    EXPECT_FALSE(t.refresh(folders[2]));
+    RunModel again(folders[1].toStdString());
+    again.poll(RunModel::Depth::Summary);
+    EXPECT_EQ(again.note(), "tried a smaller lr");
+    // A row changes when its folder does, through its model.
+    EXPECT_FALSE(models[2]->poll(RunModel::Depth::Summary));
     writeRunStatus(folders[2].toStdString(), RunState::Finished, "");
-    EXPECT_TRUE(t.refresh(folders[2]));
+    EXPECT_TRUE(models[2]->poll(RunModel::Depth::Summary));
+    t.updateRuns({models[2].get()});
     EXPECT_EQ(t.cell(folders[2], "status"), "finished");
 }
 
@@ -83,22 +103,24 @@ TEST(TrainingCurves, ReferenceLinesAndStepMetrics) {
         rows.push_back(r);
     }
     rows.push_back(TrainRow{4, 1, 5.0, NAN, 0.1, 12.0, 1.5});
-    c.setRun("a", rows);
+    c.setRun("a", RunCurves::fromRows(rows));
     EXPECT_EQ(c.referenceLines(), 0);
     c.setReferences("a", {{"spline", 11.0, 3.0}, {"sinc", 11.5, 4.0}});
     EXPECT_EQ(c.referenceLines(), 8);  // a line and its label, for 2 baselines in 2 plots
     c.setStepMetric(1);
     // Two kinds of loss: the second run's goes on the right-hand axis, named after it.
     c.setStepMetric(0);
-    c.setRun("b", rows);
+    c.setRun("b", RunCurves::fromRows(rows));
     c.setLossType("a", "mse");
     c.setLossType("b", "mrstft");
     auto* trainLoss = c.findChild<QCustomPlot*>("train loss");
     ASSERT_NE(trainLoss, nullptr);
+    c.redrawNow();
     EXPECT_TRUE(trainLoss->yAxis2->visible());
     EXPECT_EQ(trainLoss->yAxis2->label(), "mrstft");
     EXPECT_EQ(trainLoss->yAxis->label(), "mse");
     c.setLossType("b", "mse");
+    c.redrawNow();
     EXPECT_FALSE(trainLoss->yAxis2->visible());
     c.removeRunsExcept({});
     EXPECT_EQ(c.referenceLines(), 0);

@@ -112,10 +112,10 @@ TEST(Trainer, RunFolderHoldsConfigMetricsCheckpointsAndLog) {
     auto cks = listCheckpoints(d / "run");
     EXPECT_EQ(cks.size(), 5u);  // best, epoch-0001..3, last
     // Each checkpoint says where it stands; the run holds its baselines' reference lines.
-    const CheckpointSummary last = readCheckpointSummary(d / "run/checkpoints/last");
+    const CheckpointMeta last = readCheckpointMeta(d / "run/checkpoints/last");
     EXPECT_EQ(last.step, 15);
     EXPECT_NEAR(last.valSnr, rows.back().valSnr, 1e-6);  // metrics.csv holds 9 digits
-    EXPECT_EQ(readCheckpointSummary(d / "nowhere").step, -1);
+    EXPECT_THROW(readCheckpointMeta(d / "nowhere"), Error);
     const auto refs = readRunBaselines(d / "run");
     ASSERT_EQ(refs.size(), 2u);
     EXPECT_EQ(refs[0].name, "spline");
