@@ -130,10 +130,10 @@ void TrainingCurves::setRun(const QString& name, const RunCurves& curves) {
 }
 
 void TrainingCurves::redraw() {
-    // Runs can change many times a second: one redraw per 200 ms.
+    // Runs can change many times a second: one redraw per 100 ms at most.
     if (pending_) return;
     pending_ = true;
-    QTimer::singleShot(200, this, [this] {
+    QTimer::singleShot(100, this, [this] {
         if (pending_) redrawNow();
     });
 }
@@ -165,6 +165,14 @@ void TrainingCurves::redrawNow() {
     }
     for (int i = 0; i < 4; ++i) {
         QCustomPlot* p = plots_[i];
+        // A plot whose runs, settings and references did not change is not drawn again: while a
+        // run trains, validation plots change once an epoch, the first plot every step.
+        QString sig = QString("%1/%2/%3/%4/%5|").arg(mode).arg(alpha).arg(stepMetric_->currentIndex()).arg(logY_->isChecked()).arg(kinds.join(","));
+        for (const auto& [name, curves] : runs_)
+            sig += QString("%1:%2:%3:%4,").arg(name).arg((i == 0 ? curves.train : curves.val).rows()).arg(curves.lastStep)
+                       .arg(refs_.count(name) ? int(refs_.at(name).size()) : 0);
+        if (sig == drawn_[i]) continue;
+        drawn_[i] = sig;
         p->clearGraphs();
         p->clearItems();
         const int metric = stepMetric_->currentIndex();
@@ -214,11 +222,14 @@ void TrainingCurves::redrawNow() {
                 QColor fc = c;
                 fc.setAlpha(60);
                 faint->setPen(QPen(fc, 1));
+                // Thousands of one-pixel min/max strokes: antialiasing them costs most of a
+                // redraw and shows nothing at that width.
+                faint->setAntialiased(false);
                 faint->setData(envX, envY, true);
                 faint->removeFromLegend();
             }
             QCPGraph* bold = p->addGraph(p->xAxis, valueAxis);
-            bold->setPen(QPen(c, 2));
+            bold->setPen(QPen(c, 2, Qt::SolidLine, Qt::FlatCap, Qt::BevelJoin));  // round joins: most of a redraw
             bold->setName(name);
             if (i > 0) bold->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
             bold->setData(xs, smooth, true);

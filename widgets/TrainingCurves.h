@@ -8,7 +8,7 @@
 // and the loss plots can be log-scaled. Knows only core's RunCurves (runs/CurveSeries.h), not
 // the trainer: a run arrives reduced to at most a few thousand buckets, drawn as a faint
 // min/max envelope and a bold smoothed mean, so a redraw costs the same at 1k and 1M steps.
-// Redraws are coalesced (one per 200 ms however often runs change).
+// Redraws are coalesced (one per 100 ms however often runs change).
 //
 // Threads: GUI thread only.
 #include <QWidget>
@@ -60,6 +60,7 @@ private:
     QSlider* smoothing_;
     QCheckBox* logY_;
     bool pending_ = false;
+    QString drawn_[4];  // what each plot shows now (runs, rows, settings), to skip unchanged ones
 };
 
 }  // namespace srlab

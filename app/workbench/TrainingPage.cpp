@@ -514,6 +514,11 @@ void TrainingPage::showView(const QString& name) { views_->setCurrentIndex(name 
 // selection highlight, which a text colour would not.
 void TrainingPage::showRunColours() {
     const QStringList shown = curves_->runs();
+    QString sig;
+    for (const QString& name : shown) sig += name + curves_->colourFor(name).name() + "/";
+    sig += QString::number(runs_->folders().size());
+    if (sig == shownColours_) return;  // a table's swatches are redrawn only when they change
+    shownColours_ = sig;
     for (const QString& folder : runs_->folders()) {
         const QString name = QDir(folder).dirName();
         runs_->setColour(folder, shown.contains(name) ? curves_->colourFor(name) : QColor());
@@ -527,13 +532,22 @@ void TrainingPage::showCheckpoints() {
     for (auto* item : checkpoints_->selectedItems()) keep << item->data(Qt::UserRole).toString();
     if (keep.isEmpty()) keep << selectedRun() + "/checkpoints/best";
     const QSignalBlocker block(checkpoints_);
-    checkpoints_->clear();
     QStringList runs = runs_->selectedFolders();
     if (runs.isEmpty() && !active_.isEmpty()) runs << active_;
-    for (const QString& run : runs) {
-        const auto m = follower_->model(run.toStdString());
-        if (!m) continue;
-        for (const auto& ck : m->checkpoints()) {
+    // What the list would show: rebuilt only when that changed (a run's rows move on far more
+    // often than its checkpoints).
+    std::vector<std::pair<QString, std::vector<CheckpointEntry>>> lists;
+    QString sig = runs.join("|") + "#";
+    for (const QString& run : runs)
+        if (const auto m = follower_->model(run.toStdString())) {
+            lists.emplace_back(run, m->checkpoints());
+            for (const auto& ck : lists.back().second) sig += q(ck.path) + QString::number(ck.meta.step) + ",";
+        }
+    if (sig == shownCheckpoints_ && checkpoints_->count() > 0) return;
+    shownCheckpoints_ = sig;
+    checkpoints_->clear();
+    for (const auto& [run, list] : lists) {
+        for (const auto& ck : list) {
             // Each checkpoint with the validation it was saved at: which one to hear is a choice.
             QString text = (runs.size() > 1 ? QDir(run).dirName() + ": " : QString()) + QDir(q(ck.path)).dirName();
             if (ck.readable) text += QString("   step %1").arg(ck.meta.step);

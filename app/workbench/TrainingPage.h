@@ -106,6 +106,7 @@ private:
     QString heardRun_;  // the run the listening strip shows
     QString workspace_, active_;
     QStringList pendingSelect_;  // runs to select once their rows arrive
+    QString shownColours_, shownCheckpoints_;  // what the swatches and the checkpoint list show
     QString notes_;  // the trainer's remarks on the active run, kept under its status
     TrainingController* controller_;
     std::shared_ptr<RunFollower> follower_ = std::make_shared<RunFollower>();
