@@ -152,7 +152,7 @@ QStringList TrainingCurves::runs() const {
     return out;
 }
 
-void TrainingCurves::redrawNow() {
+void TrainingCurves::redrawNow(bool force) {
     pending_ = false;
     const int mode = xAxis_->currentIndex();
     const double alpha = smoothing_->value() / 100.0;
@@ -171,7 +171,7 @@ void TrainingCurves::redrawNow() {
         for (const auto& [name, curves] : runs_)
             sig += QString("%1:%2:%3:%4,").arg(name).arg((i == 0 ? curves.train : curves.val).rows()).arg(curves.lastStep)
                        .arg(refs_.count(name) ? int(refs_.at(name).size()) : 0);
-        if (sig == drawn_[i]) continue;
+        if (sig == drawn_[i] && !force) continue;
         drawn_[i] = sig;
         p->clearGraphs();
         p->clearItems();
@@ -231,7 +231,8 @@ void TrainingCurves::redrawNow() {
             QCPGraph* bold = p->addGraph(p->xAxis, valueAxis);
             bold->setPen(QPen(c, 2, Qt::SolidLine, Qt::FlatCap, Qt::BevelJoin));  // round joins: most of a redraw
             bold->setName(name);
-            if (i > 0) bold->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
+            // A dot per validation while they can be told apart; a line past that.
+            if (i > 0 && xs.size() <= 200) bold->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
             bold->setData(xs, smooth, true);
         }
         // The train-loss plot names the runs (each colour once).
@@ -262,7 +263,7 @@ void TrainingCurves::redrawNow() {
                 }
             if (any) p->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
         }
-        p->replot(QCustomPlot::rpQueuedReplot);
+        p->replot(force ? QCustomPlot::rpImmediateRefresh : QCustomPlot::rpQueuedReplot);
     }
 }
 

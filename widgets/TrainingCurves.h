@@ -31,7 +31,8 @@ public:
     explicit TrainingCurves(QWidget* parent = nullptr);
     // Replaces or adds a run's curve data (the overlay holds every run set here).
     void setRun(const QString& name, const RunCurves& curves);
-    void redrawNow();  // what the coalescing timer would do, at once
+    // What the coalescing timer would do, at once; `force` draws plots that did not change too.
+    void redrawNow(bool force = false);
     void removeRunsExcept(const QStringList& keep);
     // A run's baselines on its validation patches, drawn as dashed lines in its colour.
     void setReferences(const QString& name, const std::vector<BaselineReference>& refs);
