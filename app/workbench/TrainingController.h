@@ -39,7 +39,7 @@ public:
 
     State state() const { return state_; }
     bool busy() const { return state_ != State::Idle; }
-    bool canPause() const { return busy() && !process_; }
+    bool canPause() const { return (state_ == State::Training || state_ == State::Paused) && !process_; }
     bool inProcess() const { return train_.running(); }
     QString runDir() const { return runDir_; }
     int ranks() const { return ranks_; }

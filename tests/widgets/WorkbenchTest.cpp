@@ -6,6 +6,7 @@
 #include <fstream>
 #include <QElapsedTimer>
 #include <QPushButton>
+#include <QTest>
 
 #include "ComparePage.h"
 #include "DatasetsPage.h"
@@ -173,7 +174,7 @@ TEST(Workbench, TrainingCanBePausedAndStoppedWithACheckpoint) {
     ASSERT_TRUE(waitFor([&] { return readRunStatus(run).state == RunState::Paused; }));
     EXPECT_TRUE(waitFor([&] { return page.shownState(runQ) == "paused"; })) << "the runs table is not live";
     const size_t rows = readRunMetrics(run).size();
-    app().processEvents(QEventLoop::AllEvents, 300);
+    QTest::qWait(1500);  // a second and a half of pause (events processed): dozens of steps unpaused
     EXPECT_LE(readRunMetrics(run).size(), rows + 1);  // at most the step in flight
     QPushButton* resume = nullptr;
     for (auto* b : page.findChildren<QPushButton*>())

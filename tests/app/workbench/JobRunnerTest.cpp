@@ -51,6 +51,9 @@ TEST(JobRunner, ASupersededJobNeverReachesTheGui) {
     ASSERT_TRUE(spinUntil([&] { return !runner.running(); }));
     release.set_value();
     ASSERT_TRUE(spinUntil([&] { return firstReturned.load(); }));
+    // The old job's thread has posted its last message (done) once it ended: only then can
+    // the check below see a stale message that got through.
+    ASSERT_TRUE(waitForAllJobs(30000));
     guiApp().processEvents(QEventLoop::AllEvents, 100);
     seen.removeAll("progress old");  // the first job's first progress may land before the second start
     EXPECT_EQ(seen, (QStringList{"progress new", "done 2"}));
@@ -98,6 +101,6 @@ TEST(JobRunner, ARunnerCanGoWhileItsJobRuns) {
             [](const JobFailure&) { ADD_FAILURE() << "failed after the runner was destroyed"; });
     }
     ASSERT_TRUE(spinUntil([&] { return ended.load(); }));
+    EXPECT_TRUE(waitForAllJobs(30000));  // its done is posted by now
     guiApp().processEvents(QEventLoop::AllEvents, 100);
-    EXPECT_TRUE(waitForAllJobs(30000));
 }

@@ -5,11 +5,14 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <atomic>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "ListeningStrip.h"
 #include "PlayerBar.h"
 #include "WidgetTestSupport.h"
+#include "runs/Snapshots.h"
 #include "runs/TrainConfig.h"
 #include "support/TestSupport.h"
 #include "train/Trainer.h"
@@ -70,11 +73,32 @@ TEST(ListeningStrip, FollowsSnapshotsWhileARunTrainsAndSwitchesBetweenSteps) {
     EXPECT_EQ(strip.player()->player().selected(), 3);
     QTest::keyClick(&strip, Qt::Key_2);
     EXPECT_EQ(strip.player()->player().selected(), 1);
-    // An earlier step on the slider stays there when the run goes on (only the newest follows).
+    // An earlier step on the slider stays there while the run goes on (only the newest
+    // follows): the run is resumed for two more epochs, and its new snapshots arrive meanwhile.
     strip.selectStep(1);
     ASSERT_TRUE(waitFor([&] { return strip.shownStep() == 6; }));
+    {
+        std::ifstream in(d / "run/config.json");
+        auto j = nlohmann::json::parse(in);
+        j["epochs"] = 6;
+        writeText(d / "run/config.json", j.dump(2));
+    }
+    done = false;
+    std::thread more([&] {
+        TrainEvents quiet;
+        TrainControl control;
+        trainRun(d / "run", quiet, control);
+        done = true;
+    });
+    while (!done) {
+        strip.refresh();
+        app().processEvents(QEventLoop::AllEvents, 20);
+        EXPECT_EQ(strip.shownStep(), 6);
+    }
+    more.join();
     strip.refresh();
     app().processEvents();
+    EXPECT_EQ(readSnapshotIndex(d / "run").steps.size(), 6u);  // steps 15 and 18 arrived
     EXPECT_EQ(strip.shownStep(), 6);
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/Trainer.h"
+#include "train/BatchLoader.h"
 #include "train/ChunkedInference.h"
 #include "train/Checkpoint.h"
 #include "train/SnapshotWriter.h"
@@ -7,6 +8,7 @@
 #include "audio/AudioFile.h"
 
 #include <filesystem>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "dataset/PairBuilder.h"
@@ -360,25 +362,33 @@ TEST(Trainer, ApBweWithDiscriminatorsTrainsResumesAndUpsamples) {
     for (float v : y) ASSERT_TRUE(std::isfinite(v));
 }
 
+// The first epoch trains on good patches and saves its checkpoints; the second epoch's first
+// batch holds a patch with a NaN label (picked from the seeded epoch orders, and one the first
+// epoch never sees): the run fails, and the first epoch's checkpoints are kept, unharmed.
 TEST(Trainer, NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint) {
     TempDir d;
     const auto ds = makeDataset(d);
-    // A copy of the dataset whose later training patches hold NaN labels.
+    auto cfg = smallRun(d / "nan.h5");
     PairFileReader reader(ds);
     const size_t n = reader.count(Split::Train), dim = 1024;
+    const size_t perEpoch = size_t(cfg.stepsPerEpoch) * size_t(cfg.batch);
+    const auto first = epochOrder(n, cfg.seed, 0), second = epochOrder(n, cfg.seed, 1);
+    const std::set<size_t> seenFirst(first.begin(), first.begin() + long(perEpoch));
+    size_t bad = n;
+    for (size_t k = 0; k < size_t(cfg.batch) && bad == n; ++k)
+        if (!seenFirst.count(second[k])) bad = second[k];
+    ASSERT_LT(bad, n) << "every patch of the second epoch's first batch is seen in the first";
     {
         PairFileWriter w(d / "nan.h5", reader.info().spec);
         std::vector<float> in(dim), label(dim);
         for (Split s : kSplits)
             for (size_t i = 0; i < reader.count(s); ++i) {
                 reader.read(s, i, 1, in.data(), label.data());
-                if (s == Split::Train && i >= n / 2) label[10] = NAN;
+                if (s == Split::Train && i == bad) label[10] = NAN;
                 w.append(s, label.data(), in.data(), 0, 0);
             }
         w.finish(reader.manifestJson());
     }
-    auto cfg = smallRun(d / "nan.h5");
-    cfg.stepsPerEpoch = 0;
     createRun(d / "run", cfg);
     TrainEvents quiet;
     TrainControl control;
@@ -387,9 +397,17 @@ TEST(Trainer, NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint) {
         FAIL() << "a NaN loss must stop the run";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("step " + std::to_string(cfg.stepsPerEpoch + 1)), std::string::npos) << e.what();
     }
     EXPECT_EQ(readRunStatus(d / "run").state, RunState::Failed);
-    EXPECT_TRUE(listCheckpoints(d / "run").empty());  // nothing bad was saved
+    // The first epoch's checkpoints: there, at its end, and loadable (finite weights).
+    for (const char* name : {"last", "best", "epoch-0001"}) {
+        const std::string ck = d / ("run/checkpoints/" + std::string(name));
+        ASSERT_TRUE(fs::exists(ck + "/model.pt")) << name;
+        EXPECT_EQ(readCheckpointMeta(ck).step, cfg.stepsPerEpoch) << name;
+        EXPECT_NO_THROW(loadModel(ck)) << name;
+    }
+    EXPECT_FALSE(fs::exists(d / "run/checkpoints/epoch-0002"));
 }
 
 TEST(Trainer, BadDatasetsAreRefusedBeforeAnythingRuns) {

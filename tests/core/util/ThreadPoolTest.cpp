@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 #include <vector>
 
@@ -26,17 +28,28 @@ TEST(ThreadPool, NestedLoopsFinish) {
     EXPECT_EQ(total.load(), 16 * 64 + 100);
 }
 
+// Item 0 is still running when item 3 throws (it waits for the throw, then works on): the pool
+// must wait for it before rethrowing, or the caller would return while an item still runs.
 TEST(ThreadPool, TheFirstErrorIsRethrownAfterEveryStartedItemEnded) {
-    std::atomic<int> running{0}, maxRunningAfterThrow{0};
-    EXPECT_THROW(parallelFor(1000, [&](size_t i) {
-        ++running;
+    ASSERT_GE(poolThreads() + 1, 2);  // the caller and at least one worker take items
+    std::atomic<int> started{0}, ended{0};
+    std::atomic<bool> thrown{false};
+    EXPECT_THROW(parallelFor(8, [&](size_t i) {
+        ++started;
         if (i == 3) {
-            --running;
+            thrown = true;
+            ++ended;
             throw std::runtime_error("item 3");
         }
-        --running;
-    }), std::runtime_error);
-    EXPECT_EQ(running.load(), 0);  // nothing still runs once it returned
+        if (i == 0) {
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (!thrown && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));  // still running after the throw
+        }
+        ++ended;
+    }, 2), std::runtime_error);
+    EXPECT_TRUE(thrown.load());
+    EXPECT_EQ(ended.load(), started.load());  // nothing still runs once it returned
     auto f = submit([] { throw std::runtime_error("task"); });
     EXPECT_THROW(f.get(), std::runtime_error);
 }
