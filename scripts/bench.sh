@@ -27,3 +27,9 @@ sox "$audio"/music/colobot-common-sounds__{Humanitarian,Hv2,Infinite,Proton,Quit
 "${SRLAB_BUILD_DIR:-$here/build}/app/srlab-bench-gui" "$work/ten-min.wav" --width 1600 2>/dev/null
 "${SRLAB_BUILD_DIR:-$here/build}/app/srlab-bench-gui" "$work/ten-min.wav" --width 1600 \
   --model "$here/resources/models/music-44k-x4" --frames 50 2>/dev/null
+
+# The Training page at research scale: a 500k-step run opened and followed live, a workspace of
+# 200 runs x 50k rows, and the curves' refresh at 1k against 1M steps.
+for mode in open follow workspace refresh; do
+  "${SRLAB_BUILD_DIR:-$here/build}/app/srlab-bench-runs" "$mode" 2>/dev/null | grep -v '^$'
+done
