@@ -3,6 +3,7 @@
 // --nproc` child; quitting while a child trains neither blocks nor orphans it.
 #include <gtest/gtest.h>
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <dirent.h>
@@ -84,6 +85,11 @@ TEST(TrainingController, QuittingWhileAChildTrainsNeitherBlocksNorOrphansIt) {
     ASSERT_TRUE(waitFor([&] { return processesNaming(dir) == 0; }, 120000)) << "the training child was orphaned";
     EXPECT_EQ(readRunStatus(dir).state, RunState::Stopped);
     EXPECT_TRUE(std::filesystem::exists(dir + "/checkpoints/last/model.pt"));
+    // The let-go QProcess deleted itself once its child ended.
+    ASSERT_TRUE(waitFor([] {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        return true;
+    }));
 }
 
 }  // namespace srlab
