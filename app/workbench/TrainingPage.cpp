@@ -29,6 +29,7 @@
 #include <limits>
 
 #include "ListeningStrip.h"
+#include "TrainingForm.h"
 #include "RunTable.h"
 #include "TrainingCurves.h"
 #include "dataset/PairBuilder.h"
@@ -43,115 +44,10 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-// Trainer events (on the training job's thread) -> calls on the page, posted through the job
-// so they are dropped once the page, or this run, is gone.
-struct QueuedEvents final : TrainEvents {
-    const JobContext* ctx = nullptr;
-    std::function<void(const TrainRow&)> onRow;
-    std::function<void(int64_t, int64_t, double)> onProgress;
-    std::function<void(const QString&)> onStarted;
-    void started(const std::string& device, int64_t params) override {
-        ctx->post([f = onStarted, text = QString("%1, %2 parameters").arg(q(device)).arg(params)] { f(text); });
-    }
-    void row(const TrainRow& r) override {
-        ctx->post([f = onRow, r] { f(r); });
-    }
-    void progress(int64_t step, int64_t total, double eta) override {
-        ctx->post([f = onProgress, step, total, eta] { f(step, total, eta); });
-    }
-    void note(const std::string& text) override {
-        ctx->post([f = onNote, t = q(text)] { f(t); });
-    }
-    std::function<void(const QString&)> onNote;
-};
-
-QString formatEta(double s) {
-    if (!std::isfinite(s) || s < 0) return "?";
-    const int t = int(s);
-    return QString("%1:%2:%3").arg(t / 3600).arg(t / 60 % 60, 2, 10, QChar('0')).arg(t % 60, 2, 10, QChar('0'));
-}
-
 }  // namespace
 
 TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
-    dataset_ = new QLineEdit;
-    dataset_->setPlaceholderText("dataset .h5 from the Datasets page");
-    auto* browse = new QPushButton("...");
-    arch_ = new QComboBox;
-    for (const auto& a : modelArchs()) arch_->addItem(q(a));
-    preset_ = new QComboBox;
-    loss_ = new QComboBox;
-    loss_->addItems({"mse", "mrstft", "mse+mrstft"});
-    lr_ = new QDoubleSpinBox;
-    lr_->setDecimals(6);
-    lr_->setRange(1e-6, 0.1);
-    lr_->setSingleStep(1e-4);
-    lr_->setValue(3e-4);
-    batch_ = new QSpinBox;
-    batch_->setRange(1, 1024);
-    batch_->setValue(16);
-    epochs_ = new QSpinBox;
-    epochs_->setRange(1, 100000);
-    epochs_->setValue(10);
-    steps_ = new QSpinBox;
-    steps_->setRange(0, 1000000);
-    steps_->setSpecialValueText("all");
-    steps_->setToolTip("Steps per epoch: all = the whole training split");
-    stftWeight_ = new QDoubleSpinBox;
-    stftWeight_->setRange(0.0, 100.0);
-    stftWeight_->setSingleStep(0.1);
-    stftWeight_->setValue(1.0);
-    stftWeight_->setToolTip("Weight of the multi-resolution STFT term in the mse+mrstft loss");
-    schedule_ = new QComboBox;
-    schedule_->addItems({"constant", "cosine"});
-    schedule_->setToolTip("constant, or cosine decay to 0 over the run; either after the warm-up");
-    warmup_ = new QSpinBox;
-    warmup_->setRange(0, 1000000);
-    warmup_->setSpecialValueText("none");
-    warmup_->setSuffix(" steps");
-    warmup_->setToolTip("Linear learning-rate warm-up from 0 over this many steps");
-    seed_ = new QSpinBox;
-    seed_->setRange(0, std::numeric_limits<int>::max());
-    seed_->setToolTip("Seed for initialisation, shuffling and dropout: the same seed gives the same run");
-    runName_ = new QLineEdit;
-    runName_->setPlaceholderText("model-preset-date (default)");
-    runName_->setToolTip("The run's folder name under the workspace's runs/");
-    device_ = new QComboBox;
-    device_->addItems({"auto", "cpu", "cuda"});
-    precision_ = new QComboBox;
-    precision_->addItems({"auto", "fp32", "bf16"});
-    precision_->setToolTip("auto: the forward pass in bfloat16 autocast on CUDA for U-Net models, float32 otherwise;\n"
-                           "bf16 forces it (U-Net models only); weights and gradients stay float32");
-    ranks_ = new QSpinBox;
-    ranks_->setRange(1, 64);
-    ranks_->setToolTip("Data-parallel ranks: more than 1 starts `srlab train --nproc N` (one process per GPU, or N "
-                       "CPU processes sharing the cores), followed here through its run folder");
-
-    auto* form = new QFormLayout;
-    auto* dsRow = new QHBoxLayout;
-    dsRow->addWidget(dataset_, 1);
-    dsRow->addWidget(browse);
-    form->addRow("dataset", dsRow);
-    // Related settings share a row, so the form fits a 768-pixel-high laptop screen.
-    auto row = [](std::initializer_list<std::pair<const char*, QWidget*>> items) {
-        auto* h = new QHBoxLayout;
-        bool first = true;
-        for (const auto& [label, w] : items) {
-            if (!first) h->addWidget(new QLabel(label));
-            h->addWidget(w, 1);
-            first = false;
-        }
-        return h;
-    };
-    form->addRow("model", row({{"", arch_}, {"preset", preset_}}));
-    form->addRow("loss", row({{"", loss_}, {"MR-STFT weight", stftWeight_}}));
-    form->addRow("lr", row({{"", lr_}, {"schedule", schedule_}, {"warm-up", warmup_}}));
-    form->addRow("batch", row({{"", batch_}, {"epochs", epochs_}, {"steps/epoch", steps_}}));
-    form->addRow("device", row({{"", device_}, {"precision", precision_}, {"ranks", ranks_}}));
-    form->addRow("seed", row({{"", seed_}, {"run name", runName_}}));
-    auto syncStftWeight = [this] { stftWeight_->setEnabled(loss_->currentText() == "mse+mrstft"); };
-    connect(loss_, &QComboBox::currentTextChanged, this, syncStftWeight);
-    syncStftWeight();
+    form_ = new TrainingForm;
     start_ = new QPushButton("Start");
     pause_ = new QPushButton("Pause");
     pause_->setCheckable(true);
@@ -180,7 +76,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
                         "beside the baselines");
 
     auto* left = new QVBoxLayout;
-    left->addLayout(form);
+    left->addWidget(form_);
     left->addLayout(buttons);
     left->addWidget(progress_);
     left->addWidget(status_);
@@ -208,17 +104,6 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     lay->addWidget(leftBox);
     lay->addWidget(right, 1);
 
-    auto fillPresets = [this] {
-        preset_->clear();
-        for (const auto& p : modelPresets(arch_->currentText().toStdString())) preset_->addItem(q(p));
-        preset_->setCurrentText("small");
-    };
-    fillPresets();
-    connect(arch_, &QComboBox::currentIndexChanged, this, fillPresets);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Dataset", workspace_, "HDF5 (*.h5 *.hdf5)");
-        if (!p.isEmpty()) dataset_->setText(p);
-    });
     connect(start_, &QPushButton::clicked, this, [this] { start(); });
     connect(watch, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, "Run folder to watch", workspace_);
@@ -276,46 +161,25 @@ TrainingPage::~TrainingPage() = default;
 
 bool TrainingPage::training() const { return controller_->busy(); }
 
-void TrainingPage::setRanks(int ranks) { ranks_->setValue(ranks); }
-
 void TrainingPage::watchRun(const QString& runDir) { selectRun(QDir(runDir).absolutePath()); }
 
 void TrainingPage::setWorkspace(const QString& dir) {
     workspace_ = QDir::cleanPath(QDir(dir).absolutePath());
+    form_->setWorkspace(workspace_);
     QDir().mkpath(workspace_ + "/runs");
     follower_->setRunsFolder((workspace_ + "/runs").toStdString());
 }
 
-void TrainingPage::setDataset(const QString& path) { dataset_->setText(path); }
-QString TrainingPage::dataset() const { return dataset_->text(); }
-
-void TrainingPage::setModel(const QString& arch, const QString& preset) {
-    arch_->setCurrentText(arch);
-    preset_->setCurrentText(preset);
-}
-
-void TrainingPage::setEpochs(int epochs, int stepsPerEpoch) {
-    epochs_->setValue(epochs);
-    steps_->setValue(stepsPerEpoch);
-}
+void TrainingPage::setDataset(const QString& path) { form_->setDataset(path); }
+QString TrainingPage::dataset() const { return form_->dataset(); }
+void TrainingPage::setModel(const QString& arch, const QString& preset) { form_->setModel(arch, preset); }
+void TrainingPage::setEpochs(int epochs, int stepsPerEpoch) { form_->setEpochs(epochs, stepsPerEpoch); }
+void TrainingPage::setRanks(int ranks) { form_->setRanks(ranks); }
 
 void TrainingPage::start() {
     if (training()) return;
-    TrainConfig c;
-    c.dataset = dataset_->text().toStdString();
-    c.model = makeModelConfig(arch_->currentText().toStdString(), preset_->currentText().toStdString());
-    c.loss = loss_->currentText().toStdString();
-    c.stftWeight = stftWeight_->value();
-    c.lr = lr_->value();
-    c.lrSchedule = schedule_->currentText().toStdString();
-    c.warmupSteps = warmup_->value();
-    c.seed = uint64_t(seed_->value());
-    c.batch = batch_->value();
-    c.epochs = epochs_->value();
-    c.stepsPerEpoch = steps_->value();
-    c.device = device_->currentText().toStdString();
-    c.precision = precision_->currentText().toStdString();
-    const QString name = runName_->text().trimmed();
+    const TrainConfig c = form_->config();
+    const QString name = form_->runName();
     if (name.contains('/') || name == "." || name == "..") {
         QMessageBox::warning(this, "Cannot start training", "The run name '" + name + "' must be a plain folder name.");
         return;
@@ -323,14 +187,14 @@ void TrainingPage::start() {
     const QString base = workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_;
     const QString dir = QString("%1/runs/%2")
                             .arg(base, !name.isEmpty() ? name
-                                                       : QString("%1-%2-%3").arg(arch_->currentText(), preset_->currentText(),
+                                                       : QString("%1-%2-%3").arg(q(c.model.arch), q(c.model.preset),
                                                                                  QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
     active_ = dir;
     notes_.clear();
     status_->setText("creating the run (hashing the dataset)...");
     controller_->setLiveModel(follower_->ensure(dir.toStdString()));
     selectRun(dir);
-    controller_->start(dir, c, ranks_->value());
+    controller_->start(dir, c, form_->ranks());
     updateButtons();
 }
 
@@ -338,10 +202,10 @@ void TrainingPage::resume(const QString& runDir) {
     if (training()) return;
     active_ = runDir;
     notes_.clear();
-    status_->setText(ranks_->value() > 1 ? QString("starting %1 ranks...").arg(ranks_->value()) : QString("starting..."));
+    status_->setText(form_->ranks() > 1 ? QString("starting %1 ranks...").arg(form_->ranks()) : QString("starting..."));
     controller_->setLiveModel(follower_->ensure(runDir.toStdString()));
     selectRun(runDir);
-    controller_->resume(runDir, ranks_->value());
+    controller_->resume(runDir, form_->ranks());
     updateButtons();
 }
 
@@ -384,11 +248,11 @@ void TrainingPage::applyChanges(const RunFollower::Changes& changes) {
     }
     // Runs waiting to be selected whose rows have arrived.
     for (auto it = pendingSelect_.begin(); it != pendingSelect_.end();) {
-        if (runs_->cell(*it, "run").isEmpty()) {
+        if (runs_->cell(it->first, "run").isEmpty()) {
             ++it;
             continue;
         }
-        runs_->select(*it, it != pendingSelect_.begin() || !runs_->selectedFolders().isEmpty());
+        runs_->select(it->first, it->second);
         it = pendingSelect_.erase(it);
     }
     const QStringList shown = shownRuns();
@@ -473,7 +337,7 @@ void TrainingPage::selectRun(const QString& runDir, bool addToSelection) {
     if (!addToSelection) pendingSelect_.clear();
     if (runs_->cell(dir, "run").isEmpty()) {  // not listed yet: follow it, select it on arrival
         follower_->ensure(dir.toStdString());
-        pendingSelect_ << dir;
+        pendingSelect_.append({dir, addToSelection});
         return;
     }
     runs_->select(dir, addToSelection);

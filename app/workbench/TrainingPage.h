@@ -10,7 +10,8 @@
 // never includes torch.
 //
 // Threads: GUI thread only.
-#include <QHash>
+#include <QList>
+#include <QPair>
 #include <QStringList>
 #include <QWidget>
 #include <memory>
@@ -20,19 +21,16 @@
 #include "runs/RunFollower.h"
 #include "train/Trainer.h"
 
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTabWidget;
 
 namespace srlab {
 
 class TrainingCurves;
+class TrainingForm;
 class ListeningStrip;
 class RunTable;
 
@@ -90,10 +88,7 @@ private:
     QString selectedRun() const;
     QStringList shownRuns() const;  // selected, plus the run training
 
-    QLineEdit *dataset_, *runName_;
-    QComboBox *arch_, *preset_, *loss_, *device_, *precision_, *schedule_;
-    QDoubleSpinBox *lr_, *stftWeight_;
-    QSpinBox *batch_, *epochs_, *steps_, *ranks_, *warmup_, *seed_;
+    TrainingForm* form_;
     QPushButton *start_, *pause_, *stop_, *resume_, *listen_;
     QProgressBar* progress_;
     QLabel* status_;
@@ -105,7 +100,7 @@ private:
     QTabWidget* views_;
     QString heardRun_;  // the run the listening strip shows
     QString workspace_, active_;
-    QStringList pendingSelect_;  // runs to select once their rows arrive
+    QList<QPair<QString, bool>> pendingSelect_;  // runs to select once their rows arrive (added?)
     QString shownColours_, shownCheckpoints_;  // what the swatches and the checkpoint list show
     QString notes_;  // the trainer's remarks on the active run, kept under its status
     TrainingController* controller_;

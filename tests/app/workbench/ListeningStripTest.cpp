@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <atomic>
+#include <functional>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -45,19 +46,24 @@ TEST(ListeningStrip, FollowsSnapshotsWhileARunTrainsAndSwitchesBetweenSteps) {
 
     std::vector<qint64> shown;
     QObject::connect(&strip, &ListeningStrip::shown, [&](qint64 s) { shown.push_back(s); });
-    std::atomic<bool> done{false};
-    std::thread trainer([&] {
-        TrainEvents quiet;
-        TrainControl control;
-        trainRun(d / "run", quiet, control);
-        done = true;
-    });
-    // The page's follow timer, as on the Training page.
-    while (!done) {
-        strip.refresh();
-        app().processEvents(QEventLoop::AllEvents, 20);
-    }
-    trainer.join();
+    // Trains the run on a thread while the strip refreshes, as the Training page does when its
+    // follower reports; `during` checks the strip between refreshes.
+    auto trainFollowing = [&](const std::function<void()>& during) {
+        std::atomic<bool> done{false};
+        std::thread trainer([&] {
+            TrainEvents quiet;
+            TrainControl control;
+            trainRun(d / "run", quiet, control);
+            done = true;
+        });
+        while (!done) {
+            strip.refresh();
+            app().processEvents(QEventLoop::AllEvents, 20);
+            during();
+        }
+        trainer.join();
+    };
+    trainFollowing([] {});
     strip.refresh();
     ASSERT_TRUE(waitFor([&] { return strip.shownStep() == 12; }));
     ASSERT_FALSE(shown.empty());
@@ -83,19 +89,7 @@ TEST(ListeningStrip, FollowsSnapshotsWhileARunTrainsAndSwitchesBetweenSteps) {
         j["epochs"] = 6;
         writeText(d / "run/config.json", j.dump(2));
     }
-    done = false;
-    std::thread more([&] {
-        TrainEvents quiet;
-        TrainControl control;
-        trainRun(d / "run", quiet, control);
-        done = true;
-    });
-    while (!done) {
-        strip.refresh();
-        app().processEvents(QEventLoop::AllEvents, 20);
-        EXPECT_EQ(strip.shownStep(), 6);
-    }
-    more.join();
+    trainFollowing([&] { EXPECT_EQ(strip.shownStep(), 6); });
     strip.refresh();
     app().processEvents();
     EXPECT_EQ(readSnapshotIndex(d / "run").steps.size(), 6u);  // steps 15 and 18 arrived
