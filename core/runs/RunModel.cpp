@@ -19,23 +19,36 @@ RunModel::Stamp RunModel::stampOf(const std::string& path) {
     return {int64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, int64_t(st.st_ino)};
 }
 
+// Reads `file` again with `read` when its stat changed, and hands the result to `store` under
+// the model's lock: the one pattern of every small file of the folder.
+template <typename Read, typename Store>
+bool RunModel::reread(Stamp& stamp, const std::string& file, Read read, Store store) {
+    const Stamp s = stampOf(file);
+    if (s == stamp) return false;
+    stamp = s;
+    auto value = read();
+    std::lock_guard lock(m_);
+    store(std::move(value));
+    return true;
+}
+
 bool RunModel::poll(Depth depth) {
-    bool changed = false;
     const auto path = [&](const char* name) { return dir_ + "/" + name; };
-    if (const Stamp s = stampOf(path("config.json")); !(s == configStamp_)) {
-        configStamp_ = s;
-        std::optional<TrainConfig> c;
-        std::vector<BaselineReference> refs;
-        try {
-            c = readRunConfig(dir_);
-            refs = readRunBaselines(dir_);
-        } catch (const std::exception&) {  // not a run (yet): config.json is written last
-        }
-        std::lock_guard lock(m_);
-        config_ = std::move(c);
-        baselines_ = std::move(refs);
-        changed = true;
-    }
+    bool changed = reread(
+        configStamp_, path("config.json"),
+        [&] {
+            std::pair<std::optional<TrainConfig>, std::vector<BaselineReference>> c;
+            try {
+                c.first = readRunConfig(dir_);
+                c.second = readRunBaselines(dir_);
+            } catch (const std::exception&) {  // not a run (yet): config.json is written last
+            }
+            return c;
+        },
+        [&](auto c) {
+            config_ = std::move(c.first);
+            baselines_ = std::move(c.second);
+        });
     if (!isRun()) {
         if (changed) {
             std::lock_guard lock(m_);
@@ -43,32 +56,17 @@ bool RunModel::poll(Depth depth) {
         }
         return changed;
     }
-    if (const Stamp s = stampOf(path("status.json")); !(s == statusStamp_)) {
-        statusStamp_ = s;
-        RunStatus st = readRunStatus(dir_);
-        std::lock_guard lock(m_);
-        status_ = std::move(st);
-        changed = true;
-    }
-    if (const Stamp s = stampOf(path("note.txt")); !(s == noteStamp_)) {
-        noteStamp_ = s;
-        std::string n = readRunNote(dir_);
-        std::lock_guard lock(m_);
-        note_ = std::move(n);
-        changed = true;
-    }
-    if (const Stamp s = stampOf(path("summary.json")); !(s == summaryStamp_)) {
-        summaryStamp_ = s;
-        const auto sum = readRunSummary(dir_);
-        std::lock_guard lock(m_);
-        haveFileSummary_ = sum.has_value();
-        if (sum) fileSummary_ = *sum;
-        changed = true;
-    }
-    if (const Stamp s = stampOf(path("checkpoints")); !(s == checkpointsStamp_)) {
-        checkpointsStamp_ = s;
-        // Each checkpoint's model.json is read again only when it changed (best and last are
-        // replaced as the run goes; epoch-N never change).
+    changed |= reread(statusStamp_, path("status.json"), [&] { return readRunStatus(dir_); },
+                      [&](RunStatus st) { status_ = std::move(st); });
+    changed |= reread(noteStamp_, path("note.txt"), [&] { return readRunNote(dir_); }, [&](std::string n) { note_ = std::move(n); });
+    changed |= reread(summaryStamp_, path("summary.json"), [&] { return readRunSummary(dir_); },
+                      [&](std::optional<RunSummary> sum) {
+                          haveFileSummary_ = sum.has_value();
+                          if (sum) fileSummary_ = *sum;
+                      });
+    // Each checkpoint's model.json is read again only when it changed (best and last are
+    // replaced as the run goes; epoch-N never change).
+    changed |= reread(checkpointsStamp_, path("checkpoints"), [&] {
         decltype(checkpointCache_) cache;
         for (const auto& ck : listCheckpoints(dir_)) {
             const Stamp ms = stampOf(ck + "/model.json");
@@ -88,10 +86,8 @@ bool RunModel::poll(Depth depth) {
         checkpointCache_ = std::move(cache);
         std::vector<CheckpointEntry> list;
         for (const auto& e : checkpointCache_) list.push_back(e.second.second);
-        std::lock_guard lock(m_);
-        checkpoints_ = std::move(list);
-        changed = true;
-    }
+        return list;
+    }, [&](std::vector<CheckpointEntry> list) { checkpoints_ = std::move(list); });
     bool haveFile;
     {
         std::lock_guard lock(m_);

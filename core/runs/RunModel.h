@@ -64,6 +64,8 @@ private:
         bool operator==(const Stamp& o) const { return size == o.size && mtimeNs == o.mtimeNs && inode == o.inode; }
     };
     static Stamp stampOf(const std::string& path);
+    template <typename Read, typename Store>
+    bool reread(Stamp& stamp, const std::string& file, Read read, Store store);
     bool tail(bool keepCurves);
     void resetHistory();
     void take(const TrainRow& r, bool keepCurves);
