@@ -59,6 +59,9 @@ TrainingCurves::TrainingCurves(QWidget* parent) : QWidget(parent) {
         p->plotLayout()->addElement(0, 0, new QCPTextElement(p, kTitles[i], QFont("sans", 9, QFont::Bold)));
         p->setObjectName(kTitles[i]);
         p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+        // Polylines drawn as such, not stroked as paths: a live run redraws its first plot
+        // several times a second, and path stroking of thousands of points was most of it.
+        p->setPlottingHint(QCP::phFastPolylines, true);
         p->setMinimumSize(260, 180);
         plots_[i] = p;
         grid->addWidget(p, i / 2, i % 2);
