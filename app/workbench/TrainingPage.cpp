@@ -322,6 +322,15 @@ QString TrainingPage::shownState(const QString& runDir) const { return runs_->ce
 
 QString TrainingPage::progressText() const { return progress_->text(); }
 
+bool TrainingPage::busy() const {
+    if (!pendingSelect_.isEmpty()) return true;
+    for (const QString& dir : shownRuns()) {
+        const auto m = follower_->model(dir.toStdString());
+        if (!m || !m->curvesRead()) return true;
+    }
+    return false;
+}
+
 QString TrainingPage::selectedRun() const { return runs_->currentFolder(); }
 
 QStringList TrainingPage::shownRuns() const {

@@ -61,6 +61,9 @@ public:
     TrainingCurves* curves() const { return curves_; }
     QString shownState(const QString& runDir) const;  // the runs table's status cell
     QString progressText() const;
+    // Runs asked for are not drawn yet (a selection waiting for its row, or a shown run's
+    // history still being read): for screenshots and tests, never for waiting on.
+    bool busy() const;
     void refreshRuns();  // asks the follower for a pass now
     // Selects a run in the table (several overlay); a run not listed yet is followed and
     // selected as soon as its row arrives.

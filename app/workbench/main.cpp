@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
         const QString out = cl.value("screenshot");
         auto* poll = new QTimer(&w);
         QObject::connect(poll, &QTimer::timeout, &w, [&w, out, poll] {
-            if (w.comparePage()->busy() || w.datasetsPage()->busy()) return;
+            if (w.comparePage()->busy() || w.datasetsPage()->busy() || w.trainingPage()->busy()) return;
             poll->stop();
             QTimer::singleShot(500, &w, [&w, out] {
                 w.grab().save(out);

@@ -112,6 +112,7 @@ bool RunModel::poll(Depth depth) {
 }
 
 void RunModel::resetHistory() {
+    curvesRead_ = false;
     offset_ = 0;
     lastLine_.clear();
     std::lock_guard lock(m_);
@@ -135,6 +136,7 @@ bool RunModel::tail(bool keepCurves) {
     if (keepCurves != curvesKept_) {  // curves from the start of the history, or none kept
         std::lock_guard lock(m_);
         curvesKept_ = keepCurves;
+        curvesRead_ = false;
         reset = reset || keepCurves;
         if (!keepCurves) curves_ = RunCurves{};
     }
@@ -186,6 +188,7 @@ bool RunModel::tail(bool keepCurves) {
         }
     }
     offsetSeen_ = offset_;
+    if (keepCurves) curvesRead_ = true;
     return any;
 }
 
@@ -241,5 +244,6 @@ uint64_t RunModel::revision() const {
     return revision_;
 }
 int64_t RunModel::metricsOffset() const { return offsetSeen_; }
+bool RunModel::curvesRead() const { return curvesRead_; }
 
 }  // namespace srlab

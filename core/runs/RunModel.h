@@ -57,6 +57,7 @@ public:
     RunCurves curves() const;                // empty unless polled at Depth::Curves
     uint64_t revision() const;               // moves whenever something above changed
     int64_t metricsOffset() const;           // bytes of metrics.csv consumed (tests)
+    bool curvesRead() const;                 // the curves hold the history read so far, to its end
 
 private:
     struct Stamp {
@@ -91,6 +92,7 @@ private:
     int64_t lastKey_ = -1;          // TrainRow::orderKey() of the newest row taken (fed or read)
     std::vector<std::pair<std::string, std::pair<Stamp, CheckpointEntry>>> checkpointCache_;
     std::atomic<int64_t> offsetSeen_{0};
+    std::atomic<bool> curvesRead_{false};
 };
 
 }  // namespace srlab
