@@ -85,6 +85,7 @@ void TrainingController::start(const QString& runDir, const TrainConfig& config,
     if (busy()) return;
     runDir_ = runDir;
     ranks_ = ranks;
+    stopAsked_ = false;
     setState(State::Creating);
     // Creating a run hashes the whole dataset (seconds for a large one): off the GUI thread.
     create_.start<bool>(
@@ -94,7 +95,10 @@ void TrainingController::start(const QString& runDir, const TrainConfig& config,
         },
         [this](bool) {
             Q_EMIT created(runDir_);
-            launch();
+            // Creating cannot be interrupted (it hashes the dataset); a Stop meanwhile leaves
+            // the new run untrained.
+            if (stopAsked_) finish(RunState::Created, "stopped before training began");
+            else launch();
         },
         [this](const JobFailure& f) { finish(f.cancelled ? RunState::Stopped : RunState::Failed, f.cancelled ? QString() : f.message); });
 }
@@ -164,7 +168,8 @@ void TrainingController::setPaused(bool paused) {
 void TrainingController::stop() {
     if (!busy()) return;
     if (state_ == State::Creating) {
-        create_.cancel();
+        stopAsked_ = true;
+        setState(State::Stopping);
         return;
     }
     control_->requestStop();

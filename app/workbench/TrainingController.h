@@ -64,6 +64,7 @@ private:
     State state_ = State::Idle;
     QString runDir_;
     int ranks_ = 1;
+    bool stopAsked_ = false;  // Stop while the run was being created
     JobRunner create_, train_;
     QPointer<QProcess> process_;
     // Shared with the run's thread, which may outlive this controller by a checkpoint's save.

@@ -67,6 +67,25 @@ TEST(TrainingController, InProcessAndChildRunsThroughOneInterface) {
     }
 }
 
+// Stop while the run is being created (hashing its dataset): the run is made but never trains.
+TEST(TrainingController, StopWhileCreatingLeavesTheRunUntrained) {
+    app();
+    TempDir d;
+    ASSERT_EQ(buildToneDataset(d.str()).code, 0);
+    TrainingController c;
+    QSignalSpy ended(&c, &TrainingController::ended);
+    const std::string dir = d / "run";
+    c.start(QString::fromStdString(dir), tinyRun(d / "set.h5", 2), 1);
+    ASSERT_EQ(c.state(), TrainingController::State::Creating);
+    c.stop();
+    EXPECT_EQ(c.state(), TrainingController::State::Stopping);
+    ASSERT_TRUE(waitFor([&] { return !ended.isEmpty(); }));
+    EXPECT_EQ(ended.first().at(1).value<RunState>(), RunState::Created);
+    EXPECT_FALSE(c.busy());
+    EXPECT_EQ(readRunStatus(dir).state, RunState::Created);
+    EXPECT_TRUE(readRunMetrics(dir).empty());
+}
+
 TEST(TrainingController, QuittingWhileAChildTrainsNeitherBlocksNorOrphansIt) {
     app();
     TempDir d;
