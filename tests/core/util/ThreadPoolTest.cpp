@@ -28,27 +28,35 @@ TEST(ThreadPool, NestedLoopsFinish) {
     EXPECT_EQ(total.load(), 16 * 64 + 100);
 }
 
-// Item 0 is still running when item 3 throws (it waits for the throw, then works on): the pool
-// must wait for it before rethrowing, or the caller would return while an item still runs.
+// The caller's first item throws while a pool worker is inside an item (it waits for the
+// throw, then works on for 50 ms): parallelFor must wait for that item before rethrowing, or
+// the caller would go on while one of its items still runs.
 TEST(ThreadPool, TheFirstErrorIsRethrownAfterEveryStartedItemEnded) {
-    ASSERT_GE(poolThreads() + 1, 2);  // the caller and at least one worker take items
+    ASSERT_GE(poolThreads(), 1);
+    const auto caller = std::this_thread::get_id();
     std::atomic<int> started{0}, ended{0};
-    std::atomic<bool> thrown{false};
-    EXPECT_THROW(parallelFor(8, [&](size_t i) {
+    std::atomic<bool> workerIn{false}, workerClaimed{false}, callerThrew{false}, thrown{false};
+    auto waitFor = [](const std::atomic<bool>& flag) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!flag && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    };
+    EXPECT_THROW(parallelFor(8, [&](size_t) {
         ++started;
-        if (i == 3) {
+        if (std::this_thread::get_id() != caller) {
+            if (!workerClaimed.exchange(true)) {
+                workerIn = true;
+                waitFor(thrown);
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));  // still running after the throw
+            }
+        } else if (!callerThrew.exchange(true)) {
+            waitFor(workerIn);
             thrown = true;
             ++ended;
-            throw std::runtime_error("item 3");
-        }
-        if (i == 0) {
-            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            while (!thrown && std::chrono::steady_clock::now() < until) std::this_thread::yield();
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));  // still running after the throw
+            throw std::runtime_error("the caller's item");
         }
         ++ended;
     }, 2), std::runtime_error);
-    EXPECT_TRUE(thrown.load());
+    EXPECT_TRUE(workerIn.load()) << "no worker took an item: the wait was not exercised";
     EXPECT_EQ(ended.load(), started.load());  // nothing still runs once it returned
     auto f = submit([] { throw std::runtime_error("task"); });
     EXPECT_THROW(f.get(), std::runtime_error);
