@@ -102,7 +102,9 @@ TEST(TrainingController, QuittingWhileAChildTrainsNeitherBlocksNorOrphansIt) {
     EXPECT_LT(t.elapsed(), 500) << "the GUI thread waited for the child";
     // The child stops on its own, with a checkpoint, and leaves no process behind.
     ASSERT_TRUE(waitFor([&] { return processesNaming(dir) == 0; }, 120000)) << "the training child was orphaned";
-    EXPECT_EQ(readRunStatus(dir).state, RunState::Stopped);
+    std::ifstream log(dir + "/train.log");
+    EXPECT_EQ(readRunStatus(dir).state, RunState::Stopped)
+        << readRunStatus(dir).message << "\n" << std::string((std::istreambuf_iterator<char>(log)), {});
     EXPECT_TRUE(std::filesystem::exists(dir + "/checkpoints/last/model.pt"));
     // The let-go QProcess deleted itself once its child ended.
     ASSERT_TRUE(waitFor([] {
