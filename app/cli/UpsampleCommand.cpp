@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `srlab upsample`: whole files through a trained model (docs/reference.md §4).
+// `srlab upsample`: files of any length through a trained model (docs/reference.md §4), streamed
+// from the input file to the output file: memory does not grow with the length.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 
 #include "audio/AudioFile.h"
+#include "audio/AudioStream.h"
 #include "cli/Commands.h"
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
@@ -51,12 +53,12 @@ void runUpsample(const UpsampleOptions& o) {
     std::string checkpoint = o.checkpoint;
     std::unique_ptr<ModelUpsampler> model;
     int modelFor = 0;
-    TerminalProgress progress("chunks");
+    TerminalProgress progress("s");
     for (const auto& file : files) {
-        int rate = 0;
-        auto audio = readMono(file, &rate);
+        AudioReader reader(file);
+        const int rate = reader.rate();
         // What the file holds, whatever its container rate (docs/reference.md §5).
-        const Bandwidth bw = estimateBandwidth(audio, rate);
+        const Bandwidth bw = estimateBandwidthOfFile(file);
         progress.note(file + ": content up to " + kHz(bw.fullBand ? bw.nyquistHz : bw.cutoffHz) +
                       (bw.fullBand ? " (full band at " + std::to_string(rate) + " Hz)"
                                    : " (a band edge: " + std::to_string(int(std::lround(bw.edgeDropDb))) +
@@ -87,14 +89,17 @@ void runUpsample(const UpsampleOptions& o) {
             }
             progress.note(file + ": note: " + why + "; it is cut to that first (--auto skips such files)");
         }
-        std::vector<float> y;
+        const std::string dest = toFile ? o.out : (fs::path(o.out) / (fs::path(file).stem().string() + "." + o.format)).string();
+        // The output appears under its name only once complete (an error or Ctrl-C leaves none).
+        AudioWriter writer(dest, model->config().rate);
         try {
-            y = model->upsample(audio, rate, &progress, &interruptToken());
+            model->upsample(reader, [&writer](const float* y, size_t n) { writer.write(y, n); }, &progress,
+                            &interruptToken());
         } catch (const Error& e) {
+            if (e.subject() == file || e.subject() == dest) throw;
             throw Error(file, e.what());
         }
-        const std::string dest = toFile ? o.out : (fs::path(o.out) / (fs::path(file).stem().string() + "." + o.format)).string();
-        writeAudio(dest, y, model->config().rate);
+        writer.commit();
         progress.note(file + " -> " + dest + " (" + std::to_string(rate) + " -> " +
                       std::to_string(model->config().rate) + " Hz)");
     }

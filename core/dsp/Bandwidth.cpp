@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "dsp/Stft.h"
 
@@ -18,13 +19,14 @@ double percentile(std::vector<double> v, double p) {
 
 }  // namespace
 
-Bandwidth estimateBandwidth(const std::vector<float>& x, int rate) {
+int bandwidthFft(int rate) { return rate >= 32000 ? 4096 : 2048; }
+
+// The estimate from the frames of one or more stretches of the signal.
+Bandwidth fromFrames(const Spectrogram& s, int rate) {
     Bandwidth b;
     b.nyquistHz = rate / 2.0;
     b.cutoffHz = b.nyquistHz;
-    const int nfft = rate >= 32000 ? 4096 : 2048;
-    if (x.size() < size_t(std::max(nfft, rate / 10))) return b;
-    const Spectrogram s = powerSpectrogram(x.data(), x.size(), {nfft, nfft / 2, 0, false}, 0);
+    const int nfft = bandwidthFft(rate);
     if (!s.frames) return b;
     // Non-silent frames only: within 40 dB of the loudest tenth (fades and pauses would pull
     // the average toward the floor everywhere).
@@ -71,6 +73,47 @@ Bandwidth estimateBandwidth(const std::vector<float>& x, int rate) {
     if (b.cutoffHz + 1000 <= b.nyquistHz) b.edgeDropDb = meanDb(b.cutoffHz - 1000, b.cutoffHz - 300) - meanDb(b.cutoffHz + 300, b.cutoffHz + 1000);
     b.fullBand = b.cutoffHz >= 0.95 * b.nyquistHz || b.edgeDropDb < 15;
     return b;
+}
+
+Bandwidth estimateBandwidth(const std::vector<float>& x, int rate) {
+    const int nfft = bandwidthFft(rate);
+    if (x.size() < size_t(std::max(nfft, rate / 10))) return fromFrames({}, rate);
+    return fromFrames(powerSpectrogram(x.data(), x.size(), {nfft, nfft / 2, 0, false}, 0), rate);
+}
+
+Bandwidth estimateBandwidthOfFile(const std::string& path) {
+    auto reader = std::make_unique<AudioReader>(path);
+    const int rate = reader->rate(), nfft = bandwidthFft(rate);
+    const long long frames = reader->framesHint();
+    // Up to two minutes: the whole file when it is that short, else 24 stretches of 5 s spread
+    // evenly over it (a long average spectrum changes little past that).
+    const size_t stretch = size_t(5 * rate), stretches = 24;
+    Spectrogram all;
+    std::vector<float> x;
+    auto add = [&](size_t len) {
+        x.resize(len);
+        size_t got = 0;
+        for (size_t n; got < len && (n = reader->read(x.data() + got, len - got)) > 0;) got += n;
+        x.resize(got);
+        if (x.size() < size_t(std::max(nfft, rate / 10))) return;
+        const Spectrogram s = powerSpectrogram(x.data(), x.size(), {nfft, nfft / 2, 0, false}, 0);
+        all.bins = s.bins;
+        all.frames += s.frames;
+        all.power.insert(all.power.end(), s.power.begin(), s.power.end());
+    };
+    const bool whole = frames <= 0 || frames <= (long long)(stretch * stretches);
+    bool seeked = true;
+    if (!whole)
+        for (size_t k = 0; k < stretches && seeked; ++k) {
+            seeked = reader->seek((long long)(double(frames - (long long)stretch) * double(k) / double(stretches - 1)));
+            if (seeked) add(stretch);
+        }
+    if (whole || !seeked) {  // a format that cannot seek gives its first two minutes
+        all = {};
+        if (!whole) reader = std::make_unique<AudioReader>(path);
+        add(stretch * stretches);
+    }
+    return fromFrames(all, rate);
 }
 
 }  // namespace srlab

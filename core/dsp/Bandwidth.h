@@ -8,7 +8,10 @@
 // above the floor; it is a band edge when the level falls by 15 dB or more within ±1 kHz of
 // it, else the content merely rolls off. Robust to noise floors and dither: both sit at the
 // floor. Pure function, any thread.
+#include <string>
 #include <vector>
+
+#include "audio/AudioStream.h"
 
 namespace srlab {
 
@@ -23,5 +26,9 @@ struct Bandwidth {
 
 // x: mono samples at `rate`. Files under 0.1 s, or silent, come back as full-band.
 Bandwidth estimateBandwidth(const std::vector<float>& x, int rate);
+// A file of any length, from at most two minutes of it: the whole file when it is that short
+// (the same estimate as above), else 24 stretches of 5 s spread over it. Throws Error naming
+// the file.
+Bandwidth estimateBandwidthOfFile(const std::string& path);
 
 }  // namespace srlab

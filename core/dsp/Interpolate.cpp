@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dsp/Interpolate.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "audio/Resampler.h"
@@ -83,6 +84,42 @@ std::vector<float> splineUpsample(const std::vector<float>& low, int r, size_t n
         }
     }
     return out;
+}
+
+void SplineStream::push(const float* low, size_t m, const SampleSink& sink) {
+    // A long piece goes in a stretch at a time, so the buffer stays a stretch long.
+    for (size_t at = 0; at < m; at += kStretch) {
+        const size_t len = std::min(kStretch, m - at);
+        knots_.insert(knots_.end(), low + at, low + at + len);
+        flush(sink);
+    }
+}
+
+void SplineStream::flush(const SampleSink& sink) {
+    const size_t r = size_t(r_);
+    // A stretch [done_, done_ + kStretch) goes out once kMargin knots past it have arrived.
+    while (base_ + knots_.size() >= done_ + kStretch + kMargin) {
+        const size_t from = done_ > kMargin ? done_ - kMargin : 0, to = done_ + kStretch + kMargin;
+        const std::vector<float> window(knots_.begin() + long(from - base_), knots_.begin() + long(to - base_));
+        const auto y = splineUpsample(window, r_, (to - from) * r);
+        sink(y.data() + (done_ - from) * r, kStretch * r);
+        emitted_ += kStretch * r;
+        done_ += kStretch;
+        // Keep the margin before the next stretch.
+        const size_t keepFrom = done_ - kMargin;
+        knots_.erase(knots_.begin(), knots_.begin() + long(keepFrom - base_));
+        base_ = keepFrom;
+    }
+}
+
+void SplineStream::finish(size_t n, const SampleSink& sink) {
+    if (n < emitted_) throw Error("spline", "stream shorter than what was already interpolated");
+    if (n == emitted_) return;
+    const size_t r = size_t(r_), from = done_ > kMargin ? done_ - kMargin : 0;
+    const std::vector<float> window(knots_.begin() + long(from - base_), knots_.end());
+    const auto y = splineUpsample(window, r_, n - from * r);
+    sink(y.data() + (done_ - from) * r, n - emitted_);
+    emitted_ = n;
 }
 
 std::vector<float> linearUpsample(const std::vector<float>& low, int r, size_t n) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "audio/AudioStream.h"
+
 namespace srlab {
 
 enum class Baseline { Spline, Linear, Sinc, None };
@@ -15,6 +17,27 @@ std::string toString(Baseline b);
 // scipy splrep(k=3, s=0) + splev, including extrapolation past the last knot with the final
 // piece. Fewer than 4 points fall back to the polynomial through them.
 std::vector<float> splineUpsample(const std::vector<float>& low, int r, size_t n);
+
+// splineUpsample of a stream of low-rate samples given in pieces: each stretch of knots is
+// solved with kSplineMargin knots of context either side, where the influence of the far
+// ends has decayed by 0.27^64 (below float precision), so the output equals the whole-signal
+// spline. Memory is one stretch, whatever the stream's length. One thread at a time.
+class SplineStream {
+public:
+    static constexpr size_t kMargin = 64, kStretch = 16384;  // knots
+    explicit SplineStream(int r) : r_(r) {}
+    void push(const float* low, size_t m, const SampleSink& sink);
+    // The rest, up to n output samples in all (n >= what was already emitted; it is at least
+    // (knots - kMargin) * r when n is about knots * r).
+    void finish(size_t n, const SampleSink& sink);
+    size_t emitted() const { return emitted_; }
+
+private:
+    void flush(const SampleSink& sink);  // the stretches whose margin has arrived
+    int r_;
+    std::vector<float> knots_;  // knots from base_ on
+    size_t base_ = 0, done_ = 0, emitted_ = 0;  // done_: knots whose stretch is out
+};
 
 // Piecewise linear; positions past the last knot hold its value (numpy.interp).
 std::vector<float> linearUpsample(const std::vector<float>& low, int r, size_t n);

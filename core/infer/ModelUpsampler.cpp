@@ -96,33 +96,70 @@ std::vector<float> ModelUpsampler::runSinglePass(const std::vector<float>& low, 
     return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + n);
 }
 
-std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, ProgressSink* progress,
-                                       const CancelToken* cancel) const {
-    if (n <= d_->plan.chunk) return runSinglePass(low, n);
+std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, const CancelToken* cancel) const {
     return runChunked([this](const torch::Tensor& t) { return d_->forward(t); }, splineUpsample(low, config().scale, n),
-                      d_->plan, size_t(d_->batch), d_->device.is_cpu(), d_->threads, progress, cancel);
+                      d_->plan, size_t(d_->batch), d_->device.is_cpu(), d_->threads, cancel);
+}
+
+size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, ProgressSink* progress,
+                                const CancelToken* cancel) const {
+    const int inRate = source.rate();
+    if (inRate < 1000) throw Error("upsample", "input rate " + std::to_string(inRate) + " Hz is below 1 kHz: not audio to upsample");
+    const double outPerIn = double(config().rate) / double(inRate);
+    const double expected = double(std::max(0LL, source.framesHint())) / double(inRate);  // seconds
+    // The chain, back to front: chunks -> sink, spline -> chunks, resampler -> spline.
+    ChunkedStream chunks([this](const torch::Tensor& t) { return d_->forward(t); }, d_->plan, size_t(d_->batch),
+                         d_->device.is_cpu(), d_->threads, cancel);
+    SplineStream spline(config().scale);
+    StreamResampler resampler(inRate, lowRate());
+    size_t emitted = 0, limit = size_t(-1);
+    const SampleSink out = [&](const float* y, size_t n) {
+        n = std::min(n, limit - emitted);
+        if (n) sink(y, n);
+        emitted += n;
+        if (progress) {
+            const double done = double(emitted) / config().rate;
+            progress->progress(done, std::max(expected, done), "upsampling");
+        }
+    };
+    const SampleSink toChunks = [&](const float* x, size_t n) { chunks.push(x, n, out); };
+    const SampleSink toSpline = [&](const float* low, size_t n) { spline.push(low, n, toChunks); };
+    std::vector<float> block(65536);
+    size_t frames = 0;
+    for (size_t got; (got = source.read(block.data(), block.size())) > 0;) {
+        if (cancel) cancel->throwIfCancelled();
+        frames += got;
+        resampler.push(block.data(), got, toSpline);
+    }
+    const size_t n = size_t(std::llround(double(frames) * outPerIn));
+    if (frames == 0 || n == 0) throw Error("upsample", "the input has no samples");
+    // An input shorter than a few low-rate samples is zero-padded to that, and the output cut
+    // back to n: any length works, down to one sample.
+    const size_t minIn = size_t(std::ceil(4.0 * double(inRate) / lowRate()));
+    if (frames < minIn) {
+        const std::vector<float> zeros(minIn - frames, 0.0f);
+        resampler.push(zeros.data(), zeros.size(), toSpline);
+    }
+    resampler.finish(toSpline);
+    const size_t nIn = size_t(std::llround(double(std::max(frames, minIn)) * outPerIn));
+    limit = n;
+    spline.finish(std::max(n, nIn), toChunks);
+    chunks.finish(out);
+    return emitted;
 }
 
 std::vector<float> ModelUpsampler::upsample(const std::vector<float>& audio, int inRate, ProgressSink* progress,
                                             const CancelToken* cancel) const {
-    if (inRate < 1000) throw Error("upsample", "input rate " + std::to_string(inRate) + " Hz is below 1 kHz: not audio to upsample");
-    const size_t n = size_t(std::llround(double(audio.size()) * config().rate / double(inRate)));
-    if (audio.empty() || n == 0) throw Error("upsample", "the input has no samples");
-    // An input shorter than a few low-rate samples is zero-padded to that, and the output cut
-    // back to n: any length works, down to one sample.
-    const size_t minIn = size_t(std::ceil(4.0 * double(inRate) / lowRate()));
-    std::vector<float> in = audio;
-    if (in.size() < minIn) in.resize(minIn, 0.0f);
-    std::vector<float> low = std::abs(double(inRate) - lowRate()) < 1e-9 ? in : resample(in, inRate, lowRate());
-    const size_t nIn = size_t(std::llround(double(in.size()) * config().rate / double(inRate)));
-    auto y = run(low, std::max(n, nIn), progress, cancel);
-    y.resize(n);
+    VectorSource source(audio, inRate);
+    std::vector<float> y;
+    y.reserve(size_t(std::llround(double(audio.size()) * config().rate / std::max(1, inRate))));
+    upsample(source, [&y](const float* s, size_t n) { y.insert(y.end(), s, s + n); }, progress, cancel);
     return y;
 }
 
 Method modelMethod(std::shared_ptr<const ModelUpsampler> model, const std::string& name) {
     return {name, [model](const std::vector<float>& low, size_t n, const CancelToken& cancel) {
-                return model->run(low, n, nullptr, &cancel);
+                return model->run(low, n, &cancel);
             }};
 }
 

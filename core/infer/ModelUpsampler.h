@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Whole-file inference with a trained checkpoint (docs/reference.md §4): any length and input rate, in
+// Inference with a trained checkpoint (docs/reference.md §4): any length and input rate, in
 // chunks of the model's patch length that overlap and are crossfaded, so the result matches a
-// single pass away from the file's edges and has no seams. No libtorch in this header.
+// single pass away from the file's edges and has no seams. A file streams through (read,
+// resampled, interpolated, run and written block by block), so memory does not grow with its
+// length, and the result is the same as the whole signal's. No libtorch in this header.
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "audio/AudioStream.h"
 #include "eval/Evaluator.h"
 #include "runs/ModelConfig.h"
 #include "util/CancelToken.h"
@@ -34,12 +37,15 @@ public:
     void setPrecision(const std::string& precision);
 
     // Low-res samples at lowRate() -> exactly n samples at config().rate. Thread-safe.
-    std::vector<float> run(const std::vector<float>& low, size_t n, ProgressSink* progress = nullptr,
-                           const CancelToken* cancel = nullptr) const;
+    std::vector<float> run(const std::vector<float>& low, size_t n, const CancelToken* cancel = nullptr) const;
     // The same network on the whole signal at once (the reference chunking is checked against).
     std::vector<float> runSinglePass(const std::vector<float>& low, size_t n) const;
-    // Any rate: resampled to lowRate() first; returns samples at config().rate, length
-    // round(len * rate / inRate).
+    // A source at any rate, read to its end: resampled to lowRate(), interpolated and run a
+    // block of chunks at a time; `sink` gets round(frames * rate / inRate) samples at
+    // config().rate, in order, and that count is returned. Progress is in seconds of output.
+    size_t upsample(AudioSource& source, const SampleSink& sink, ProgressSink* progress = nullptr,
+                    const CancelToken* cancel = nullptr) const;
+    // The same for a signal in memory.
     std::vector<float> upsample(const std::vector<float>& audio, int inRate, ProgressSink* progress = nullptr,
                                 const CancelToken* cancel = nullptr) const;
 

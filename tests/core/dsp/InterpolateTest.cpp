@@ -51,3 +51,38 @@ TEST(SincUpsample, RecoversABandLimitedSine) {
 }
 
 }  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// A stream of knots in pieces of any size gives the whole signal's spline, including the
+// extrapolated tail, at lengths from one knot to several stretches.
+TEST(SplineStream, PiecesGiveTheWholeSignalsSpline) {
+    std::mt19937 g(7);
+    for (size_t m : {size_t(1), size_t(3), size_t(4), size_t(5), size_t(1000),
+                     SplineStream::kStretch + SplineStream::kMargin, SplineStream::kStretch + SplineStream::kMargin + 1,
+                     size_t(70001)})
+        for (int r : {2, 4})
+            for (long extra : {-1L, 0L, 3L}) {
+                SCOPED_TRACE("m=" + std::to_string(m) + " r=" + std::to_string(r) + " extra=" + std::to_string(extra));
+                const auto low = noise(m, unsigned(m));
+                const size_t n = size_t(std::max(1L, long(m) * r + extra));
+                const auto expected = splineUpsample(low, r, n);
+                std::vector<float> got;
+                const SampleSink append = [&](const float* s, size_t k) { got.insert(got.end(), s, s + k); };
+                SplineStream stream(r);
+                std::uniform_int_distribution<size_t> len(1, 40000);
+                for (size_t at = 0; at < m;) {
+                    const size_t k = std::min(len(g), m - at);
+                    stream.push(low.data() + at, k, append);
+                    at += k;
+                }
+                stream.finish(n, append);
+                ASSERT_EQ(got.size(), n);
+                float worst = 0;
+                for (size_t i = 0; i < n; ++i) worst = std::max(worst, std::abs(got[i] - expected[i]));
+                EXPECT_LE(worst, 1e-6f);
+            }
+}
+
+}  // namespace srlab
