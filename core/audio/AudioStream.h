@@ -2,7 +2,7 @@
 #pragma once
 // Audio as a stream: a reader that hands out a file (mixed to mono) block by block and a
 // writer that appends blocks to a file that appears under its final name only when complete.
-// Memory stays the size of a block whatever the file's length (docs/scaling.md). Errors are
+// Memory stays the size of a block whatever the file's length (docs/reference.md §4). Errors are
 // srlab::Error naming the file.
 //
 // Threads: one object is used by one thread at a time.

@@ -66,22 +66,6 @@ void cascadeAny(const std::vector<Biquad>& sos, size_t n, Get get, Sink sink, bo
     }
 }
 
-// Samples after which the cascade's response to its state has decayed below 1e-15: from the
-// largest pole radius. A chunk that starts this far early in the steady state ends its
-// warm-up in the exact state, so chunks can run in parallel. 0 when a pole is not inside the
-// unit circle (then there is one chunk).
-size_t warmUpLength(const std::vector<Biquad>& sos) {
-    double rho = 0;
-    for (const Biquad& q : sos) {
-        const double disc = q.a1 * q.a1 - 4 * q.a2;
-        const double r = disc < 0 ? std::sqrt(q.a2)
-                                  : std::max(std::abs(-q.a1 + std::sqrt(disc)), std::abs(-q.a1 - std::sqrt(disc))) / 2;
-        rho = std::max(rho, r);
-    }
-    if (rho >= 1) return 0;
-    return rho <= 0 ? 1 : size_t(std::ceil(std::log(1e-15) / std::log(rho)));
-}
-
 // Runs `pass(begin, end, start)` over [0, L) in up to one chunk per core; a chunk starts its
 // recursion at `start` (<= begin) and keeps outputs from `begin`.
 template <typename Pass>
@@ -113,7 +97,7 @@ void filtfilt(const std::vector<Biquad>& sos, const X& x, size_t n, MakeEmit mak
         const size_t k = i - edge - n;  // 0.. edge-1
         return 2.0 * double(x[n - 1]) - double(x[n - 2 - k]);
     };
-    const size_t warm = warmUpLength(sos);
+    const size_t warm = iirSettleLength(sos);
     std::vector<double> fwd(L);
     overChunks(L, warm, threads, [&](size_t b, size_t e, size_t start) {
         cascadeAny(sos, e - start, [&](size_t i) { return ext(start + i); }, [&](size_t i, double y) {
@@ -141,6 +125,22 @@ double besselI0(double x) {
 }
 
 }  // namespace
+
+// Samples after which the cascade's response to its state has decayed below 1e-15: from the
+// largest pole radius. A chunk that starts this far early in the steady state ends its
+// warm-up in the exact state, so chunks can run in parallel. 0 when a pole is not inside the
+// unit circle (then there is one chunk).
+size_t iirSettleLength(const std::vector<Biquad>& sos) {
+    double rho = 0;
+    for (const Biquad& q : sos) {
+        const double disc = q.a1 * q.a1 - 4 * q.a2;
+        const double r = disc < 0 ? std::sqrt(q.a2)
+                                  : std::max(std::abs(-q.a1 + std::sqrt(disc)), std::abs(-q.a1 - std::sqrt(disc))) / 2;
+        rho = std::max(rho, r);
+    }
+    if (rho >= 1) return 0;
+    return rho <= 0 ? 1 : size_t(std::ceil(std::log(1e-15) / std::log(rho)));
+}
 
 DecimFilter parseDecimFilter(const std::string& name) {
     if (name == "cheby") return DecimFilter::Cheby;
@@ -226,7 +226,7 @@ std::vector<float> sosfilt(const std::vector<Biquad>& sos, const std::vector<flo
     std::vector<float> y(x.size());
     // Chunks after the first start at rest `warm` samples early, where the first one really
     // started at rest: after the warm-up their state is the exact one.
-    overChunks(x.size(), warmUpLength(sos), threads, [&](size_t b, size_t e, size_t start) {
+    overChunks(x.size(), iirSettleLength(sos), threads, [&](size_t b, size_t e, size_t start) {
         cascadeAny(sos, e - start, [&](size_t i) { return double(x[start + i]); }, [&](size_t i, double v) {
             if (start + i >= b) y[start + i] = float(v);
         }, /*steady=*/false);
@@ -250,6 +250,8 @@ std::vector<float> kaiserSincLowpass(double cutoff, int half, double beta) {
     for (size_t i = 0; i < h.size(); ++i) h[i] = float(hd[i] / sum);
     return h;
 }
+
+std::vector<Biquad> chebyDecimationFilter(int r) { return cheby1Lowpass(kChebyOrder, kChebyRipple, 0.8 / r); }
 
 size_t minDecimateLength(DecimFilter filter) {
     return filter == DecimFilter::Cheby ? padLength(kChebyOrder / 2) + 1 : 1;

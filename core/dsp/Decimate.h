@@ -30,6 +30,12 @@ std::vector<float> sosfiltfiltDecimate(const std::vector<Biquad>& sos, const std
 // scipy.signal.sosfilt(sos, x): one causal pass from rest, in parallel chunks.
 std::vector<float> sosfilt(const std::vector<Biquad>& sos, const std::vector<float>& x, int threads = 0);
 
+// Samples after which a cascade's response to its state has decayed below 1e-15 (from its
+// largest pole radius); 0 when a pole is not inside the unit circle.
+size_t iirSettleLength(const std::vector<Biquad>& sos);
+// The cascade for decimate()'s `cheby` filter at scale r.
+std::vector<Biquad> chebyDecimationFilter(int r);
+
 // Kaiser-windowed sinc low-pass, unit DC gain, 2*half+1 taps, cutoff as a fraction of Nyquist.
 std::vector<float> kaiserSincLowpass(double cutoff, int half, double beta);
 

@@ -228,6 +228,53 @@ Degraded degrade(std::vector<float>& hi, int rate, int scale, const Degradation&
     return out;
 }
 
+bool degradationStreams(const Degradation& d) {
+    return d.codec.empty() && d.noiseDbfs <= -200 && !(isIir(d.filter) && d.minPhase);
+}
+
+DegradeStream::DegradeStream(size_t length, int rate, int scale, const Degradation& d)
+    : length_(length), rate_(rate), scale_(scale), d_(d) {
+    if (!degradationStreams(d)) throw Error("degradation", d.toString() + " needs the whole signal");
+    d_.gainDb = 0;  // applied by the caller
+    // Context either side of a segment: past every filter's settling (both passes of a
+    // zero-phase IIR), with a margin; a multiple of the scale, so segments keep the phase.
+    size_t settle = 0;
+    if (d.filter == "cheby") settle = iirSettleLength(chebyDecimationFilter(scale));
+    else if (isIir(d.filter)) settle = iirSettleLength(designIir(d.filter, d.order, 0.5 * d.cutoff / scale));
+    if (isIir(d.filter) || d.filter == "cheby") {
+        if (settle == 0) throw Error("degradation", d.toString() + " is not a stable filter");
+    }
+    const size_t s = size_t(scale);
+    context_ = (std::max<size_t>(65536, 2 * settle + 1024) + s - 1) / s * s;
+    segment_ = (size_t(1) << 20) / s * s;
+}
+
+void DegradeStream::segment(size_t to, const SampleSink& low) {
+    const size_t from = done_ > context_ ? done_ - context_ : 0, end = std::min(length_, to + context_);
+    std::vector<float> window(hi_.begin() + long(from - base_), hi_.begin() + long(end - base_));
+    const Degraded out = degrade(window, rate_, scale_, d_, 0);
+    const size_t s = size_t(scale_);
+    low(out.low.data() + (done_ - from) / s, (to - done_) / s);
+    done_ = to;
+    const size_t keep = done_ > context_ ? done_ - context_ : 0;
+    hi_.erase(hi_.begin(), hi_.begin() + long(keep - base_));
+    base_ = keep;
+}
+
+void DegradeStream::push(const float* hi, size_t n, const SampleSink& low) {
+    hi_.insert(hi_.end(), hi, hi + n);
+    // A segment goes once the context after it is there and it is not the last.
+    while (done_ + segment_ + context_ <= base_ + hi_.size() && done_ + segment_ + context_ < length_)
+        segment(done_ + segment_, low);
+}
+
+void DegradeStream::finish(const SampleSink& low) {
+    if (base_ + hi_.size() != length_)
+        throw Error("degradation", "stream of " + std::to_string(base_ + hi_.size()) + " samples, expected " +
+                                       std::to_string(length_));
+    if (done_ < length_) segment(length_, low);
+}
+
 DegradationZoo DegradationZoo::parse(const std::string& text) {
     const std::string what = "--degrade '" + text + "'";
     auto parts = splitOn(text, ',');

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/AudioStream.h"
 #include "dsp/Decimate.h"
 
 namespace srlab {
@@ -52,6 +53,30 @@ struct Degraded {
 Degraded degrade(std::vector<float>& hi, int rate, int scale, const Degradation& d, int threads = 0);
 // Shortest input degrade() accepts for `d`.
 size_t minDegradeLength(const Degradation& d);
+
+// degrade() of a long signal, a segment at a time, each filtered with enough of the signal
+// either side that the filter has settled (its IIR state decayed below 1e-15, its FIR taps
+// covered): the low-res stream equals degrade() of the whole signal to float precision, and
+// memory is a few segments. For the degradations whose every step is local: the filters, and
+// a gain (which the caller applies to the high-res signal first, as degrade() does in place).
+// The others need the whole signal: a causal IIR's delay is found over all of it, noise is
+// drawn for its length, and a codec's round trip is aligned by cross-correlation.
+bool degradationStreams(const Degradation& d);
+class DegradeStream {
+public:
+    // length: the high-res signal's samples (a multiple of scale).
+    DegradeStream(size_t length, int rate, int scale, const Degradation& d);
+    void push(const float* hi, size_t n, const SampleSink& low);
+    void finish(const SampleSink& low);
+
+private:
+    void segment(size_t to, const SampleSink& low);  // low-res samples up to hi index `to`
+    size_t length_, context_, segment_;
+    int rate_, scale_;
+    Degradation d_;
+    std::vector<float> hi_;
+    size_t base_ = 0, done_ = 0;
+};
 
 // A seeded random source of Degradations (docs/reference.md §6.2).
 struct DegradationZoo {

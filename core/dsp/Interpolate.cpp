@@ -122,6 +122,47 @@ void SplineStream::finish(size_t n, const SampleSink& sink) {
     emitted_ = n;
 }
 
+BaselineStream::BaselineStream(Baseline b, int r) : b_(b), r_(r), spline_(r) {
+    if (b == Baseline::None) throw Error("baseline", "'none' has no interpolation");
+    if (b == Baseline::Sinc) sinc_ = std::make_unique<StreamResampler>(1.0, double(r), ResampleQuality::VeryHigh);
+}
+
+BaselineStream::~BaselineStream() = default;
+
+void BaselineStream::push(const float* low, size_t m, const SampleSink& sink) {
+    if (m == 0) return;
+    if (b_ == Baseline::Spline) return spline_.push(low, m, sink);
+    if (b_ == Baseline::Sinc) {
+        sinc_->push(low, m, [&](const float* y, size_t k) { sink(y, k), emitted_ += k; });
+        return;
+    }
+    // Linear: the piece after a knot is out once the next knot is there.
+    std::vector<float> out;
+    out.reserve(m * size_t(r_));
+    for (size_t j = 0; j < m; ++j) {
+        if (knots_ > 0)
+            for (int p = 0; p < r_; ++p) out.push_back(last_ + (low[j] - last_) * (float(p) / float(r_)));
+        last_ = low[j];
+        ++knots_;
+    }
+    sink(out.data(), out.size());
+    emitted_ += out.size();
+}
+
+void BaselineStream::finish(size_t n, const SampleSink& sink) {
+    if (b_ == Baseline::Spline) return spline_.finish(n, sink);
+    std::vector<float> tail;
+    if (b_ == Baseline::Sinc) {
+        // The whole-signal sinc baseline is cut or zero-padded to n.
+        sinc_->finish([&](const float* y, size_t k) { tail.insert(tail.end(), y, y + k); });
+        tail.resize(n > emitted_ ? n - emitted_ : 0, 0.0f);
+    } else {
+        tail.assign(n > emitted_ ? n - emitted_ : 0, knots_ ? last_ : 0.0f);  // past the last knot: its value
+    }
+    if (!tail.empty()) sink(tail.data(), tail.size());
+    emitted_ += tail.size();
+}
+
 std::vector<float> linearUpsample(const std::vector<float>& low, int r, size_t n) {
     const size_t m = low.size();
     std::vector<float> out(n);

@@ -2,10 +2,12 @@
 #pragma once
 // Baselines that bring a low-rate signal back to the high rate (docs/reference.md §1.4). The low-rate
 // sample j sits at high-rate position j*r; outputs have exactly n samples.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "audio/AudioStream.h"
+#include "audio/Resampler.h"
 
 namespace srlab {
 
@@ -37,6 +39,23 @@ private:
     int r_;
     std::vector<float> knots_;  // knots from base_ on
     size_t base_ = 0, done_ = 0, emitted_ = 0;  // done_: knots whose stretch is out
+};
+
+// Any baseline of a stream: the output equals upsample(low, r, n, b) of the whole signal.
+class BaselineStream {
+public:
+    BaselineStream(Baseline b, int r);
+    ~BaselineStream();
+    void push(const float* low, size_t m, const SampleSink& sink);
+    void finish(size_t n, const SampleSink& sink);
+
+private:
+    Baseline b_;
+    int r_;
+    SplineStream spline_;
+    std::unique_ptr<StreamResampler> sinc_;
+    float last_ = 0;            // linear: the newest knot
+    size_t knots_ = 0, emitted_ = 0;
 };
 
 // Piecewise linear; positions past the last knot hold its value (numpy.interp).

@@ -6,15 +6,27 @@
 // one row per (file, method) plus per-method means. Methods are plain functions, so baselines
 // and trained models sit in the same table.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "audio/AudioStream.h"
 #include "dsp/Degradation.h"
 #include "metrics/Metrics.h"
 #include "util/CancelToken.h"
 #include "util/Progress.h"
 
 namespace srlab {
+
+// A method run as a stream: the low-res signal in pieces, the estimate out in order, as soon as
+// it is final. Its output equals the method's run() on the whole signal. One thread at a time.
+class MethodStream {
+public:
+    virtual ~MethodStream() = default;
+    virtual void push(const float* low, size_t m, const SampleSink& out) = 0;
+    // The rest: the estimate then has n samples in all (n is about m x scale).
+    virtual void finish(size_t n, const SampleSink& out) = 0;
+};
 
 // A way to make the high-res estimate: a baseline or a trained model. Called on any thread;
 // `run` must be safe to call from several threads at once.
@@ -23,6 +35,9 @@ struct Method {
     // low-res signal (rate / scale) -> estimate with exactly n samples at rate. Long methods
     // check `cancel` between pieces of work and throw Cancelled.
     std::function<std::vector<float>(const std::vector<float>& low, size_t n, const CancelToken& cancel)> run;
+    // The same method as a stream (every baseline and model has one): with it, files stream
+    // through evaluation and memory does not grow with their length.
+    std::function<std::unique_ptr<MethodStream>(const CancelToken& cancel)> stream;
 };
 
 struct EvalRow {
@@ -44,9 +59,13 @@ struct EvalTable {
 
 Method baselineMethod(const std::string& name, int scale);  // spline, linear, sinc
 
+// How files go through evaluation: streamed where the degradation and every method allow it
+// (the default; the same numbers, memory independent of length), or each file whole.
+enum class EvalMode { Auto, Whole };
+
 EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, const Degradation& how,
                         const std::vector<Method>& methods, int threads, ProgressSink& progress,
-                        const CancelToken& cancel);
+                        const CancelToken& cancel, EvalMode mode = EvalMode::Auto);
 
 // A robustness matrix: every method scored on every case (each file read once).
 struct EvalMatrix {
@@ -58,7 +77,7 @@ struct EvalMatrix {
 };
 EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int scale,
                           const std::vector<Degradation>& cases, const std::vector<Method>& methods, int threads,
-                          ProgressSink& progress, const CancelToken& cancel);
+                          ProgressSink& progress, const CancelToken& cancel, EvalMode mode = EvalMode::Auto);
 // DEFAULT, or a file with one Degradation text form per line (# comments). Throws Error.
 std::vector<Degradation> loadDegradationMatrix(const std::string& defaultOrPath);
 

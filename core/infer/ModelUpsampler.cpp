@@ -96,6 +96,47 @@ std::vector<float> ModelUpsampler::runSinglePass(const std::vector<float>& low, 
     return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + n);
 }
 
+namespace {
+
+// The model from low-rate samples: the spline baseline streamed into the chunked network.
+class ModelStream final : public MethodStream {
+public:
+    ModelStream(ChunkForward forward, const ModelConfig& c, ChunkPlan plan, size_t batch, bool cpu, int threads,
+                const CancelToken* cancel)
+        : spline_(c.scale), chunks_(std::move(forward), plan, batch, cpu, threads, cancel) {}
+    void push(const float* low, size_t m, const SampleSink& out) override {
+        spline_.push(low, m, [&](const float* x, size_t n) { chunks_.push(x, n, out); });
+    }
+    void finish(size_t n, const SampleSink& out) override {
+        spline_.finish(n, [&](const float* x, size_t k) { chunks_.push(x, k, out); });
+        chunks_.finish(out);
+    }
+
+private:
+    SplineStream spline_;
+    ChunkedStream chunks_;
+};
+
+// A model's stream that keeps the model alive (a Method may go before its streams do).
+class OwningStream final : public MethodStream {
+public:
+    OwningStream(std::shared_ptr<const ModelUpsampler> model, std::unique_ptr<MethodStream> s)
+        : model_(std::move(model)), s_(std::move(s)) {}
+    void push(const float* low, size_t m, const SampleSink& out) override { s_->push(low, m, out); }
+    void finish(size_t n, const SampleSink& out) override { s_->finish(n, out); }
+
+private:
+    std::shared_ptr<const ModelUpsampler> model_;
+    std::unique_ptr<MethodStream> s_;
+};
+
+}  // namespace
+
+std::unique_ptr<MethodStream> ModelUpsampler::stream(const CancelToken* cancel) const {
+    return std::make_unique<ModelStream>([this](const torch::Tensor& t) { return d_->forward(t); }, config(), d_->plan,
+                                         size_t(d_->batch), d_->device.is_cpu(), d_->threads, cancel);
+}
+
 std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, const CancelToken* cancel) const {
     return runChunked([this](const torch::Tensor& t) { return d_->forward(t); }, splineUpsample(low, config().scale, n),
                       d_->plan, size_t(d_->batch), d_->device.is_cpu(), d_->threads, cancel);
@@ -107,10 +148,8 @@ size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, Pro
     if (inRate < 1000) throw Error("upsample", "input rate " + std::to_string(inRate) + " Hz is below 1 kHz: not audio to upsample");
     const double outPerIn = double(config().rate) / double(inRate);
     const double expected = double(std::max(0LL, source.framesHint())) / double(inRate);  // seconds
-    // The chain, back to front: chunks -> sink, spline -> chunks, resampler -> spline.
-    ChunkedStream chunks([this](const torch::Tensor& t) { return d_->forward(t); }, d_->plan, size_t(d_->batch),
-                         d_->device.is_cpu(), d_->threads, cancel);
-    SplineStream spline(config().scale);
+    // The chain: resampler -> model (spline -> chunks) -> sink.
+    const auto model = stream(cancel);
     StreamResampler resampler(inRate, lowRate());
     size_t emitted = 0, limit = size_t(-1);
     const SampleSink out = [&](const float* y, size_t n) {
@@ -122,14 +161,13 @@ size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, Pro
             progress->progress(done, std::max(expected, done), "upsampling");
         }
     };
-    const SampleSink toChunks = [&](const float* x, size_t n) { chunks.push(x, n, out); };
-    const SampleSink toSpline = [&](const float* low, size_t n) { spline.push(low, n, toChunks); };
+    const SampleSink toModel = [&](const float* low, size_t n) { model->push(low, n, out); };
     std::vector<float> block(65536);
     size_t frames = 0;
     for (size_t got; (got = source.read(block.data(), block.size())) > 0;) {
         if (cancel) cancel->throwIfCancelled();
         frames += got;
-        resampler.push(block.data(), got, toSpline);
+        resampler.push(block.data(), got, toModel);
     }
     const size_t n = size_t(std::llround(double(frames) * outPerIn));
     if (frames == 0 || n == 0) throw Error("upsample", "the input has no samples");
@@ -138,13 +176,12 @@ size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, Pro
     const size_t minIn = size_t(std::ceil(4.0 * double(inRate) / lowRate()));
     if (frames < minIn) {
         const std::vector<float> zeros(minIn - frames, 0.0f);
-        resampler.push(zeros.data(), zeros.size(), toSpline);
+        resampler.push(zeros.data(), zeros.size(), toModel);
     }
-    resampler.finish(toSpline);
+    resampler.finish(toModel);
     const size_t nIn = size_t(std::llround(double(std::max(frames, minIn)) * outPerIn));
     limit = n;
-    spline.finish(std::max(n, nIn), toChunks);
-    chunks.finish(out);
+    model->finish(std::max(n, nIn), out);
     return emitted;
 }
 
@@ -158,8 +195,10 @@ std::vector<float> ModelUpsampler::upsample(const std::vector<float>& audio, int
 }
 
 Method modelMethod(std::shared_ptr<const ModelUpsampler> model, const std::string& name) {
-    return {name, [model](const std::vector<float>& low, size_t n, const CancelToken& cancel) {
-                return model->run(low, n, &cancel);
+    return {name,
+            [model](const std::vector<float>& low, size_t n, const CancelToken& cancel) { return model->run(low, n, &cancel); },
+            [model](const CancelToken& cancel) -> std::unique_ptr<MethodStream> {
+                return std::make_unique<OwningStream>(model, model->stream(&cancel));
             }};
 }
 

@@ -38,6 +38,8 @@ public:
 
     // Low-res samples at lowRate() -> exactly n samples at config().rate. Thread-safe.
     std::vector<float> run(const std::vector<float>& low, size_t n, const CancelToken* cancel = nullptr) const;
+    // run() as a stream (the cancel token must outlive it). One stream per thread.
+    std::unique_ptr<MethodStream> stream(const CancelToken* cancel = nullptr) const;
     // The same network on the whole signal at once (the reference chunking is checked against).
     std::vector<float> runSinglePass(const std::vector<float>& low, size_t n) const;
     // A source at any rate, read to its end: resampled to lowRate(), interpolated and run a

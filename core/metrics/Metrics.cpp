@@ -146,8 +146,92 @@ double nrmse(const float* y, const float* yh, size_t n) {
     return std::sqrt(e) / std::max(std::sqrt(s), 1e-12);
 }
 
+MetricSums::MetricSums(size_t length, int rate, int scale)
+    : length_(length), patchLen_(std::min<size_t>(length, 8192)), patches_(std::max<size_t>(1, length / 8192)) {
+    (void)rate;
+    split_ = size_t(std::ceil(double(kLsdStft.nfft) / (2.0 * scale)));
+}
+
+void MetricSums::addSamples(const float* y, const float* yh, size_t n, size_t at) {
+    for (size_t i = 0; i < n; ++i) {
+        const double d = double(yh[i]) - y[i], yy = double(y[i]) * y[i], e = d * d;
+        yy_ += yy;
+        ee_ += e;
+        // Kuleshov patches: whole patches of patchLen_ samples (a short signal is one patch).
+        const size_t k = at + i;
+        if (k / patchLen_ >= patches_) continue;
+        patchYy_ += yy;
+        patchEe_ += e;
+        if ((k + 1) % patchLen_ == 0) {
+            const double len = double(patchLen_);
+            patchSum_ += 20.0 * std::log10(std::sqrt(patchYy_ / len) / std::sqrt(patchEe_ / len + 1e-6) + 1e-8);
+            patchYy_ = patchEe_ = 0;
+        }
+    }
+}
+
+void MetricSums::addFrames(const Spectrogram& a, const Spectrogram& b, const std::vector<float>& am,
+                           const std::vector<float>& bm, float top) {
+    if (a.frames == 0) return;
+    if (bins_ == 0) {
+        bins_ = a.bins;
+        split_ = std::min(split_, bins_);
+        kuleshov_.assign(bins_, 0.0);
+        la_.resize(bins_);
+        lb_.resize(bins_);
+    }
+    for (size_t f = 0; f < a.frames; ++f) {
+        // Standard LSD: log10 power floored at 1e-8, RMS over bins; below/above the low-res Nyquist.
+        log10Floored(a.power.data() + f * bins_, bins_, 1e-8, la_.data());
+        log10Floored(b.power.data() + f * bins_, bins_, 1e-8, lb_.data());
+        double all = 0, lo = 0, hi = 0;
+        for (size_t k = 0; k < bins_; ++k) {
+            const double d2 = (la_[k] - lb_[k]) * (la_[k] - lb_[k]);
+            all += d2;
+            (k < split_ ? lo : hi) += d2;
+        }
+        lsdAll_ += std::sqrt(all / double(bins_));
+        if (split_ > 0) lsdLf_ += std::sqrt(lo / double(split_));
+        if (split_ < bins_) lsdHf_ += std::sqrt(hi / double(bins_ - split_));
+        // Kuleshov LSD: ln(power + 1e-8), summed per bin over time.
+        lnPlus(a.power.data() + f * bins_, bins_, 1e-8, la_.data());
+        lnPlus(b.power.data() + f * bins_, bins_, 1e-8, lb_.data());
+        for (size_t k = 0; k < bins_; ++k) kuleshov_[k] += (la_[k] - lb_[k]) * (la_[k] - lb_[k]);
+    }
+    frames_ += a.frames;
+    // Log-mel PSNR: images normalised to [0, 1] with the reference's peak and an 80 dB range.
+    const double range = 80.0;
+    for (size_t i = 0; i < am.size(); ++i) {
+        const double na = std::clamp((am[i] - top + range) / range, 0.0, 1.0);
+        const double nb = std::clamp((bm[i] - top + range) / range, 0.0, 1.0);
+        melErr_ += (na - nb) * (na - nb);
+    }
+    melCount_ += am.size();
+}
+
+MetricSet MetricSums::result() const {
+    if (melCount_ == 0) throw Error("metrics", "signal too short for a mel spectrogram");
+    MetricSet m;
+    m.snr = 20.0 * std::log10(std::sqrt(yy_) / std::max(std::sqrt(ee_), 1e-8));
+    m.snrPatch = patchSum_ / double(patches_);
+    const double frames = double(std::max<size_t>(frames_, 1));
+    m.lsd = lsdAll_ / frames;
+    m.lsdLf = lsdLf_ / frames;
+    m.lsdHf = lsdHf_ / frames;
+    double sum = 0;
+    for (double v : kuleshov_) sum += std::sqrt(v / frames + 1e-8);
+    m.lsdKuleshov = std::min(sum / double(std::max<size_t>(bins_, 1)), 10.0);
+    m.psnrMel = 10.0 * std::log10(1.0 / std::max(melErr_ / double(melCount_), 1e-12));
+    m.nrmse = std::sqrt(ee_) / std::max(std::sqrt(yy_), 1e-12);
+    m.mse = ee_ / double(length_);
+    return m;
+}
+
+std::vector<float> logMelImage(const MelBank& bank, const Spectrogram& s) { return logMelOf(bank, s); }
+const StftParams& metricStft() { return kLsdStft; }
+
 MetricReference::MetricReference(const std::vector<float>& y, int rate, int scale, int threads)
-    : y_(y), scale_(scale) {
+    : y_(y), rate_(rate), scale_(scale) {
     checkSizes(y.data(), y.data(), y.size());
     if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
     spec_ = powerSpectrogram(y.data(), y.size(), kLsdStft, threads);
@@ -161,22 +245,13 @@ MetricSet MetricReference::measure(const std::vector<float>& yh) const {
         throw Error("metrics", "reference has " + std::to_string(y_.size()) + " samples, estimate " +
                                    std::to_string(yh.size()));
     const size_t n = y_.size();
-    const float *y = y_.data(), *e = yh.data();
     // All cores: when several estimates are measured at once (a parallelFor over versions),
     // the nested loop runs on whichever pool threads are free, so the last one is not alone.
-    const Spectrogram s = powerSpectrogram(e, n, kLsdStft, 0);
-    MetricSet m;
-    m.snr = snrDb(y, e, n);
-    m.snrPatch = snrPatchDb(y, e, n);
-    const Lsd l = lsdOf(spec_, s, scale_);
-    m.lsd = l.all;
-    m.lsdHf = l.hf;
-    m.lsdLf = l.lf;
-    m.lsdKuleshov = lsdKuleshovOf(spec_, s);
-    m.psnrMel = psnrOf(logMel_, logMelTop_, logMelOf(bank_, s));
-    m.nrmse = nrmse(y, e, n);
-    m.mse = mse(y, e, n);
-    return m;
+    const Spectrogram s = powerSpectrogram(yh.data(), n, kLsdStft, 0);
+    MetricSums sums(n, rate_, scale_);
+    sums.addSamples(y_.data(), yh.data(), n, 0);
+    sums.addFrames(spec_, s, logMel_, logMelOf(bank_, s), logMelTop_);
+    return sums.result();
 }
 
 MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& yh, int rate, int scale) {

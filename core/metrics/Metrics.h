@@ -46,6 +46,36 @@ struct MetricSet {
 
 MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& yh, int rate, int scale);
 
+// One estimate's running sums for every metric of MetricSet, fed in signal order: samples (for
+// the SNRs and errors) and STFT frames (for the LSDs and the log-mel PSNR). The whole-signal
+// measure and the streamed one (metrics/MetricStream.h) both add up through this, in the same
+// order, so they give the same numbers.
+struct MetricSums {
+    MetricSums(size_t length, int rate, int scale);
+    // y, yh: samples [at, at + n) of reference and estimate.
+    void addSamples(const float* y, const float* yh, size_t n, size_t at);
+    // Frames of both spectrograms (same frames, in order) and their log-mel images.
+    void addFrames(const Spectrogram& ref, const Spectrogram& est, const std::vector<float>& refLogMel,
+                   const std::vector<float>& estLogMel, float logMelTop);
+    MetricSet result() const;
+
+private:
+    size_t length_, patchLen_, patches_, split_;
+    double yy_ = 0, ee_ = 0;                      // whole signal
+    double patchSum_ = 0, patchYy_ = 0, patchEe_ = 0;  // the patch SNR: done patches, the open one
+    double lsdAll_ = 0, lsdLf_ = 0, lsdHf_ = 0;
+    size_t frames_ = 0, bins_ = 0;
+    std::vector<double> kuleshov_;                // per bin, sum over frames of dL^2
+    double melErr_ = 0;
+    size_t melCount_ = 0;
+    std::vector<double> la_, lb_;                 // one frame's logs, reused
+};
+
+// The log-mel image the PSNR compares (128 Slaney mels of the LSD's STFT, in dB).
+std::vector<float> logMelImage(const MelBank& bank, const Spectrogram& s);
+// The STFT every spectral metric uses (docs/reference.md §2).
+const StftParams& metricStft();
+
 // The reference's side of every metric (its spectrogram and log-mel image), computed once and
 // measured against any number of estimates: one STFT per estimate instead of six. `y` must
 // outlive the reference. measure() is const and may run on several threads at once.
@@ -56,7 +86,7 @@ public:
 
 private:
     const std::vector<float>& y_;
-    int scale_;
+    int rate_, scale_;
     Spectrogram spec_;
     MelBank bank_;
     std::vector<float> logMel_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "audio/AudioFile.h"
 #include "support/TestSupport.h"
 #include "util/Error.h"
 
@@ -81,6 +82,42 @@ TEST(Evaluator, AMatrixFileIsReadAndItsBadLineNamed) {
         EXPECT_NE(std::string(e.what()).find("bad.txt:2"), std::string::npos) << e.what();
     }
     EXPECT_THROW(loadDegradationMatrix(d / "none.txt"), Error);
+}
+
+// A file streams through evaluation (read, resampled 44.1 -> 16 kHz, degraded a segment at a
+// time, interpolated and scored block by block) to the numbers of the whole-file path, for
+// every degradation that streams: 140 s cross three degradation segments, thousands of STFT
+// blocks and the resampler's and spline's pieces. A short file, all of whose five STFT frames
+// are reflected at an edge, too.
+TEST(Evaluator, StreamedFilesScoreAsWholeFilesDo) {
+    TempDir d;
+    const size_t n = 140 * 44100;
+    auto x = chirp(40, 20000, 44100, n, 0.4);
+    const auto hiss = noise(n, 4, 0.02);
+    for (size_t i = 0; i < n; ++i) x[i] = x[i] * (0.6f + 0.4f * float(std::sin(double(i) * 3e-5))) + hiss[i];
+    writeAudio(d / "long.wav", x, 44100);
+    writeAudio(d / "short.wav", std::vector<float>(x.begin() + 1000, x.begin() + 1000 + 6000), 44100);
+    std::vector<Degradation> cases;
+    for (const char* c : {"cheby", "sinc", "butter:6", "ellip:6@0.9", "kaiser@0.95", "soxr+gain:-4"})
+        cases.push_back(Degradation::parse(c));
+    const std::vector<Method> methods = {baselineMethod("spline", 4), baselineMethod("linear", 4),
+                                         baselineMethod("sinc", 4)};
+    NullProgress quiet;
+    CancelToken cancel;
+    const auto files = std::vector<std::string>{d / "long.wav", d / "short.wav"};
+    const auto streamed = evaluateMatrix(files, 16000, 4, cases, methods, 2, quiet, cancel, EvalMode::Auto);
+    const auto whole = evaluateMatrix(files, 16000, 4, cases, methods, 2, quiet, cancel, EvalMode::Whole);
+    for (size_t c = 0; c < cases.size(); ++c) {
+        SCOPED_TRACE(cases[c].toString());
+        ASSERT_EQ(streamed.cases[c].rows.size(), 6u);
+        ASSERT_EQ(whole.cases[c].rows.size(), 6u);
+        for (size_t r = 0; r < 6; ++r)
+            for (const auto& info : metricCatalogue()) {
+                const double a = streamed.cases[c].rows[r].m.*info.field, b = whole.cases[c].rows[r].m.*info.field;
+                EXPECT_NEAR(a, b, 1e-6 * std::max(1.0, std::abs(b)))
+                    << streamed.cases[c].rows[r].file << " " << streamed.cases[c].rows[r].method << " " << info.key;
+            }
+    }
 }
 
 }  // namespace srlab

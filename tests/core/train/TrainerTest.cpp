@@ -558,6 +558,20 @@ TEST(ModelUpsampler, AFileStreamsToTheWholeFilePathsResult) {
     for (float v : expected) peak = std::max(peak, std::abs(v));
     EXPECT_LE(worstDifference(got, expected), 1e-6f * std::max(1.0f, peak));
     EXPECT_EQ(model.upsample(x, 11025), got);  // the in-memory call is the same stream
+    // As an evaluation method: the low-rate stream in pieces gives run() on the whole signal.
+    const auto low = resample(x, 11025, 4000);
+    const auto whole = model.run(low, low.size() * 4);
+    CancelToken cancel;
+    auto shared = std::make_shared<ModelUpsampler>(ck, "cpu", 2);
+    shared->setChunking(2048, 512);
+    // The Method goes at once: its stream keeps the model alive.
+    const auto stream = modelMethod(std::move(shared), "m").stream(cancel);
+    std::vector<float> streamed;
+    const SampleSink append = [&](const float* s, size_t k) { streamed.insert(streamed.end(), s, s + k); };
+    for (size_t at = 0; at < low.size(); at += 7777) stream->push(low.data() + at, std::min<size_t>(7777, low.size() - at), append);
+    stream->finish(low.size() * 4, append);
+    ASSERT_EQ(streamed.size(), whole.size());
+    EXPECT_LE(worstDifference(streamed, whole), 1e-6f * std::max(1.0f, peak));
 }
 
 }  // namespace srlab
