@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare/CompareSession.h"
 
+#include "metrics/MetricStream.h"
+
 #include <algorithm>
 #include <cmath>
 #include <future>
@@ -132,16 +134,35 @@ bool focusRun(const Comparison& c, const CompareRequest& r, const CompareModel& 
 
 void addMetrics(Comparison& c, const CancelToken& cancel) {
     if (!c.hasTruth) return;
-    const MetricReference reference(*c.versions[0].audio, c.rate, c.scale);
     std::vector<size_t> todo;
     for (size_t i = 1; i < c.versions.size(); ++i)
         if (!c.versions[i].hasMetrics) todo.push_back(i);
-    parallelFor(todo.size(), [&](size_t j) {
+    if (todo.empty()) return;
+    const std::vector<float>& y = *c.versions[0].audio;
+    for (size_t i : todo)
+        if (c.versions[i].audio->size() != y.size())
+            throw Error("metrics", "reference has " + std::to_string(y.size()) + " samples, estimate " +
+                                       std::to_string(c.versions[i].audio->size()));
+    // Added up a block at a time (metrics/MetricStream.h): the numbers of a whole-signal
+    // measure, without a spectrogram of the whole file per version (2x its samples each).
+    constexpr size_t kBlock = size_t(1) << 20;
+    LogMelPeak peak(c.rate);
+    for (size_t at = 0; at < y.size(); at += kBlock) {
         cancel.throwIfCancelled();
-        Version& v = c.versions[todo[j]];
-        v.metrics = reference.measure(*v.audio);
-        v.hasMetrics = true;
-    });
+        peak.push(y.data() + at, std::min(kBlock, y.size() - at));
+    }
+    MetricStream metrics(y.size(), c.rate, c.scale, todo.size(), peak.finish(y.size()));
+    for (size_t at = 0; at < y.size(); at += kBlock) {
+        cancel.throwIfCancelled();
+        const size_t len = std::min(kBlock, y.size() - at);
+        metrics.pushReference(y.data() + at, len);
+        for (size_t j = 0; j < todo.size(); ++j) metrics.pushEstimate(j, c.versions[todo[j]].audio->data() + at, len);
+    }
+    const auto sets = metrics.finish();
+    for (size_t j = 0; j < todo.size(); ++j) {
+        c.versions[todo[j]].metrics = sets[j];
+        c.versions[todo[j]].hasMetrics = true;
+    }
     cancel.throwIfCancelled();
 }
 

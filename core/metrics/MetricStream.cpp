@@ -6,6 +6,7 @@
 #include "dsp/Mel.h"
 #include "dsp/Stft.h"
 #include "util/Error.h"
+#include "util/ThreadPool.h"
 
 namespace srlab {
 namespace {
@@ -19,7 +20,7 @@ struct Window {
         if (i <= base) return;
         const size_t k = std::min(i - base, x.size());
         // Compacted only when half is stale: appends stay amortised O(1).
-        if (k * 2 < x.size() && k < (size_t(1) << 16)) return;
+        if (k * 2 < x.size()) return;
         x.erase(x.begin(), x.begin() + long(k));
         base += k;
     }
@@ -95,7 +96,33 @@ private:
     size_t n_ = 0, frames_ = 0;
 };
 
-constexpr size_t kFrameBlock = 256;  // frames per STFT call: enough to use the pool
+constexpr size_t kFrameBlock = 1024;  // frames scored per round
+constexpr size_t kSubBlock = 64;      // frames per pool task
+
+// Frames [f0, f1) of a signal and their log-mel image, sub-blocks side by side on the pool
+// (the mel filterbank costs as much as the FFT).
+struct Spectra {
+    Spectrogram s;
+    std::vector<float> mel;
+};
+Spectra spectraOf(const FrameMaker& frames, const Window& w, size_t f0, size_t f1, const MelBank& bank) {
+    const size_t parts = (f1 - f0 + kSubBlock - 1) / kSubBlock;
+    std::vector<Spectra> part(parts);
+    parallelFor(parts, [&](size_t i) {
+        const size_t a = f0 + i * kSubBlock, b = std::min(f1, a + kSubBlock);
+        part[i].s = frames.make(w, a, b);
+        part[i].mel = logMelImage(bank, part[i].s);
+    });
+    Spectra out;
+    out.s.bins = part.empty() ? 0 : part[0].s.bins;
+    out.s.frames = f1 - f0;
+    out.s.power.reserve(out.s.frames * out.s.bins);
+    for (auto& p : part) {
+        out.s.power.insert(out.s.power.end(), p.s.power.begin(), p.s.power.end());
+        out.mel.insert(out.mel.end(), p.mel.begin(), p.mel.end());
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -110,7 +137,7 @@ struct LogMelPeak::Impl {
         const size_t ready = frames.readyUpTo(w.end());
         while (next < ready && (all || ready - next >= kFrameBlock)) {
             const size_t to = std::min(ready, next + kFrameBlock);
-            for (float v : logMelImage(bank, frames.make(w, next, to))) top = std::max(top, v);
+            for (float v : spectraOf(frames, w, next, to, bank).mel) top = std::max(top, v);
             next = to;
             w.dropBefore(frames.firstSample(next));
         }
@@ -161,12 +188,12 @@ struct MetricStream::Impl {
         const size_t ready = frames.readyUpTo(std::min(avail, n));
         while (nextFrame < ready && (all || ready - nextFrame >= kFrameBlock)) {
             const size_t to = std::min(ready, nextFrame + kFrameBlock);
-            const Spectrogram r = frames.make(ref, nextFrame, to);
-            const auto rm = logMelImage(bank, r);
-            for (size_t k = 0; k < est.size(); ++k) {
-                const Spectrogram e = frames.make(est[k], nextFrame, to);
-                sums[k].addFrames(r, e, rm, logMelImage(bank, e), top);
-            }
+            const Spectra r = spectraOf(frames, ref, nextFrame, to, bank);
+            // Estimates side by side on the pool (each has its own sums; the reference is shared).
+            parallelFor(est.size(), [&](size_t k) {
+                const Spectra e = spectraOf(frames, est[k], nextFrame, to, bank);
+                sums[k].addFrames(r.s, e.s, r.mel, e.mel, top);
+            });
             nextFrame = to;
         }
         trim();

@@ -8,7 +8,8 @@
 // through MetricSums in the same order. The signal's length must be known up front, and for
 // the log-mel PSNR the reference's log-mel peak (LogMelPeak, a first pass over the reference).
 //
-// Threads: one thread at a time; the STFTs of a block of frames use the shared pool.
+// Threads: one thread at a time; a block of frames is scored on the shared pool, estimates
+// side by side.
 #include <cstddef>
 #include <memory>
 #include <vector>

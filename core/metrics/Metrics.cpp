@@ -153,16 +153,23 @@ MetricSums::MetricSums(size_t length, int rate, int scale)
 }
 
 void MetricSums::addSamples(const float* y, const float* yh, size_t n, size_t at) {
-    for (size_t i = 0; i < n; ++i) {
-        const double d = double(yh[i]) - y[i], yy = double(y[i]) * y[i], e = d * d;
-        yy_ += yy;
-        ee_ += e;
-        // Kuleshov patches: whole patches of patchLen_ samples (a short signal is one patch).
-        const size_t k = at + i;
-        if (k / patchLen_ >= patches_) continue;
-        patchYy_ += yy;
-        patchEe_ += e;
-        if ((k + 1) % patchLen_ == 0) {
+    // In runs that end at Kuleshov patch boundaries (whole patches of patchLen_ samples; a short
+    // signal is one patch): no division per sample. Every sum is added to sample by sample, so
+    // how the signal was cut into calls does not change a bit of it.
+    for (size_t i = 0; i < n;) {
+        const size_t p = (at + i) / patchLen_;
+        const bool inPatch = p < patches_;
+        const size_t end = inPatch ? std::min(n, (p + 1) * patchLen_ - at) : n;
+        for (; i < end; ++i) {
+            const double d = double(yh[i]) - y[i], yy = double(y[i]) * y[i], e = d * d;
+            yy_ += yy;
+            ee_ += e;
+            if (inPatch) {
+                patchYy_ += yy;
+                patchEe_ += e;
+            }
+        }
+        if (inPatch && at + i == (p + 1) * patchLen_) {
             const double len = double(patchLen_);
             patchSum_ += 20.0 * std::log10(std::sqrt(patchYy_ / len) / std::sqrt(patchEe_ / len + 1e-6) + 1e-8);
             patchYy_ = patchEe_ = 0;
