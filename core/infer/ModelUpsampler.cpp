@@ -138,8 +138,14 @@ std::unique_ptr<MethodStream> ModelUpsampler::stream(const CancelToken* cancel) 
 }
 
 std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, const CancelToken* cancel) const {
-    return runChunked([this](const torch::Tensor& t) { return d_->forward(t); }, splineUpsample(low, config().scale, n),
-                      d_->plan, size_t(d_->batch), d_->device.is_cpu(), d_->threads, cancel);
+    // Through the stream: no whole-signal copy of the interpolated input (as large as the output).
+    std::vector<float> y;
+    y.reserve(n);
+    const SampleSink append = [&y](const float* s, size_t k) { y.insert(y.end(), s, s + k); };
+    const auto s = stream(cancel);
+    s->push(low.data(), low.size(), append);
+    s->finish(n, append);
+    return y;
 }
 
 size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, ProgressSink* progress,
