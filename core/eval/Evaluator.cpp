@@ -72,8 +72,10 @@ size_t streamTarget(const std::string& file, int rate, int scale, double gainDb,
 // One file through one case, streamed: a first pass counts the target-rate samples, checks for
 // silence and finds the reference's log-mel peak; the second scores every method as the
 // degradation, the methods and the metrics stream along. The numbers equal the whole-file path's.
+// `onProgress(fraction)` hears how far the second pass is, every few seconds of audio.
 std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int scale, const Degradation& d,
-                                      const std::vector<Method>& methods, size_t minLength, const CancelToken& cancel) {
+                                      const std::vector<Method>& methods, size_t minLength, const CancelToken& cancel,
+                                      const std::function<void(double)>& onProgress) {
     bool silent = true;
     LogMelPeak peak(rate);
     const size_t n = streamTarget(file, rate, scale, d.gainDb, size_t(-1), [&](const float* x, size_t k) {
@@ -96,9 +98,15 @@ std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int sca
     const SampleSink low = [&](const float* x, size_t m) {
         for (size_t k = 0; k < streams.size(); ++k) streams[k]->push(x, m, estimates[k]);
     };
+    size_t sent = 0, told = 0;
     streamTarget(file, rate, scale, d.gainDb, n, [&](const float* x, size_t k) {
         metrics.pushReference(x, k);
         degrade.push(x, k, low);
+        sent += k;
+        if (sent - told >= size_t(rate) * 5) {
+            onProgress(double(sent) / double(n));
+            told = sent;
+        }
     }, cancel);
     degrade.finish(low);
     for (size_t k = 0; k < streams.size(); ++k) streams[k]->finish(n, estimates[k]);
@@ -133,6 +141,16 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
     std::vector<std::string> why(files.size());
     std::atomic<size_t> done{0};
     std::mutex mu;
+    // Files done, plus how far the streamed ones in flight are: a single long file moves the bar.
+    std::vector<double> inFlight(files.size(), 0.0);
+    double inFlightSum = 0;
+    auto tell = [&](size_t i, double fraction) {
+        std::lock_guard<std::mutex> lock(mu);
+        inFlightSum += fraction - inFlight[i];
+        inFlight[i] = fraction;
+        progress.progress(double(done.load()) + inFlightSum, double(files.size()),
+                          std::filesystem::path(files[i]).filename().string());
+    };
     // Cases that stream go through one at a time; the rest share one whole-file read.
     const bool methodsStream =
         std::all_of(methods.begin(), methods.end(), [](const Method& m) { return bool(m.stream); });
@@ -140,12 +158,18 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
     for (size_t c = 0; c < cases.size(); ++c)
         streamed[c] = mode == EvalMode::Auto && methodsStream && degradationStreams(cases[c]);
     const bool anyWhole = std::find(streamed.begin(), streamed.end(), false) != streamed.end();
-    // One file per pool thread, each single-threaded inside (files are the coarser grain).
+    // One file per pool thread (files are the coarser grain); a streamed file's blocks also use
+    // the pool (a single long file takes every core), the whole-file path runs single-threaded.
     parallelFor(files.size(), [&](size_t i) {
         if (cancel.cancelled()) return;
         try {
+            double casesDone = 0;
             for (size_t c = 0; c < cases.size(); ++c)
-                if (streamed[c]) perFile[i][c] = evaluateStreamed(files[i], rate, scale, cases[c], methods, minLength, cancel);
+                if (streamed[c]) {
+                    perFile[i][c] = evaluateStreamed(files[i], rate, scale, cases[c], methods, minLength, cancel,
+                                                     [&](double f) { tell(i, (casesDone + f) / double(cases.size())); });
+                    ++casesDone;
+                }
             if (!anyWhole) throw Skip{};
             int inRate = 0;
             std::vector<float> mono = readMono(files[i], &inRate);
@@ -172,9 +196,8 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
             why[i] = e.what();
             for (auto& rows : perFile[i]) rows.clear();
         }
-        const size_t d = ++done;
-        std::lock_guard<std::mutex> lock(mu);
-        progress.progress(double(d), double(files.size()), std::filesystem::path(files[i]).filename().string());
+        ++done;
+        tell(i, 0.0);
     }, threads);
     cancel.throwIfCancelled();
     EvalMatrix out;
