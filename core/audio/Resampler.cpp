@@ -19,7 +19,7 @@ struct StreamResampler::Impl {
 };
 
 StreamResampler::StreamResampler(double inRate, double outRate, ResampleQuality q)
-    : d_(std::make_unique<Impl>()), ratio_(outRate / inRate) {
+    : d_(std::make_unique<Impl>()), inRate_(inRate), outRate_(outRate) {
     if (!(inRate > 0) || !(outRate > 0)) throw Error("resample", "sample rates must be positive");
     if (inRate == outRate) return;
     soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
@@ -36,7 +36,7 @@ StreamResampler::~StreamResampler() = default;
 // Output never passes round(total in * ratio): what libsoxr adds past it (its flush rounds
 // differently) is dropped, and finish() pads a shortfall with zeros.
 void StreamResampler::drain(const float* x, size_t n, bool last, const SampleSink& sink) {
-    const size_t cap = last ? size_t(std::llround(double(in_) * ratio_)) : size_t(-1);
+    const size_t cap = last ? total() : size_t(-1);
     for (;;) {
         size_t used = 0, made = 0;
         // ~n marks the last input (soxr_process's end-of-input convention): it flushes.
@@ -62,14 +62,15 @@ void StreamResampler::push(const float* x, size_t n, const SampleSink& sink) {
 }
 
 void StreamResampler::finish(const SampleSink& sink) {
-    const size_t total = size_t(std::llround(double(in_) * ratio_));
     if (d_->soxr && in_ > 0) drain(nullptr, 0, true, sink);
-    if (out_ < total) {
-        const std::vector<float> zeros(total - out_, 0.0f);
+    if (out_ < total()) {
+        const std::vector<float> zeros(total() - out_, 0.0f);
         sink(zeros.data(), zeros.size());
-        out_ = total;
+        out_ = total();
     }
 }
+
+size_t StreamResampler::total() const { return size_t(std::llround(double(in_) * outRate_ / inRate_)); }
 
 std::vector<float> resample(const std::vector<float>& x, double inRate, double outRate, ResampleQuality q) {
     if (inRate <= 0 || outRate <= 0) throw Error("resample", "sample rates must be positive");

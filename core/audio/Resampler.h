@@ -34,9 +34,10 @@ public:
 
 private:
     void drain(const float* x, size_t n, bool last, const SampleSink& sink);
+    size_t total() const;  // round(in * outRate / inRate), as resample() has always rounded
     struct Impl;
     std::unique_ptr<Impl> d_;
-    double ratio_;
+    double inRate_, outRate_;
     size_t in_ = 0, out_ = 0;
 };
 

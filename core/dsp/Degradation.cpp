@@ -245,8 +245,9 @@ DegradeStream::DegradeStream(size_t length, int rate, int scale, const Degradati
         if (settle == 0) throw Error("degradation", d.toString() + " is not a stable filter");
     }
     const size_t s = size_t(scale);
-    context_ = (std::max<size_t>(65536, 2 * settle + 1024) + s - 1) / s * s;
-    segment_ = (size_t(1) << 20) / s * s;
+    // (FIR taps reach 32 scale samples either side.)
+    context_ = (std::max({size_t(65536), 2 * settle + 1024, 64 * s}) + s - 1) / s * s;
+    segment_ = std::max(s, (size_t(1) << 20) / s * s);
 }
 
 void DegradeStream::segment(size_t to, const SampleSink& low) {

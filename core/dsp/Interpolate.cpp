@@ -151,6 +151,7 @@ void BaselineStream::push(const float* low, size_t m, const SampleSink& sink) {
 
 void BaselineStream::finish(size_t n, const SampleSink& sink) {
     if (b_ == Baseline::Spline) return spline_.finish(n, sink);
+    if (n < emitted_) throw Error("baseline", "stream shorter than what was already interpolated");
     std::vector<float> tail;
     if (b_ == Baseline::Sinc) {
         // The whole-signal sinc baseline is cut or zero-padded to n.

@@ -53,7 +53,12 @@ size_t streamTarget(const std::string& file, int rate, int scale, double gainDb,
         sent += k;
         held.erase(held.begin(), held.begin() + long(k));
     };
+    size_t produced = 0;
     const SampleSink take = [&](const float* x, size_t n) {
+        produced += n;
+        // The second pass knows the length: a file that has grown since the first is not scored.
+        if (limit != size_t(-1) && produced >= limit + s)
+            throw Error(file, "changed while it was being evaluated (it grew between two reads)");
         held.insert(held.end(), x, x + n);
         send(limit == size_t(-1) ? held.size() - std::min(held.size(), s - 1) : std::min(held.size(), limit - sent));
     };
@@ -65,6 +70,8 @@ size_t streamTarget(const std::string& file, int rate, int scale, double gainDb,
     if (limit == size_t(-1)) {
         const size_t total = sent + held.size();
         send(total - total % s - sent);
+    } else if (sent < limit) {
+        throw Error(file, "changed while it was being evaluated (it shrank between two reads)");
     }
     return sent;
 }
@@ -139,16 +146,17 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
     std::vector<std::vector<std::vector<EvalRow>>> perFile(files.size(), std::vector<std::vector<EvalRow>>(cases.size()));
     std::vector<std::vector<double>> kbps(files.size(), std::vector<double>(cases.size(), 0.0));
     std::vector<std::string> why(files.size());
-    std::atomic<size_t> done{0};
+    size_t done = 0;  // under mu
     std::mutex mu;
     // Files done, plus how far the streamed ones in flight are: a single long file moves the bar.
     std::vector<double> inFlight(files.size(), 0.0);
     double inFlightSum = 0;
-    auto tell = [&](size_t i, double fraction) {
+    auto tell = [&](size_t i, double fraction, bool finished = false) {
         std::lock_guard<std::mutex> lock(mu);
+        if (finished) ++done;
         inFlightSum += fraction - inFlight[i];
         inFlight[i] = fraction;
-        progress.progress(double(done.load()) + inFlightSum, double(files.size()),
+        progress.progress(double(done) + inFlightSum, double(files.size()),
                           std::filesystem::path(files[i]).filename().string());
     };
     // Cases that stream go through one at a time; the rest share one whole-file read.
@@ -196,8 +204,7 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
             why[i] = e.what();
             for (auto& rows : perFile[i]) rows.clear();
         }
-        ++done;
-        tell(i, 0.0);
+        tell(i, 0.0, true);
     }, threads);
     cancel.throwIfCancelled();
     EvalMatrix out;

@@ -152,7 +152,7 @@ size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, Pro
                                 const CancelToken* cancel) const {
     const int inRate = source.rate();
     if (inRate < 1000) throw Error("upsample", "input rate " + std::to_string(inRate) + " Hz is below 1 kHz: not audio to upsample");
-    const double outPerIn = double(config().rate) / double(inRate);
+    const auto outLength = [&](size_t in) { return size_t(std::llround(double(in) * config().rate / double(inRate))); };
     const double expected = double(std::max(0LL, source.framesHint())) / double(inRate);  // seconds
     // The chain: resampler -> model (spline -> chunks) -> sink.
     const auto model = stream(cancel);
@@ -175,7 +175,7 @@ size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, Pro
         frames += got;
         resampler.push(block.data(), got, toModel);
     }
-    const size_t n = size_t(std::llround(double(frames) * outPerIn));
+    const size_t n = outLength(frames);
     if (frames == 0 || n == 0) throw Error("upsample", "the input has no samples");
     // An input shorter than a few low-rate samples is zero-padded to that, and the output cut
     // back to n: any length works, down to one sample.
@@ -185,7 +185,7 @@ size_t ModelUpsampler::upsample(AudioSource& source, const SampleSink& sink, Pro
         resampler.push(zeros.data(), zeros.size(), toModel);
     }
     resampler.finish(toModel);
-    const size_t nIn = size_t(std::llround(double(std::max(frames, minIn)) * outPerIn));
+    const size_t nIn = outLength(std::max(frames, minIn));
     limit = n;
     model->finish(std::max(n, nIn), out);
     return emitted;

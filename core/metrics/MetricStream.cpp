@@ -41,16 +41,20 @@ public:
         frames_ = total >= p_.nfft ? size_t((total - p_.nfft) / p_.hop + 1) : 0;
     }
     size_t frames() const { return frames_; }
-    // First sample frame f needs (a Window may drop what is before it).
+    // A sample before which frame f needs nothing (a Window may drop what is before it): the
+    // first frames reflect x[1..nfft/2], and a last frame reflected at the end reaches one
+    // sample before its start, so half a frame of margin.
     size_t firstSample(size_t f) const {
-        const long s = long(f) * p_.hop - p_.nfft / 2;
-        return s <= long(p_.nfft / 2) ? 0 : size_t(s);  // the first frames reflect x[1..nfft/2]
+        const long s = long(f) * p_.hop - p_.nfft;
+        return s <= 0 ? 0 : size_t(s);
     }
     // Frames from `from` that samples below `avail` can make (all of them once avail = n).
     size_t readyUpTo(size_t avail) const {
         if (avail >= n_) return frames_;
-        const long last = (long(avail) + p_.nfft / 2 - p_.nfft) / p_.hop;  // f hop - pad + nfft <= avail
-        return last < 0 ? 0 : std::min(frames_, size_t(last) + 1);
+        // Frame f needs samples below f hop - pad + nfft, and the first frames reflect up to x[pad].
+        const long room = long(avail) + p_.nfft / 2 - p_.nfft;
+        if (room < 0 || avail <= size_t(p_.nfft / 2)) return 0;
+        return std::min(frames_, size_t(room / p_.hop) + 1);
     }
     Spectrogram make(const Window& w, size_t f0, size_t f1) const {
         const long pad = p_.nfft / 2, N = long(n_);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/Metrics.h"
+#include "metrics/MetricStream.h"
 
 #include <cmath>
+#include <random>
 
 #include "support/TestSupport.h"
 #include "util/Error.h"
@@ -44,6 +46,50 @@ TEST(Metrics, PsnrMelAndCatalogue) {
     EXPECT_LT(p, 60.0);
     EXPECT_EQ(metricCatalogue().size(), 9u);
     EXPECT_THROW(computeMetrics(y, std::vector<float>(10), 16000, 4), Error);
+}
+
+}  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// The streamed metrics equal the whole-signal measure bit for bit, whatever the pieces, at
+// lengths where frames meet block edges: one block of frames exactly (2^19 samples, its last
+// frame reflected at the end), one sample either side, and signals shorter than a frame.
+TEST(MetricStream, EqualsTheWholeSignalMeasureAtEveryEdge) {
+    std::mt19937 g(11);
+    for (size_t n : {size_t(1025), size_t(2047), size_t(2048), size_t(4096), (size_t(1) << 19) - 1, size_t(1) << 19,
+                     (size_t(1) << 19) + 1, size_t(1300000)}) {
+        SCOPED_TRACE(n);
+        const auto y = chirp(60, 7000, 16000, n);
+        auto a = y, b = noise(n, unsigned(n), 0.05);
+        for (size_t i = 0; i < n; ++i) a[i] = 0.9f * y[i] + b[i], b[i] = 0.5f * y[i];
+        const MetricReference reference(y, 16000, 4);
+        const MetricSet wa = reference.measure(a), wb = reference.measure(b);
+        LogMelPeak peak(16000);
+        std::uniform_int_distribution<size_t> len(1, 300000);
+        for (size_t at = 0; at < n;) {
+            const size_t k = std::min(len(g), n - at);
+            peak.push(y.data() + at, k);
+            at += k;
+        }
+        MetricStream s(n, 16000, 4, 2, peak.finish(n));
+        // The estimates run behind the reference and each other, as streams do.
+        size_t ra = 0, ea = 0, eb = 0;
+        while (eb < n) {
+            const size_t k = std::min(len(g), n - ra);
+            if (k) s.pushReference(y.data() + ra, k), ra += k;
+            const size_t ka = std::min(len(g), ra - ea);
+            s.pushEstimate(0, a.data() + ea, ka), ea += ka;
+            const size_t kb = std::min(len(g) / 2 + 1, ea - eb);
+            s.pushEstimate(1, b.data() + eb, kb), eb += kb;
+        }
+        const auto got = s.finish();
+        for (const auto& info : metricCatalogue()) {
+            EXPECT_EQ(got[0].*info.field, wa.*info.field) << info.key;
+            EXPECT_EQ(got[1].*info.field, wb.*info.field) << info.key;
+        }
+    }
 }
 
 }  // namespace srlab
