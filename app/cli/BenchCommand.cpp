@@ -15,6 +15,9 @@
 #include <thread>
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
+#include "dataset/PatchDataset.h"
+#include "train/BatchLoader.h"
+#include <chrono>
 #include "util/Error.h"
 
 namespace srlab::cli {
@@ -90,6 +93,39 @@ void runBenchModels(const ModelBenchOptions& o) {
     }
 }
 
+struct LoaderBenchOptions {
+    std::string dataset;
+    int loaders = 2, batch = 16, batches = 50;
+};
+
+// The loader alone: training batches of epoch 0 as fast as the loader threads make them, and
+// the CPU time each item costs (what sizes the loader threads a device's step needs).
+void runBenchLoader(const LoaderBenchOptions& o) {
+    const auto data = openDataset(o.dataset);
+    const size_t n = data->count(Split::Train);
+    const size_t batches = std::min(size_t(o.batches), n / size_t(o.batch));
+    if (batches == 0) throw Error(o.dataset, "has fewer training items than one batch");
+    auto cpu = [] {
+        rusage u{};
+        getrusage(RUSAGE_SELF, &u);
+        return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    };
+    const double cpu0 = cpu();
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+        BatchLoader loader(*data, Split::Train, o.batch, epochOrder(n, 0, 0), 0, batches, 0, o.loaders);
+        torch::Tensor x, y;
+        while (loader.next(x, y)) {
+        }
+    }
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double items = double(batches) * o.batch;
+    std::printf("bench loader: %s (%s), %zu batches of %d, %d loader thread(s)\n", o.dataset.c_str(),
+                data->streamed() ? "streamed" : "HDF5", batches, o.batch, o.loaders);
+    std::printf("  %.0f items/s (%.0f samples/s of %d Hz audio), %.2f ms of CPU per item\n", items / wall,
+                items * data->info().spec.dim / wall, data->info().spec.rate, 1e3 * (cpu() - cpu0) / items);
+}
+
 }  // namespace
 
 void addBenchCommand(CLI::App& root) {
@@ -120,6 +156,14 @@ void addBenchCommand(CLI::App& root) {
     mb->add_flag("--no-training", m->noTraining, "Inference figures only");
     mb->add_flag("--bf16", m->bf16, "Inference in bfloat16 (U-Net models)");
     mb->callback([m] { runBenchModels(*m); });
+
+    auto l = std::make_shared<LoaderBenchOptions>();
+    CLI::App* lb = bench->add_subcommand("loader", "Items/s a dataset's loader makes, and CPU time per item");
+    lb->add_option("dataset", l->dataset, "Dataset (.h5 or streamed .json)")->required();
+    lb->add_option("--loaders", l->loaders, "Loader threads")->capture_default_str();
+    lb->add_option("--batch", l->batch)->capture_default_str();
+    lb->add_option("--batches", l->batches)->capture_default_str();
+    lb->callback([l] { runBenchLoader(*l); });
 }
 
 }  // namespace srlab::cli

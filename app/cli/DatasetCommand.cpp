@@ -10,7 +10,8 @@
 #include "cli/TerminalProgress.h"
 #include "dataset/DatasetStats.h"
 #include "dataset/PairBuilder.h"
-#include "dataset/PairFile.h"
+#include "dataset/PatchDataset.h"
+#include "dataset/StreamedDataset.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 struct BuildOptions {
     std::vector<std::string> inputs;
-    std::string trainList, valList, testList, out, split = "0.8,0.1,0.1", filter = "cheby",
+    std::string trainList, valList, testList, out, from, split = "0.8,0.1,0.1", filter = "cheby",
                                                   baseline = "spline", report;
     PairSpec spec;
     bool quiet = false;
@@ -42,7 +43,24 @@ std::array<double, 3> parseSplitFractions(const std::string& text) {
     return f;
 }
 
+// A streamed dataset written out as an HDF5 file of its items, read nominally.
+void runConvert(const BuildOptions& o) {
+    if (isStreamedDatasetName(o.out)) throw Error("--out", "converting with --from writes an HDF5 file (.h5)");
+    const auto src = openDataset(o.from);
+    checkWritableDir(o.out);
+    TerminalProgress progress("items", o.quiet);
+    const BuildReport rep = convertToPairs(*src, o.out, progress, interruptToken());
+    progress.finish();
+    std::printf("wrote %s in %.1f s: patches train %zu, val %zu, test %zu\n", o.out.c_str(), rep.wallSeconds,
+                rep.patches[0], rep.patches[1], rep.patches[2]);
+}
+
 void runBuild(BuildOptions& o) {
+    if (!o.from.empty()) {
+        if (!o.inputs.empty() || !o.trainList.empty() || !o.valList.empty() || !o.testList.empty())
+            throw Error("srlab dataset build", "--from converts a dataset; it takes no --input or lists");
+        return runConvert(o);
+    }
     o.spec.filter = parseDecimFilter(o.filter);
     o.spec.baseline = parseBaseline(o.baseline);
     o.spec.split = parseSplitFractions(o.split);
@@ -61,7 +79,7 @@ void runBuild(BuildOptions& o) {
     }
     checkWritableDir(o.out);
     TerminalProgress progress("files", o.quiet);
-    BuildReport rep = buildPairs(o.spec, in, o.out, progress, interruptToken());
+    BuildReport rep = buildDataset(o.spec, in, o.out, progress, interruptToken());
     progress.finish();
     std::printf("wrote %s in %.1f s\n", o.out.c_str(), rep.wallSeconds);
     std::printf("  %-6s %7s %9s %8s\n", "split", "files", "patches", "hours");
@@ -78,7 +96,8 @@ void runBuild(BuildOptions& o) {
 }
 
 int runInspect(const std::string& path, size_t maxPatches, const std::string& jsonOut) {
-    PairFileReader reader(path);
+    const auto opened = openDataset(path);
+    const PatchDataset& reader = *opened;
     const PairFileInfo& info = reader.info();
     const PairSpec& s = info.spec;
     TerminalProgress progress("patches");
@@ -115,7 +134,7 @@ int runInspect(const std::string& path, size_t maxPatches, const std::string& js
 }  // namespace
 
 void addDatasetCommand(CLI::App& root) {
-    CLI::App* ds = root.add_subcommand("dataset", "Build and inspect HDF5 low/high pair datasets");
+    CLI::App* ds = root.add_subcommand("dataset", "Build and inspect low/high pair datasets (HDF5, or streamed from the audio)");
     ds->require_subcommand(1);
 
     auto o = std::make_shared<BuildOptions>();
@@ -124,7 +143,11 @@ void addDatasetCommand(CLI::App& root) {
     b->add_option("--train-list", o->trainList, "File list for the train split (instead of --input)");
     b->add_option("--val-list", o->valList, "File list for the val split");
     b->add_option("--test-list", o->testList, "File list for the test split");
-    b->add_option("--out", o->out, "Output .h5 file")->required();
+    b->add_option("--out", o->out,
+                  "Output: NAME.h5 stores every patch (HDF5); NAME.json makes a streamed dataset, an index of the "
+                  "audio from which training cuts and degrades items as it reads them (docs/reference.md §1.5)")
+        ->required();
+    b->add_option("--from", o->from, "Convert this streamed dataset (.json) into the HDF5 file --out");
     b->add_option("--rate", o->spec.rate, "Target (high) sample rate in Hz")->capture_default_str();
     b->add_option("--scale", o->spec.scale, "Upsampling factor r")->capture_default_str();
     b->add_option("--filter", o->filter, "Decimation filter: cheby, sinc, none")->capture_default_str();
@@ -150,7 +173,7 @@ void addDatasetCommand(CLI::App& root) {
     auto imax = std::make_shared<size_t>(kInspectPatches);
     auto ijson = std::make_shared<std::string>();
     CLI::App* i = ds->add_subcommand("inspect", "Counts, parameters, band-energy statistics and a finiteness check");
-    i->add_option("file", *ipath, "Dataset .h5")->required();
+    i->add_option("file", *ipath, "Dataset (.h5 or streamed .json)")->required();
     i->add_option("--max-patches", *imax, "Patches sampled per split for statistics")->capture_default_str();
     i->add_option("--json", *ijson, "Also write the statistics as JSON");
     i->callback([=] {
@@ -160,11 +183,10 @@ void addDatasetCommand(CLI::App& root) {
     auto fpath = std::make_shared<std::string>();
     auto fsplit = std::make_shared<std::string>("test");
     CLI::App* f = ds->add_subcommand("files", "List the source files of one split (from the manifest)");
-    f->add_option("file", *fpath, "Dataset .h5")->required();
+    f->add_option("file", *fpath, "Dataset (.h5 or streamed .json)")->required();
     f->add_option("--split", *fsplit, "train, val or test")->capture_default_str();
     f->callback([=] {
-        PairFileReader reader(*fpath);
-        for (const auto& s : splitSourceFiles(reader.manifestJson(), parseSplit(*fsplit))) std::printf("%s\n", s.c_str());
+        for (const auto& s : splitSourceFiles(readDatasetManifest(*fpath), parseSplit(*fsplit))) std::printf("%s\n", s.c_str());
     });
 }
 

@@ -8,7 +8,7 @@
 #include "cli/Commands.h"
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
-#include "dataset/PairFile.h"
+#include "dataset/StreamedDataset.h"
 #include "infer/ModelUpsampler.h"
 #include "eval/Evaluator.h"
 #include "util/AtomicFile.h"
@@ -27,8 +27,9 @@ struct EvalOptions {
 void runEval(EvalOptions o) {
     std::vector<std::string> inputs;
     for (const auto& in : o.inputs) {
-        if (in.size() > 3 && in.substr(in.size() - 3) == ".h5") {
-            PairFileReader reader(in);
+        if ((in.size() > 3 && in.substr(in.size() - 3) == ".h5") || looksLikeStreamedDataset(in)) {
+            const auto opened = openDataset(in);
+            const PatchDataset& reader = *opened;
             const auto& spec = reader.info().spec;
             o.rate = spec.rate;
             o.scale = spec.scale;

@@ -125,6 +125,9 @@ void addTrainCommand(CLI::App& root) {
     t->add_option("--seed", c.seed, "Seed for initialisation, shuffling and dropout")->capture_default_str();
     t->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
     t->add_option("--threads", c.threads, "CPU threads (0 = all cores)")->capture_default_str();
+    t->add_option("--loaders", c.loaders,
+                  "Threads making batches ahead of the step (a streamed dataset cuts and degrades items in them)")
+        ->capture_default_str();
     t->add_option("--precision", c.precision,
                   "auto (bf16 autocast on CUDA for U-Net models, else fp32), fp32, or bf16 (forward and loss in "
                   "bfloat16 autocast; weights and backward in float32)")

@@ -24,6 +24,7 @@
 
 #include "dataset/DatasetStats.h"
 #include "dataset/PairBuilder.h"
+#include "dataset/StreamedDataset.h"
 
 namespace srlab {
 namespace {
@@ -51,8 +52,11 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     inRow->addWidget(browseIn);
     inRow->addWidget(browseDir);
     output_ = new QLineEdit;
-    output_->setPlaceholderText("dataset.h5 (in the workspace)");
-    output_->setToolTip("The HDF5 file to write; a relative name goes into the workspace");
+    output_->setPlaceholderText("dataset.h5, or dataset.json to stream (in the workspace)");
+    output_->setToolTip("The dataset to write; a relative name goes into the workspace.\n"
+                        "NAME.h5: every patch stored (HDF5, readable with h5py).\n"
+                        "NAME.json: a streamed dataset, an index of the audio a few kB in size; items are cut\n"
+                        "and degraded while training, with a fresh crop and chain every epoch.");
     rate_ = spin(1000, 192000, 16000);
     scale_ = spin(1, 16, 4);
     filter_ = new QComboBox;
@@ -109,7 +113,7 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     form->addRow(progress_);
     // The workspace's datasets, one click from being opened.
     datasets_ = new QListWidget;
-    datasets_->setToolTip("The .h5 datasets in the workspace; double-click to open one");
+    datasets_->setToolTip("The datasets in the workspace (.h5, and streamed .json); double-click to open one");
     form->addRow(new QLabel("datasets in the workspace"));
     form->addRow(datasets_);
     connect(datasets_, &QListWidget::itemDoubleClicked, this,
@@ -146,7 +150,8 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     connect(build_, &QPushButton::clicked, this, &DatasetsPage::startBuild);
     connect(cancel_, &QPushButton::clicked, &job_, &JobRunner::cancel);
     connect(open, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Open dataset", workspace_, "HDF5 datasets (*.h5 *.hdf5)");
+        const QString p = QFileDialog::getOpenFileName(this, "Open dataset", workspace_,
+                                                       "Datasets (*.h5 *.hdf5 *.json);;HDF5 datasets (*.h5 *.hdf5);;Streamed datasets (*.json)");
         if (!p.isEmpty()) openDataset(p);
     });
 }
@@ -174,7 +179,9 @@ void DatasetsPage::refreshDatasets() {
     datasets_->clear();
     if (workspace_.isEmpty()) return;
     const QDir dir(workspace_);
-    for (const QString& name : dir.entryList({"*.h5", "*.hdf5"}, QDir::Files, QDir::Name)) {
+    for (const QString& name : dir.entryList({"*.h5", "*.hdf5", "*.json"}, QDir::Files, QDir::Name)) {
+        // A workspace holds other JSON too: only streamed datasets' indexes are listed.
+        if (name.endsWith(".json") && !looksLikeStreamedDataset(dir.filePath(name).toStdString())) continue;
         auto* item = new QListWidgetItem(name, datasets_);
         item->setData(Qt::UserRole, dir.filePath(name));
     }
@@ -213,7 +220,7 @@ void DatasetsPage::startBuild() {
     QString outPath = output_->text().trimmed();
     if (in.empty() || outPath.isEmpty()) {
         report_->setPlainText(in.empty() ? "Build: name the input audio (folders or files) first."
-                                         : "Build: name the output .h5 file first.");
+                                         : "Build: name the output file (.h5, or .json to stream) first.");
         Q_EMIT failed("Cannot build", report_->toPlainText());
         return;
     }
@@ -230,7 +237,7 @@ void DatasetsPage::startBuild() {
             const CancelToken& c = ctx.cancel();
             BuildInputs bi;
             bi.files = collectAudioFiles(in);
-            const BuildReport r = buildPairs(spec, bi, out, p, c);
+            const BuildReport r = buildDataset(spec, bi, out, p, c);
             std::ostringstream o;
             char took[32];
             std::snprintf(took, sizeof took, "%.2f", r.wallSeconds);
@@ -274,7 +281,8 @@ void DatasetsPage::openDataset(const QString& path) {
     };
     job_.start<std::shared_ptr<Opened>>(
         [=](JobContext& ctx) {
-            PairFileReader r(p);
+            const auto opened = srlab::openDataset(p);
+            const PatchDataset& r = *opened;
             auto o = std::make_shared<Opened>();
             o->stats = computeDatasetStats(r, kInspectPatches, ctx, ctx.cancel());
             for (size_t s = 0; s < 3; ++s) o->counts[s] = r.count(Split(s));

@@ -46,7 +46,7 @@ MainWindow::MainWindow() {
         if (!p.isEmpty()) openAudio(p);
     });
     file->addAction("Open &dataset...", this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Open dataset", QString(), "HDF5 (*.h5 *.hdf5)");
+        const QString p = QFileDialog::getOpenFileName(this, "Open dataset", QString(), "Datasets (*.h5 *.hdf5 *.json)");
         if (!p.isEmpty()) {
             showPage("datasets");
             datasets_->openDataset(p);

@@ -21,7 +21,7 @@ QString q(const std::string& s) { return QString::fromStdString(s); }
 
 TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     dataset_ = new QLineEdit;
-    dataset_->setPlaceholderText("dataset .h5 from the Datasets page");
+    dataset_->setPlaceholderText("dataset (.h5 or streamed .json) from the Datasets page");
     auto* browse = new QPushButton("...");
     arch_ = new QComboBox;
     for (const auto& a : modelArchs()) arch_->addItem(q(a));
@@ -107,7 +107,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     fillPresets();
     connect(arch_, &QComboBox::currentIndexChanged, this, fillPresets);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Dataset", workspace_, "HDF5 (*.h5 *.hdf5)");
+        const QString p = QFileDialog::getOpenFileName(this, "Dataset", workspace_, "Datasets (*.h5 *.hdf5 *.json)");
         if (!p.isEmpty()) dataset_->setText(p);
     });
 }

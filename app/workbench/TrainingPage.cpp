@@ -33,7 +33,7 @@
 #include "RunTable.h"
 #include "TrainingCurves.h"
 #include "dataset/PairBuilder.h"
-#include "dataset/PairFile.h"
+#include "dataset/PatchDataset.h"
 #include "runs/ModelConfig.h"
 #include "runs/RunModel.h"
 #include "runs/RunWriter.h"
@@ -463,9 +463,9 @@ void TrainingPage::listen() {
 QString TrainingPage::validationFile(const QString& runDir) {
     try {
         const TrainConfig c = readRunConfig(runDir.toStdString());
-        PairFileReader reader(c.dataset);
+        const std::string manifest = readDatasetManifest(c.dataset);
         for (Split s : {Split::Val, Split::Test})
-            for (const auto& f : splitSourceFiles(reader.manifestJson(), s))
+            for (const auto& f : splitSourceFiles(manifest, s))
                 if (QFileInfo::exists(q(f))) return q(f);
     } catch (const std::exception&) {
     }

@@ -3,14 +3,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dataset/PairFile.h"
+#include "dataset/PatchDataset.h"
 #include "dsp/Interpolate.h"
 #include "util/Error.h"
 
 namespace srlab {
 
 PatchComparison loadPatch(const std::string& dataset, Split split, size_t index) {
-    const PairFileReader reader(dataset);
+    const auto opened = openDataset(dataset);
+    const PatchDataset& reader = *opened;
     if (index >= reader.count(split))
         throw Error(dataset, "has no patch " + std::to_string(index) + " in its " + toString(split) + " split");
     const auto& info = reader.info();

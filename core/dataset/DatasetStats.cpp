@@ -54,7 +54,7 @@ FiveNumber fiveNumber(std::vector<double> v) {
     return f;
 }
 
-DatasetStats computeDatasetStats(const PairFileReader& reader, size_t maxPatches, ProgressSink& progress,
+DatasetStats computeDatasetStats(const PatchDataset& reader, size_t maxPatches, ProgressSink& progress,
                                  const CancelToken& cancel) {
     const PairFileInfo& info = reader.info();
     const int rate = info.spec.rate;
@@ -137,7 +137,7 @@ DatasetStats computeDatasetStats(const PairFileReader& reader, size_t maxPatches
     return out;
 }
 
-std::string describeDataset(const PairFileReader& reader, const DatasetStats& st, size_t maxPatches) {
+std::string describeDataset(const PatchDataset& reader, const DatasetStats& st, size_t maxPatches) {
     const PairFileInfo& info = reader.info();
     const PairSpec& s = info.spec;
     std::string o;

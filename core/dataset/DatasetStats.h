@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dataset/PairFile.h"
+#include "dataset/PatchDataset.h"
 #include "util/CancelToken.h"
 #include "util/Progress.h"
 
@@ -45,9 +45,9 @@ constexpr size_t kInspectPatches = 2000;
 
 // What `srlab dataset inspect` prints and the Datasets page's Summary shows: parameters, counts
 // per split, per-band power of input and label per split, and finiteness.
-std::string describeDataset(const PairFileReader& reader, const DatasetStats& stats, size_t maxPatches);
+std::string describeDataset(const PatchDataset& reader, const DatasetStats& stats, size_t maxPatches);
 
-DatasetStats computeDatasetStats(const PairFileReader& reader, size_t maxPatches, ProgressSink& progress,
+DatasetStats computeDatasetStats(const PatchDataset& reader, size_t maxPatches, ProgressSink& progress,
                                  const CancelToken& cancel);
 
 }  // namespace srlab

@@ -120,6 +120,18 @@ std::vector<Split> assignSplits(size_t count, const std::array<double, 3>& fr, u
     return out;
 }
 
+std::vector<std::pair<std::string, Split>> plannedFiles(const PairSpec& spec, const BuildInputs& inputs) {
+    std::vector<std::pair<std::string, Split>> out;
+    if (inputs.useLists) {
+        for (Split s : kSplits)
+            for (const auto& f : inputs.lists[size_t(s)]) out.emplace_back(f, s);
+        return out;
+    }
+    const auto splits = assignSplits(inputs.files.size(), spec.split, spec.seed);
+    for (size_t i = 0; i < inputs.files.size(); ++i) out.emplace_back(inputs.files[i], splits[i]);
+    return out;
+}
+
 namespace {
 
 struct FileResult {
@@ -190,15 +202,9 @@ BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const st
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<std::string> files;
     std::vector<Split> splits;
-    if (inputs.useLists) {
-        for (Split s : kSplits)
-            for (const auto& f : inputs.lists[size_t(s)]) {
-                files.push_back(f);
-                splits.push_back(s);
-            }
-    } else {
-        files = inputs.files;
-        splits = assignSplits(files.size(), spec.split, spec.seed);
+    for (auto& [f, s] : plannedFiles(spec, inputs)) {
+        files.push_back(std::move(f));
+        splits.push_back(s);
     }
     if (files.empty()) throw Error(outPath, "no input audio files found");
 

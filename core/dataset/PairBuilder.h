@@ -56,6 +56,10 @@ std::vector<std::string> readFileList(const std::string& listPath);
 // Deterministic by-file split assignment for `count` files (seeded Fisher-Yates).
 std::vector<Split> assignSplits(size_t count, const std::array<double, 3>& fractions, uint64_t seed);
 
+// The files a build reads, each with its split: the lists as given, or the files split at
+// random (assignSplits with spec.seed).
+std::vector<std::pair<std::string, Split>> plannedFiles(const PairSpec& spec, const BuildInputs& inputs);
+
 // Throws Error for unusable settings or output path, Cancelled on cancel; per-file problems
 // are skipped and reported. At least one file must yield patches.
 BuildReport buildPairs(const PairSpec& spec, const BuildInputs& inputs, const std::string& outPath,

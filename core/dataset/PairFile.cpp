@@ -241,7 +241,7 @@ PairFileReader::~PairFileReader() {
 const PairFileInfo& PairFileReader::info() const { return d_->info; }
 const std::string& PairFileReader::path() const { return d_->path; }
 
-void PairFileReader::read(Split s, size_t first, size_t n, float* input, float* label) const {
+void PairFileReader::read(Split s, size_t first, size_t n, float* input, float* label, int) const {
     if (first + n > count(s)) throw Error(d_->path, "patch range past the end of split '" + std::string(toString(s)) + "'");
     std::lock_guard<std::recursive_mutex> lock(h5Lock());
     auto rd = [&](hid_t ds, hsize_t width, float* dst) {

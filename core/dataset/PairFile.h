@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "dataset/PairSpec.h"
+#include "dataset/PatchDataset.h"
 
 namespace srlab {
 
@@ -37,15 +37,7 @@ private:
     std::unique_ptr<Impl> d_;
 };
 
-struct PairFileInfo {
-    PairSpec spec;
-    std::string toolVersion;
-    bool hasLabel = true;
-    int inputDim = 0;
-    std::array<size_t, 3> counts{0, 0, 0};
-};
-
-class PairFileReader {
+class PairFileReader final : public PatchDataset {
 public:
     // Opens and validates the layout; throws Error naming the file and the problem.
     explicit PairFileReader(const std::string& path);
@@ -53,15 +45,13 @@ public:
     PairFileReader(const PairFileReader&) = delete;
     PairFileReader& operator=(const PairFileReader&) = delete;
 
-    const PairFileInfo& info() const;
-    const std::string& path() const;
-    size_t count(Split s) const { return info().counts[size_t(s)]; }
-    // Reads patches [first, first+n) of a split: input into `input` (n*inputDim floats), label
-    // into `label` (n*dim floats, may be null). Thread-safe.
-    void read(Split s, size_t first, size_t n, float* input, float* label) const;
-    std::vector<int32_t> sources(Split s) const;
-    std::vector<int64_t> offsets(Split s) const;
-    std::string manifestJson() const;
+    const PairFileInfo& info() const override;
+    const std::string& path() const override;
+    // The stored patches; `epoch` plays no part (they were fixed when the file was built).
+    void read(Split s, size_t first, size_t n, float* input, float* label, int epoch = kNominal) const override;
+    std::vector<int32_t> sources(Split s) const override;
+    std::vector<int64_t> offsets(Split s) const override;
+    std::string manifestJson() const override;
 
 private:
     struct Impl;

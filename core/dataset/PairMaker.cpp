@@ -29,31 +29,45 @@ Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec, uint64_t chai
     return p;
 }
 
+PatchWindow patchWindow(size_t off, size_t n, const PairSpec& spec) {
+    // Offsets and windows on the low-res grid, so the patch's input lines up with its label.
+    const size_t r = size_t(spec.scale), dim = size_t(spec.dim), context = kPatchContext / r * r;
+    const size_t from = off / r * r;
+    return {from - std::min(from, context), std::min(n, (from + dim + context + r - 1) / r * r)};
+}
+
+uint64_t patchChainSeed(const PairSpec& spec, uint64_t chainSeed, size_t k) {
+    return (spec.seed * 0x9e3779b97f4a7c15ULL ^ chainSeed) + (k + 1) * 0xd1b54a32d192ed03ULL;
+}
+
+PatchPair patchFromWindow(std::vector<float> window, const PatchWindow& w, size_t off, const PairSpec& spec,
+                          const Degradation& chain) {
+    const size_t r = size_t(spec.scale), dim = size_t(spec.dim);
+    const auto low = degrade(window, spec.rate, spec.scale, chain, 1).low;  // gain applied to window
+    PatchPair p;
+    p.degradation = chain.toString();
+    p.offset = int64_t(off);
+    const size_t at = off - w.start;
+    p.label.assign(window.begin() + long(at), window.begin() + long(at + dim));
+    if (spec.baseline == Baseline::None) {
+        p.input.assign(low.begin() + long(at / r), low.begin() + long(at / r + dim / r));
+    } else {
+        const auto up = upsample(low, spec.scale, window.size(), spec.baseline);
+        p.input.assign(up.begin() + long(at), up.begin() + long(at + dim));
+    }
+    return p;
+}
+
 std::vector<PatchPair> makePatchPairs(std::vector<float> hi, const PairSpec& spec, uint64_t chainSeed) {
     const auto zoo = DegradationZoo::parse(spec.degrade);
-    const size_t r = size_t(spec.scale), dim = size_t(spec.dim), context = kPatchContext / r * r;
+    const size_t dim = size_t(spec.dim);
     std::vector<PatchPair> out;
     if (hi.size() < dim && !spec.padShort) return out;  // shorter than one patch: the caller says so
     if (hi.size() < dim) hi.resize(dim, 0.0f);
     for (size_t off = 0, k = 0; off + dim <= hi.size(); off += size_t(spec.stride), ++k) {
-        // Offsets and windows on the low-res grid, so the patch's input lines up with its label.
-        const size_t from = off / r * r, start = from - std::min(from, context);
-        const size_t end = std::min(hi.size(), (from + dim + context + r - 1) / r * r);
-        const Degradation chain = zoo.draw((spec.seed * 0x9e3779b97f4a7c15ULL ^ chainSeed) + (k + 1) * 0xd1b54a32d192ed03ULL);
-        std::vector<float> window(hi.begin() + long(start), hi.begin() + long(end));
-        const auto low = degrade(window, spec.rate, spec.scale, chain).low;  // gain applied to window
-        PatchPair p;
-        p.degradation = chain.toString();
-        p.offset = int64_t(off);
-        const size_t at = off - start;
-        p.label.assign(window.begin() + long(at), window.begin() + long(at + dim));
-        if (spec.baseline == Baseline::None) {
-            p.input.assign(low.begin() + long(at / r), low.begin() + long(at / r + dim / r));
-        } else {
-            const auto up = upsample(low, spec.scale, window.size(), spec.baseline);
-            p.input.assign(up.begin() + long(at), up.begin() + long(at + dim));
-        }
-        out.push_back(std::move(p));
+        const PatchWindow w = patchWindow(off, hi.size(), spec);
+        std::vector<float> window(hi.begin() + long(w.start), hi.begin() + long(w.end));
+        out.push_back(patchFromWindow(std::move(window), w, off, spec, zoo.draw(patchChainSeed(spec, chainSeed, k))));
     }
     return out;
 }

@@ -38,6 +38,19 @@ Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec, uint64_t chai
 constexpr size_t kPatchContext = 8192;
 std::vector<PatchPair> makePatchPairs(std::vector<float> hi, const PairSpec& spec, uint64_t chainSeed);
 
+// The stretch [start, end) of a signal of n samples (n >= spec.dim) that a patch at `off` is
+// made from: kPatchContext either side where the signal has it, on the low-res grid.
+struct PatchWindow {
+    size_t start = 0, end = 0;
+};
+PatchWindow patchWindow(size_t off, size_t n, const PairSpec& spec);
+// The patch at `off` from its window (samples [w.start, w.end) of the high-res signal) through
+// `chain`: the label and the model input, each cut from the middle of the window.
+PatchPair patchFromWindow(std::vector<float> window, const PatchWindow& w, size_t off, const PairSpec& spec,
+                          const Degradation& chain);
+// The zoo seed of patch k of a source whose chain seed is `chainSeed` (makePatchPairs' draw).
+uint64_t patchChainSeed(const PairSpec& spec, uint64_t chainSeed, size_t k);
+
 // From a file's samples at any rate, honouring spec.lowResInput.
 Pair makePair(const std::vector<float>& mono, int inRate, const PairSpec& spec, uint64_t chainSeed = 0);
 

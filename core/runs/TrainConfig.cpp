@@ -25,6 +25,7 @@ void TrainConfig::validate() const {
     if (warmupSteps < 0) fail("warm-up steps must be >= 0");
     if (snapshotClips < 0 || snapshotClips > 16) fail("snapshot clips must be 0..16");
     if (!(snapshotSeconds > 0 && snapshotSeconds <= 60)) fail("snapshot seconds must be in (0, 60]");
+    if (loaders < 1 || loaders > 64) fail("loader threads must be 1..64");
     if (threads < 0 || valItems < 0 || stepsPerEpoch < 0 || timeLimitS < 0) fail("negative count");
 }
 
@@ -32,7 +33,7 @@ std::string TrainConfig::toJson() const {
     nlohmann::json j{{"dataset", dataset}, {"model", nlohmann::json::parse(model.toJson())},
                      {"loss", loss}, {"stft_weight", stftWeight}, {"adv_weight", advWeight},
                      {"lr", lr}, {"lr_schedule", lrSchedule}, {"warmup_steps", warmupSteps}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
-                     {"device", device}, {"threads", threads}, {"precision", precision}, {"val_items", valItems},
+                     {"device", device}, {"threads", threads}, {"loaders", loaders}, {"precision", precision}, {"val_items", valItems},
                      {"steps_per_epoch", stepsPerEpoch}, {"time_limit_s", timeLimitS},
                      {"snapshot_clips", snapshotClips}, {"snapshot_seconds", snapshotSeconds},
                      {"optimizer", {{"name", "adam"}, {"beta1", 0.9}, {"beta2", 0.999}}}};
@@ -56,6 +57,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
         c.seed = j.value("seed", c.seed);
         c.device = j.value("device", c.device);
         c.threads = j.value("threads", c.threads);
+        c.loaders = j.value("loaders", c.loaders);
         c.precision = j.value("precision", c.precision);  // runs of earlier SRLab: auto
         c.valItems = j.value("val_items", c.valItems);
         c.stepsPerEpoch = j.value("steps_per_epoch", c.stepsPerEpoch);

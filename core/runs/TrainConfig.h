@@ -26,6 +26,7 @@ struct TrainConfig {
     uint64_t seed = 0;
     std::string device = "auto";  // auto | cpu | cuda
     int threads = 0;              // CPU threads; 0 = all cores
+    int loaders = 2;              // threads making batches ahead of the step (BatchLoader)
     // Forward pass and loss in bfloat16 autocast (backward and weights stay float32):
     // auto = bf16 on CUDA for the U-Net models (spectral models' STFTs need float32), else fp32.
     std::string precision = "auto";  // auto | fp32 | bf16

@@ -18,25 +18,29 @@ std::vector<size_t> epochOrder(size_t n, uint64_t seed, int epoch) {
     return order;
 }
 
-void readItems(const PairFileReader& reader, Split split, const size_t* idx, size_t n, float* input, float* label) {
-    const auto& info = reader.info();
+void readItems(const PatchDataset& data, Split split, const size_t* idx, size_t n, float* input, float* label,
+               int epoch) {
+    const auto& info = data.info();
     const size_t dim = size_t(info.spec.dim), inDim = size_t(info.inputDim);
     std::vector<float> low(inDim);
     for (size_t i = 0; i < n; ++i) {
         if (inDim == dim) {
-            reader.read(split, idx[i], 1, input + i * dim, label ? label + i * dim : nullptr);
+            data.read(split, idx[i], 1, input + i * dim, label ? label + i * dim : nullptr, epoch);
         } else {
-            reader.read(split, idx[i], 1, low.data(), label ? label + i * dim : nullptr);
+            data.read(split, idx[i], 1, low.data(), label ? label + i * dim : nullptr, epoch);
             auto up = splineUpsample(low, info.spec.scale, dim);
             std::copy(up.begin(), up.end(), input + i * dim);
         }
     }
 }
 
-BatchLoader::BatchLoader(const PairFileReader& reader, Split split, int batch, std::vector<size_t> order,
-                         size_t first, size_t last, int depth, bool pinned)
-    : reader_(reader), split_(split), batch_(batch), order_(std::move(order)), next_(first), last_(last),
-      depth_(depth), pinned_(pinned), thread_([this] { work(); }) {}
+BatchLoader::BatchLoader(const PatchDataset& data, Split split, int batch, std::vector<size_t> order, size_t first,
+                         size_t last, int epoch, int threads, int depth, bool pinned)
+    : data_(data), split_(split), batch_(batch), order_(std::move(order)), claim_(first), wanted_(first), last_(last),
+      epoch_(epoch), depth_(std::max(depth, threads)), pinned_(pinned) {
+    running_ = std::max(1, threads);
+    for (int t = 0; t < running_; ++t) threads_.emplace_back([this] { work(); });
+}
 
 BatchLoader::~BatchLoader() {
     {
@@ -44,47 +48,50 @@ BatchLoader::~BatchLoader() {
         quit_ = true;
     }
     cv_.notify_all();
-    thread_.join();
+    for (auto& t : threads_) t.join();
 }
 
 void BatchLoader::work() {
-    const int64_t dim = reader_.info().spec.dim;
-    try {
-        for (;;) {
-            size_t b;
-            {
-                std::unique_lock<std::mutex> lock(m_);
-                cv_.wait(lock, [&] { return quit_ || int(queue_.size()) < depth_; });
-                if (quit_ || next_ >= last_) break;
-                b = next_++;
-            }
+    const int64_t dim = data_.info().spec.dim;
+    for (;;) {
+        size_t b;
+        {
+            std::unique_lock<std::mutex> lock(m_);
+            // At most depth batches ahead of the one next() waits for: memory stays bounded.
+            cv_.wait(lock, [&] { return quit_ || error_ || claim_ < wanted_ + size_t(depth_); });
+            if (quit_ || error_ || claim_ >= last_) break;
+            b = claim_++;
+        }
+        try {
             const auto opts = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pinned_);
             auto x = torch::empty({batch_, 1, dim}, opts);
             auto y = torch::empty({batch_, 1, dim}, opts);
-            readItems(reader_, split_, order_.data() + b * size_t(batch_), size_t(batch_), x.data_ptr<float>(),
-                      y.data_ptr<float>());
+            readItems(data_, split_, order_.data() + b * size_t(batch_), size_t(batch_), x.data_ptr<float>(),
+                      y.data_ptr<float>(), epoch_);
             std::lock_guard<std::mutex> lock(m_);
-            queue_.emplace_back(std::move(x), std::move(y));
-            cv_.notify_all();
+            ready_.emplace(b, std::make_pair(std::move(x), std::move(y)));
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(m_);
+            if (!error_) error_ = std::current_exception();
         }
-    } catch (...) {
-        std::lock_guard<std::mutex> lock(m_);
-        error_ = std::current_exception();
+        cv_.notify_all();
     }
     std::lock_guard<std::mutex> lock(m_);
-    done_ = true;
+    --running_;
     cv_.notify_all();
 }
 
 bool BatchLoader::next(torch::Tensor& input, torch::Tensor& label) {
     std::unique_lock<std::mutex> lock(m_);
-    cv_.wait(lock, [&] { return !queue_.empty() || done_; });
-    if (queue_.empty()) {
+    cv_.wait(lock, [&] { return ready_.count(wanted_) || error_ || running_ == 0 || wanted_ >= last_; });
+    auto it = ready_.find(wanted_);
+    if (it == ready_.end()) {
         if (error_) std::rethrow_exception(error_);
         return false;
     }
-    std::tie(input, label) = std::move(queue_.front());
-    queue_.pop_front();
+    std::tie(input, label) = std::move(it->second);
+    ready_.erase(it);
+    ++wanted_;
     cv_.notify_all();
     return true;
 }

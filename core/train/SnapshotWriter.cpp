@@ -28,7 +28,7 @@ struct Candidate {
 
 }  // namespace
 
-std::string createSnapshotClips(const std::string& runDir, const PairFileReader& reader, int count, double seconds,
+std::string createSnapshotClips(const std::string& runDir, const PatchDataset& reader, int count, double seconds,
                                 uint64_t seed) {
     if (count <= 0) return "audio snapshots: off";
     const auto& info = reader.info();

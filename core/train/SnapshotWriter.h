@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "dataset/PairFile.h"
+#include "dataset/PatchDataset.h"
 #include "model/Nets.h"
 
 namespace srlab {
@@ -18,7 +18,7 @@ namespace srlab {
 // dBFS), the one with the most high-band energy, then others drawn by `seed`; each a run of
 // contiguous patches of one source file. Writes their truth and input files and the index.
 // Returns a line saying what was picked, or why there are no snapshots.
-std::string createSnapshotClips(const std::string& runDir, const PairFileReader& reader, int count, double seconds,
+std::string createSnapshotClips(const std::string& runDir, const PatchDataset& reader, int count, double seconds,
                                 uint64_t seed);
 
 // The net (in whatever mode) on every clip at `step`: writes the step's files, then the index,

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-#include "dataset/PairFile.h"
+#include "dataset/PatchDataset.h"
 #include "metrics/Metrics.h"
 #include "model/Nets.h"
 #include "srlab/Version.h"
@@ -46,7 +46,8 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
     checkWritableDir((dir / "config.json").string());
     const FileLock lock((dir / kRunLockFile).string(), runDir, "being created or trained");
     if (fs::exists(dir / "config.json")) throw Error(runDir, "already holds a run; use resume, or pick a new folder");
-    PairFileReader reader(cfg.dataset);  // validates the dataset before anything is written
+    const auto dataset = openDataset(cfg.dataset);  // validates the dataset before anything is written
+    const PatchDataset& reader = *dataset;
     const auto& info = reader.info();
     if (!info.hasLabel) throw Error(cfg.dataset, "holds real low-res input without labels; it cannot train a model");
     if (reader.count(Split::Train) < size_t(cfg.batch))
@@ -173,7 +174,7 @@ private:
     TrainConfig cfg_;
     std::optional<FileLock> lock_;
     torch::Device device_{torch::kCPU};
-    std::unique_ptr<PairFileReader> reader_;
+    std::unique_ptr<PatchDataset> reader_;
     std::shared_ptr<SrNet> net_;
     std::shared_ptr<torch::nn::Module> disc_;
     std::unique_ptr<torch::optim::Adam> opt_, discOpt_;
@@ -197,7 +198,7 @@ void RunSession::setUp() {
     // cuDNN picks the fastest convolution algorithms for the (fixed) patch shape.
     if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
     bf16_ = cfg_.useBf16(device_.is_cuda());
-    reader_ = std::make_unique<PairFileReader>(cfg_.dataset);
+    reader_ = openDataset(cfg_.dataset);
     const auto& spec = reader_->info().spec;
     if (spec.rate != cfg_.model.rate || spec.scale != cfg_.model.scale || spec.dim != cfg_.model.dim)
         throw Error(cfg_.dataset, "no longer matches the run's model (rate, scale or patch length changed)");
@@ -360,7 +361,7 @@ RunOutcome RunSession::trainEpochs() {
     const size_t world = size_t(dist_.world);
     for (int epoch = at_.epoch; epoch < cfg_.epochs; ++epoch) {
         BatchLoader loader(*reader_, Split::Train, cfg_.batch, shardOf(epochOrder(reader_->count(Split::Train), cfg_.seed, epoch)),
-                           size_t(at_.batch), size_t(perEpoch_), 4, device_.is_cuda());
+                           size_t(at_.batch), size_t(perEpoch_), epoch, cfg_.loaders, 4, device_.is_cuda());
         torch::Tensor x, y;
         // Throughput per step: from asking the loader for a batch to the loss on the host
         // (item() waits for the device), and the part of it spent waiting for the loader.

@@ -12,7 +12,7 @@
 
 namespace srlab {
 
-Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig& cfg, const LossSpec& loss,
+Validation validate(SrNet& net, const PatchDataset& reader, const TrainConfig& cfg, const LossSpec& loss,
                     torch::Device device, DataParallel* dp) {
     Split split = reader.count(Split::Val) ? Split::Val : Split::Test;
     size_t n = reader.count(split);
@@ -53,7 +53,7 @@ Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig&
 }
 
 
-void writeValidationBaselines(const std::string& runDir, const PairFileReader& reader, const TrainConfig& cfg) {
+void writeValidationBaselines(const std::string& runDir, const PatchDataset& reader, const TrainConfig& cfg) {
     const auto& info = reader.info();
     if (!info.hasLabel) return;
     Split split = reader.count(Split::Val) ? Split::Val : Split::Test;

@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-#include "dataset/PairFile.h"
+#include "dataset/PatchDataset.h"
 #include "model/Nets.h"
 #include "train/Losses.h"
 #include "runs/TrainConfig.h"
@@ -22,13 +22,13 @@ struct Validation {
 
 // Validation items are split across the ranks of a data-parallel run (batch k on rank k mod W)
 // and the sums reduced, so every rank gets the metrics of all n items.
-Validation validate(SrNet& net, const PairFileReader& reader, const TrainConfig& cfg, const LossSpec& loss,
+Validation validate(SrNet& net, const PatchDataset& reader, const TrainConfig& cfg, const LossSpec& loss,
                     torch::Device device, DataParallel* dp);
 
 // The baselines' SNR and LSD over the same validation patches validate() scores (the dataset's
 // own baseline, and sinc interpolation of the same low-res signal): the reference lines a run's
 // validation curves are read against. Written at run creation as baselines.json
 // (runs/RunFolder.h: readRunBaselines).
-void writeValidationBaselines(const std::string& runDir, const PairFileReader& reader, const TrainConfig& cfg);
+void writeValidationBaselines(const std::string& runDir, const PatchDataset& reader, const TrainConfig& cfg);
 
 }  // namespace srlab

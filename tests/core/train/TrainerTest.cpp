@@ -17,6 +17,7 @@
 
 #include "dataset/PairBuilder.h"
 #include "dataset/PairFile.h"
+#include "dataset/StreamedDataset.h"
 #include "infer/ModelUpsampler.h"
 #include "support/TestSupport.h"
 #include "util/Error.h"
@@ -38,7 +39,8 @@ std::vector<float> harmonics(double f0, int rate, size_t n) {
     return x;
 }
 
-std::string makeDataset(const TempDir& d) {
+// tones.h5, or a streamed dataset (`name` ending in .json) with `degrade` drawn per item.
+std::string makeDataset(const TempDir& d, const std::string& name = "tones.h5", const std::string& degrade = "") {
     BuildInputs in;
     for (int i = 0; i < 8; ++i) {
         const std::string p = d / ("tone" + std::to_string(i) + ".wav");
@@ -51,10 +53,11 @@ std::string makeDataset(const TempDir& d) {
     s.dim = 1024;
     s.stride = 512;
     s.split = {0.5, 0.25, 0.25};
+    s.degrade = degrade;
     NullProgress quiet;
     CancelToken cancel;
-    buildPairs(s, in, d / "tones.h5", quiet, cancel);
-    return d / "tones.h5";
+    buildDataset(s, in, d / name, quiet, cancel);
+    return d / name;
 }
 
 TrainConfig smallRun(const std::string& dataset) {
@@ -289,16 +292,20 @@ TEST(Trainer, Bf16AutocastTrainsLikeFloat32WithinTolerance) {
 
 // An interrupted and resumed run continues the uninterrupted run's curve exactly: weights,
 // Adam moments, step, epoch, loader position and the dropout RNG all come back.
-TEST(Trainer, StoppedAndResumedRunReproducesTheUninterruptedCurve) {
-    TempDir d;
-    const auto ds = makeDataset(d);
+// On an HDF5 dataset, and on a streamed one whose items get fresh crops and chains each epoch:
+// the batches depend on (seed, epoch, item) alone, not on how many loader threads made them.
+void expectResumeReproducesTheCurve(const TempDir& d, const std::string& ds) {
     TrainEvents quiet;
     {
         TrainControl control;
-        createRun(d / "whole", smallRun(ds));
+        TrainConfig one = smallRun(ds);
+        one.loaders = 1;
+        createRun(d / "whole", one);
         ASSERT_EQ(trainRun(d / "whole", quiet, control), RunOutcome::Finished);
     }
-    createRun(d / "split", smallRun(ds));
+    TrainConfig three = smallRun(ds);
+    three.loaders = 3;
+    createRun(d / "split", three);
     {
         TrainControl control;
         StopAt stop(control, 7);  // mid-epoch 2
@@ -322,6 +329,16 @@ TEST(Trainer, StoppedAndResumedRunReproducesTheUninterruptedCurve) {
             EXPECT_NEAR(a[i].trainLoss, b[i].trainLoss, 1e-6 * std::abs(a[i].trainLoss));
         }
     }
+}
+
+TEST(Trainer, StoppedAndResumedRunReproducesTheUninterruptedCurve) {
+    TempDir d;
+    expectResumeReproducesTheCurve(d, makeDataset(d));
+}
+
+TEST(Trainer, AStreamedDatasetTrainsAndResumesOntoTheSameCurve) {
+    TempDir d;
+    expectResumeReproducesTheCurve(d, makeDataset(d, "tones.json", "zoo"));
 }
 
 // AP-BWE with its discriminators: its own terms and the adversarial step train, a stopped run
