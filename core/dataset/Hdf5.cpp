@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/Hdf5.h"
 
+#include <cmath>
+
 #include <algorithm>
 
 #include "util/Error.h"
@@ -109,15 +111,23 @@ void checkStorage(hid_t ds, H5T_class_t cls, size_t typeSize, const std::string&
         if (chunkBytes <= 0 || chunkBytes > kMaxChunkBytes)
             throw Error(path, what + " has chunks of " + bytesText(chunkBytes) + " (at most " +
                                   bytesText(kMaxChunkBytes) + " are read)");
-        // Unfiltered chunks are stored at their nominal size: a larger sum is a damaged index.
+        // SRLab writes every chunk, unfiltered, at its nominal size. Anything else is damage,
+        // and libhdf5 must not see it: a chunk never written reads as the fill value, whose
+        // stored size it trusts, and a short chunk is copied out at its nominal size.
+        double expected = 1;
+        for (int i = 0; i < rank; ++i) expected *= std::ceil(double(dims[i]) / double(chunk[i]));
         hsize_t chunks = 0;
         if (H5Dget_num_chunks(ds, space.get(), &chunks) < 0) throw Error(path, "cannot read the chunk index of " + what + " (damaged?)");
-        if (stored > double(chunks) * chunkBytes)
-            throw Error(path, what + "'s chunk index declares " + bytesText(stored) + " for " + std::to_string(chunks) +
+        if (double(chunks) != expected || stored != double(chunks) * chunkBytes)
+            throw Error(path, what + "'s chunk index declares " + std::to_string(chunks) + " chunks and " +
+                                  bytesText(stored) + " where its shape needs " + std::to_string((unsigned long long)expected) +
                                   " chunks of " + bytesText(chunkBytes) + " (damaged?)");
     } else if (layout != H5D_CONTIGUOUS && layout != H5D_COMPACT) {
         throw Error(path, what + " has a storage layout SRLab does not read (virtual or external)");
-    } else if (stored > nominal) {
+    } else if (stored != nominal) {
+        // Unfiltered data is stored at exactly its nominal size; libhdf5 copies a compact
+        // dataset's nominal size out of a buffer of its stored size, and fills unwritten
+        // contiguous data from a fill value whose size it trusts.
         throw Error(path, what + " declares " + bytesText(stored) + " of storage for " + bytesText(nominal) + " of data (damaged?)");
     }
 }
