@@ -2,6 +2,7 @@
 // `srlab dataset build` and `srlab dataset inspect`.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -81,7 +82,12 @@ void runBuild(BuildOptions& o) {
     TerminalProgress progress("files", o.quiet);
     BuildReport rep = buildDataset(o.spec, in, o.out, progress, interruptToken());
     progress.finish();
-    std::printf("wrote %s in %.1f s\n", o.out.c_str(), rep.wallSeconds);
+    if (isStreamedDatasetName(o.out))
+        std::printf("wrote %s (streamed, %.1f kB) in %.1f s: indexed in %.1f s, hashed in %.1f s\n", o.out.c_str(),
+                    double(std::filesystem::file_size(o.out)) / 1e3, rep.wallSeconds, rep.wallSeconds - rep.hashSeconds,
+                    rep.hashSeconds);
+    else
+        std::printf("wrote %s in %.1f s\n", o.out.c_str(), rep.wallSeconds);
     std::printf("  %-6s %7s %9s %8s\n", "split", "files", "patches", "hours");
     for (Split s : kSplits) {
         size_t files = 0;
@@ -145,7 +151,7 @@ void addDatasetCommand(CLI::App& root) {
     b->add_option("--test-list", o->testList, "File list for the test split");
     b->add_option("--out", o->out,
                   "Output: NAME.h5 stores every patch (HDF5); NAME.json makes a streamed dataset, an index of the "
-                  "audio from which training cuts and degrades items as it reads them (docs/reference.md §1.5)")
+                  "audio from which training cuts and degrades items as it reads them (docs/reference.md §1.1)")
         ->required();
     b->add_option("--from", o->from, "Convert this streamed dataset (.json) into the HDF5 file --out");
     b->add_option("--rate", o->spec.rate, "Target (high) sample rate in Hz")->capture_default_str();

@@ -31,6 +31,7 @@ struct BuildReport {
     std::vector<SourceReport> sources;
     std::array<size_t, 3> patches{0, 0, 0};
     double wallSeconds = 0;
+    double hashSeconds = 0;  // of wallSeconds, hashing the sources (a streamed build's main cost)
     size_t used() const;
     size_t skipped() const;
     std::string toJson() const;  // the manifest stored in the file

@@ -99,7 +99,8 @@ BuildReport buildStreamed(const PairSpec& spec, const BuildInputs& inputs, const
     std::vector<Source> sources(planned.size());
     std::atomic<size_t> done{0};
     const size_t total = planned.size();
-    // Headers, stamps and hashes, a file per pool task; a file's problem is its own.
+    // First the headers and stamps (the index proper: no audio is read), then the hashes, a
+    // file per pool task each time; a file's problem is its own.
     parallelFor(total, [&](size_t i) {
         if (cancel.cancelled()) return;
         Source& s = sources[i];
@@ -120,8 +121,6 @@ BuildReport buildStreamed(const PairSpec& spec, const BuildInputs& inputs, const
             if (r.patches == 0)
                 r.reason = "shorter than one patch (" + std::to_string(s.targetFrames) + " < " + std::to_string(spec.dim) +
                            " samples)";
-            else
-                r.sha256 = sha256File(r.path);
         } catch (const Error& e) {
             std::string msg = e.what();
             if (msg.rfind(r.path + ": ", 0) == 0) msg.erase(0, r.path.size() + 2);
@@ -130,7 +129,30 @@ BuildReport buildStreamed(const PairSpec& spec, const BuildInputs& inputs, const
         r.used = r.reason.empty();
         if (!r.used) r.patches = 0;
         const size_t n = ++done;
-        progress.progress(double(n), double(total), fs::path(r.path).filename().string());
+        progress.progress(double(n), double(total), "indexing " + fs::path(r.path).filename().string());
+    });
+    cancel.throwIfCancelled();
+    const auto t1 = std::chrono::steady_clock::now();
+    // Hashing reads every byte: progress in bytes.
+    uintmax_t bytes = 0;
+    for (const Source& s : sources) bytes += s.report.used ? s.stamp.bytes : 0;
+    std::atomic<uintmax_t> hashed{0};
+    parallelFor(total, [&](size_t i) {
+        Source& s = sources[i];
+        if (cancel.cancelled() || !s.report.used) return;
+        try {
+            s.report.sha256 = sha256File(s.report.path);
+            // A file rewritten while it was hashed would be indexed with the wrong stamp.
+            if (stampOf(s.report.path) != s.stamp) throw Error(s.report.path, "changed while it was indexed");
+        } catch (const Error& e) {
+            std::string msg = e.what();
+            if (msg.rfind(s.report.path + ": ", 0) == 0) msg.erase(0, s.report.path.size() + 2);
+            s.report.reason = msg;
+            s.report.used = false;
+            s.report.patches = 0;
+        }
+        const uintmax_t b = hashed += s.stamp.bytes;
+        progress.progress(double(b) / 1e6, double(bytes) / 1e6, "hashing " + fs::path(s.report.path).filename().string());
     });
     cancel.throwIfCancelled();
 
@@ -142,7 +164,9 @@ BuildReport buildStreamed(const PairSpec& spec, const BuildInputs& inputs, const
     for (Source& s : sources) report.sources.push_back(s.report);
     if (report.used() == 0) throw Error(outPath, "no input file yielded any patch (all " + std::to_string(total) + " skipped)");
     writeFileAtomically(outPath, indexJson(spec, sources, report.patches).dump(1));
-    report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto t2 = std::chrono::steady_clock::now();
+    report.wallSeconds = std::chrono::duration<double>(t2 - t0).count();
+    report.hashSeconds = std::chrono::duration<double>(t2 - t1).count();
     return report;
 }
 

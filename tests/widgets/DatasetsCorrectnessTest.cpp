@@ -86,6 +86,46 @@ TEST(DatasetsCorrectness, APatchOpensInCompareAtItsPlaceAndTheDatasetsSettings) 
 
 // Overlaid runs can be told apart: distinct colours among the runs shown (even when their
 // names would hash alike), a legend naming them.
+// A streamed dataset is built from the page by its name (.json), listed in the workspace, and
+// opens as an HDF5 one does: summary, charts, a patch, and its source in Compare.
+TEST(DatasetsCorrectness, AStreamedDatasetIsBuiltListedAndBrowsedLikeAnHdf5One) {
+    app();
+    TempDir d;
+    QStringList files;
+    for (int i = 0; i < 3; ++i) {
+        writeMonoWav(d / ("c" + std::to_string(i) + ".wav"), chirp(80, 7000, 22050, 60000), 22050);
+        files << QString::fromStdString(d / ("c" + std::to_string(i) + ".wav"));
+    }
+    fs::create_directories(d / "ws");
+    writeText(d / "ws/notes.json", "{\"not\": \"a dataset\"}");
+    MainWindow w;
+    w.setWorkspace(QString::fromStdString(d / "ws"));
+    DatasetsPage* page = w.datasetsPage();
+    page->setInput(files.join(';'));
+    page->setOutput("stream.json");
+    page->startBuild();
+    ASSERT_TRUE(waitFor([&] { return !page->busy() && page->reportText().contains("split"); }));
+    EXPECT_TRUE(page->reportText().contains("3 files used")) << page->reportText().toStdString();
+    EXPECT_LT(fs::file_size(d / "ws/stream.json"), 8000u);
+    EXPECT_EQ(page->workspaceDatasets(), QStringList{"stream.json"}) << "other JSON is not a dataset";
+    page->openDataset(QString::fromStdString(d / "ws/stream.json"));
+    ASSERT_TRUE(waitFor([&] { return !page->busy(); }));
+    EXPECT_TRUE(page->reportText().contains("train")) << page->reportText().toStdString();
+    EXPECT_EQ(page->charts()->itemCount(), 1);
+    PatchBrowser* patches = page->patches();
+    patches->requestPatch(Split::Train, 1);
+    ASSERT_TRUE(waitFor([&] { return !page->busy(); }));
+    EXPECT_GT(patches->sourceOffset(), 0.0);
+    QPushButton* open = nullptr;
+    for (auto* b : patches->findChildren<QPushButton*>())
+        if (b->text().startsWith("Open source")) open = b;
+    ASSERT_NE(open, nullptr);
+    open->click();
+    ComparePage* c = w.comparePage();
+    ASSERT_TRUE(waitFor([&] { return !c->busy() && !c->comparison().versions.empty(); }));
+    EXPECT_EQ(c->comparison().rate, 16000);
+}
+
 TEST(TrainingCorrectness, OverlaidRunsHaveDistinctColoursAndALegend) {
     app();
     TrainingCurves curves;
