@@ -37,8 +37,8 @@ for model in spectral/small audiounet/small; do
     "$srlab" train --dataset "$work/$ds" --run "$run" --model "${model%/*}" --preset "${model#*/}" --epochs 1 --steps-per-epoch "$steps" \
       --val-items 16 --snapshot-clips 0 --loaders 2 --quiet > /dev/null
     # Median samples/s over the steps after the first ten (warm-up).
-    awk -F, -v label="$model on $ds" 'NR > 11 && $8 != "" { v[n++] = $8 } END {
-      asort(v); printf "  %-32s %8.1f samples/s (median of %d steps)\n", label, v[int(n / 2) + 1], n }' \
-      "$run/metrics.csv"
+    awk -F, 'NR > 11 && $8 != "" { print $8 }' "$run/metrics.csv" | sort -g |
+      awk -v label="$model on $ds" '{ v[NR] = $1 } END {
+        printf "  %-32s %8.1f samples/s (median of %d steps)\n", label, v[int((NR + 1) / 2)], NR }'
   done
 done

@@ -22,6 +22,8 @@
 
 #include "AbxPanel.h"
 #include "audio/AudioFile.h"
+#include "audio/AudioStream.h"
+#include <filesystem>
 #include "util/AtomicFile.h"
 #include "MetricsTable.h"
 #include "runs/DefaultModels.h"
@@ -319,7 +321,9 @@ void ComparePage::openFile(const QString& path) {
             const auto model = cache->get(checkpoint);
             const auto& m = model->config();
             const std::string name = m.arch + "/" + m.preset + (several ? " " + where : "");
-            return CompareModel{name, m.rate, m.scale, modelMethod(model, name)};
+            std::error_code ec;
+            const auto time = std::filesystem::last_write_time(checkpoint, ec).time_since_epoch().count();
+            return CompareModel{name, m.rate, m.scale, modelMethod(model, name), checkpoint + "|" + std::to_string(time)};
         });
     }
     const FreqScale scale = group_->style().scale;
@@ -338,7 +342,11 @@ void ComparePage::openFile(const QString& path) {
     cancel_->setVisible(true);
     QPointer<ComparePage> self(this);
     load_.start<bool>(
-        [r, scale, self](JobContext& ctx) {
+        [r, scale, self, root = cacheRoot_.toStdString()](JobContext& ctx) mutable {
+            if (!root.empty()) {
+                r.cacheDir = compareCacheFolder(root, r.path, r.settings);
+                dropOtherCaches(root, r.cacheDir);
+            }
             PageEvents events(ctx, self.data(), scale, r.settings);
             runCompare(r, events, ctx, ctx.cancel());
             return true;
@@ -469,7 +477,14 @@ void ComparePage::exportVersion(int index, const QString& path) {
     const int rate = comparison_.rate;
     export_.start<bool>(
         [audio, rate, p = path.toStdString()](JobContext&) {
-            writeAudio(p, *audio, rate);
+            AudioWriter w(p, rate);
+            std::vector<float> block(std::min<size_t>(audio->size(), size_t(1) << 18));
+            for (size_t at = 0; at < audio->size(); at += block.size()) {
+                const size_t n = std::min(block.size(), audio->size() - at);
+                audio->read(at, n, block.data());
+                w.write(block.data(), n);
+            }
+            w.commit();
             return true;
         },
         [this, path](bool) { Q_EMIT exported(path, {}); },
@@ -533,8 +548,9 @@ void ComparePage::makeDetail(int pane, double t0, double t1, int columns) {
             const size_t b = size_t(std::clamp(t0 * rate, 0.0, double(n))), e = size_t(std::clamp(t1 * rate, 0.0, double(n)));
             ctx.cancel().throwIfCancelled();
             Detail d;
-            d.spec = src.size() > 1 && src[1] ? makeDifferenceSpectrogram(*src[0], *src[1], b, e, rate, ms, size_t(columns), 1)
-                                              : makeDisplaySpectrogram(*src[0], b, e, rate, ms, size_t(columns), 1);
+            d.spec = src.size() > 1 && src[1]
+                         ? makeDifferenceSpectrogram(src[0]->data(), src[1]->data(), n, b, e, rate, ms, size_t(columns), 1)
+                         : makeDisplaySpectrogram(src[0]->data(), n, b, e, rate, ms, size_t(columns), 1);
             d.cells = makePaneCells(d.spec, scale, maxHz);
             return d;
         },

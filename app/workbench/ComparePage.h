@@ -40,6 +40,10 @@ public:
     // Picking another model in the menu ends it.
     void compareCheckpoints(const QStringList& checkpoints);
     void resetZoom();  // the whole file in every pane
+    // Where comparisons keep their versions on disk (the workspace's .srlab-cache/compare): one
+    // comparison's at a time, reused when the same file and settings are opened again. Empty:
+    // in memory.
+    void setCacheRoot(const QString& dir) { cacheRoot_ = dir; }
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
     // load shows its super-res version, at the model's rate and scale.
     void setModel(const QString& checkpoint);
@@ -100,6 +104,7 @@ private:
     double viewFrom_ = -1, viewTo_ = -1;  // a range to show once the panes arrive (openAt)
     // The signals behind each pane (two for the difference pane: version minus truth), for
     // zoomed detail; index = pane.
+    QString cacheRoot_;
     std::vector<std::vector<Samples>> paneSources_;
     PaneData differencePane_;
     std::vector<Samples> differenceSources_;

@@ -172,6 +172,7 @@ void MainWindow::setWorkspace(const QString& dir) {
     QSettings("SRLab", "workbench").setValue("workspace", dir);
     training_->setWorkspace(dir);
     datasets_->setWorkspace(dir);
+    compare_->setCacheRoot(dir.isEmpty() ? QString() : dir + "/.srlab-cache/compare");
     setWindowTitle(QString("SRLab workbench - %1").arg(dir));
 }
 

@@ -87,7 +87,7 @@ void Player::load(std::vector<Samples> versions, int rate) {
     for (const auto& v : versions) frames_ = std::max(frames_, v->size());
     for (auto& v : versions)
         if (v->size() < frames_) {
-            auto padded = *v;
+            auto padded = v->copy(0, v->size());
             padded.resize(frames_, 0.0f);
             v = makeSamples(std::move(padded));
         }

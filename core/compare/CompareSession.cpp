@@ -5,17 +5,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 #include <future>
 #include <optional>
 
 #include "audio/AudioFile.h"
+#include "audio/AudioStream.h"
 #include "audio/Resampler.h"
 #include "dataset/PairMaker.h"
 #include "dataset/PairSpec.h"
+#include "dataset/SourceWindow.h"
 #include "dsp/Bandwidth.h"
+#include "dsp/Degradation.h"
 #include "dsp/Interpolate.h"
 #include "util/Error.h"
 #include "util/ThreadPool.h"
+
+namespace fs = std::filesystem;
 
 namespace srlab {
 namespace {
@@ -33,45 +40,110 @@ Comparison shown(const Comparison& c) {
     return v;
 }
 
-// Reads the file and makes the truth (when there is one) and the low-rate signal; tells the
-// truth's overview as soon as it exists.
-void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events) {
+constexpr size_t kBlock = size_t(1) << 18;  // samples per piece of every stream
+
+// A version's file name in the cache folder.
+std::string fileNameOf(const std::string& name) {
+    std::string f;
+    for (char ch : name) f += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' ? ch : '_';
+    return f + ".f32";
+}
+
+// Version `name`: mapped from the cache folder when a finished file of it is there, else made
+// by `make` into a writer (a file of the cache folder, or memory).
+Samples cached(const CompareRequest& r, const std::string& name, const std::function<void(SampleWriter&)>& make) {
+    std::string path;
+    if (!r.cacheDir.empty()) {
+        path = (fs::path(r.cacheDir) / fileNameOf(name)).string();
+        std::error_code ec;
+        if (fs::is_regular_file(path, ec)) return SampleBuffer::mapFile(path);
+    }
+    SampleWriter w(path);
+    make(w);
+    return w.finish();
+}
+
+// Reads `x` in blocks, passing each to `sink`.
+void forBlocks(const SampleBuffer& x, const CancelToken& cancel, const SampleSink& sink) {
+    std::vector<float> block(std::min(kBlock, x.size()));
+    for (size_t at = 0; at < x.size(); at += kBlock) {
+        cancel.throwIfCancelled();
+        const size_t n = std::min(kBlock, x.size() - at);
+        x.read(at, n, block.data());
+        sink(block.data(), n);
+    }
+}
+
+DisplaySpectrogram overviewOf(const SampleBuffer& x, int rate, const CompareRequest& r, int threads = 0) {
+    return makeDisplaySpectrogram(x.data(), x.size(), 0, x.size(), rate, r.windowMs, r.columns, threads);
+}
+
+// Reads the file and makes the truth (when there is one) and the low-rate signal, each streamed
+// into its writer; tells the truth's overview as soon as it exists.
+void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
     CompareSettings s = r.settings;
-    int inRate = 0;
-    std::vector<float> mono = readMono(r.path, &inRate);
+    const int inRate = AudioReader(r.path).rate();
     if (s.rate == 0) s.rate = inRate;
     checkScaleFitsRate(s.rate, s.scale, "target");
     c.rate = s.rate;
     const double lowRate = double(s.rate) / s.scale;
+    // The file resampled to `rate` (and scaled by `gain`), streamed into w.
+    auto readAt = [&](double rate, float gain, SampleWriter& w) {
+        AudioReader in(r.path);
+        StreamResampler rs(inRate, rate);
+        const SampleSink out = [&](const float* x, size_t n) {
+            if (gain == 1.0f) return w.write(x, n);
+            std::vector<float> g(x, x + n);
+            for (float& v : g) v *= gain;
+            w.write(g.data(), n);
+        };
+        pump(in, [&](const float* x, size_t n) {
+            cancel.throwIfCancelled();
+            if (double(inRate) == rate) out(x, n);
+            else rs.push(x, n, out);
+        }, kBlock);
+        if (double(inRate) != rate) rs.finish(out);
+    };
     if (inRate <= lowRate * 1.001) {  // real low-res input: nothing to compare against
-        c.low = resample(mono, inRate, lowRate);
-        c.frames = c.low.size() * size_t(s.scale);
+        c.low = cached(r, "low-rate input", [&](SampleWriter& w) { readAt(lowRate, 1.0f, w); });
+        c.frames = c.low->size() * size_t(s.scale);
         events.opened(shown(c));
         return;
     }
-    std::vector<float> hi = toTargetRate(std::move(mono), inRate, s.rate, s.scale);
     Degradation how = s.filter;
-    if (how.gainDb != 0) {  // a gain step changes the truth too: apply it here, once
-        const float g = float(std::pow(10.0, how.gainDb / 20.0));
-        for (float& v : hi) v *= g;
-        how.gainDb = 0;
-    }
-    if (hi.size() < std::max<size_t>(2048, minDegradeLength(how)))
+    // A gain step changes the truth too: applied to it here, once.
+    const float gain = float(std::pow(10.0, how.gainDb / 20.0));
+    how.gainDb = 0;
+    Samples truth = cached(r, "ground truth", [&](SampleWriter& w) {
+        readAt(s.rate, gain, w);
+        w.resize(w.written() - w.written() % size_t(s.scale));  // a whole number of low-res samples
+    });
+    if (truth->size() < std::max<size_t>(2048, minDegradeLength(how)))
         throw Error(r.path, "too short to compare (under 2048 samples at the target rate)");
-    c.frames = hi.size();
+    c.frames = truth->size();
     c.hasTruth = true;
     events.opened(shown(c));
-    c.versions.push_back({"ground truth", makeSamples(std::move(hi)), 0, false, {}});
+    c.versions.push_back({"ground truth", truth, 0, false, {}});
     // The truth is drawn while the low-res signal is derived from it.
     auto truthShown = submit([&] {
         Version& v = c.versions[0];
         v.rms = rmsOf(*v.audio);
-        events.version(0, v, makeDisplaySpectrogram(*v.audio, c.rate, r.windowMs, r.columns, 1));
+        events.version(0, v, overviewOf(*v.audio, c.rate, r, 1));
     });
     std::exception_ptr failed;
     try {
-        auto truth = *c.versions[0].audio;
-        c.low = degrade(truth, c.rate, s.scale, how).low;
+        c.low = cached(r, "low-rate " + how.toString(), [&](SampleWriter& w) {
+            const SampleSink out = [&](const float* x, size_t n) { w.write(x, n); };
+            if (degradationStreams(how)) {
+                DegradeStream ds(c.frames, c.rate, s.scale, how);
+                forBlocks(*truth, cancel, [&](const float* x, size_t n) { ds.push(x, n, out); });
+                ds.finish(out);
+            } else {  // a chain that needs the whole signal (a causal IIR, noise, a codec)
+                std::vector<float> whole = truth->copy(0, truth->size());
+                const auto low = degrade(whole, c.rate, s.scale, how).low;
+                w.write(low.data(), low.size());
+            }
+        });
     } catch (...) {
         failed = std::current_exception();
     }
@@ -80,7 +152,8 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events)
 }
 
 // Low-res (heard through band-limited interpolation, so it differs from the "sinc" baseline
-// only in name: that one is not repeated) and the baselines, in parallel.
+// only in name: that one is not repeated) and the baselines, in parallel, each streamed from the
+// low-rate signal into its writer.
 void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
     const CompareSettings& s = r.settings;
     const size_t first = c.versions.size();
@@ -98,36 +171,59 @@ void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events
         }
         const size_t i = first + j;
         Version& v = c.versions[i];
-        v.audio = makeSamples(j == 0 ? sincUpsample(c.low, s.scale, c.frames)
-                                     : upsample(c.low, s.scale, c.frames, parseBaseline(v.name)));
+        const Baseline kind = j == 0 ? Baseline::Sinc : parseBaseline(v.name);
+        v.audio = cached(r, v.name, [&](SampleWriter& w) {
+            const SampleSink out = [&](const float* x, size_t n) { w.write(x, n); };
+            BaselineStream bs(kind, s.scale);
+            forBlocks(*c.low, cancel, [&](const float* x, size_t n) { bs.push(x, n, out); });
+            bs.finish(c.frames, out);
+        });
         v.rms = rmsOf(*v.audio);
-        events.version(i, v, makeDisplaySpectrogram(*v.audio, c.rate, r.windowMs, r.columns, 1));
+        events.version(i, v, overviewOf(*v.audio, c.rate, r, 1));
     });
 }
 
 void tellDifference(const Comparison& c, size_t of, const CompareRequest& r, CompareEvents& events) {
     if (!c.hasTruth || of == 0 || of >= c.versions.size()) return;
-    events.difference(of, makeDifferenceSpectrogram(*c.versions[of].audio, *c.versions[0].audio, 0, c.frames, c.rate,
-                                                    r.windowMs, r.columns));
+    events.difference(of, makeDifferenceSpectrogram(c.versions[of].audio->data(), c.versions[0].audio->data(), c.frames,
+                                                    0, c.frames, c.rate, r.windowMs, r.columns));
 }
 
 // The model over the focus range only (with a second of context either side), placed in a
-// silent full-length signal: what makes it audible and drawn where the user looks, first.
-// Returns false when the focus is (nearly) the whole file: then only the full run is worth it.
+// silent full-length signal (a sparse file in the cache): what makes it audible and drawn where
+// the user looks, first. Returns false when the focus is (nearly) the whole file: then only the
+// full run is worth it.
 bool focusRun(const Comparison& c, const CompareRequest& r, const CompareModel& m, Version& v, const CancelToken& cancel) {
     const double lowRate = double(c.rate) / c.scale;
-    const size_t n = c.low.size();
+    const size_t n = c.low->size();
     const auto at = [&](double seconds) { return size_t(std::clamp(seconds * lowRate, 0.0, double(n))); };
     const size_t a = at(r.focusBegin - 1), b = at(r.focusEnd + 1);
     if (b <= a || (b - a) * 2 > n) return false;
-    const std::vector<float> slice(c.low.begin() + long(a), c.low.begin() + long(b));
+    const std::vector<float> slice = c.low->copy(a, b - a);
     const size_t outBegin = a * size_t(c.scale);
     const size_t outLen = std::min(c.frames - outBegin, (b - a) * size_t(c.scale));
     const std::vector<float> part = m.method.run(slice, outLen, cancel);
-    std::vector<float> out(c.frames, 0.0f);
-    std::copy(part.begin(), part.end(), out.begin() + long(outBegin));
-    v.audio = makeSamples(std::move(out));
+    SampleWriter w(r.cacheDir.empty() ? std::string() : (fs::path(r.cacheDir) / "focus.f32").string());
+    w.resize(c.frames);
+    w.writeAt(outBegin, part.data(), part.size());
+    v.audio = w.finish();
     return true;
+}
+
+// A model over the whole file, streamed from the low-rate signal into its writer.
+Samples wholeFileRun(const Comparison& c, const CompareRequest& r, const CompareModel& m, const CancelToken& cancel) {
+    auto make = [&](SampleWriter& w) {
+        const SampleSink out = [&](const float* x, size_t n) { w.write(x, n); };
+        auto stream = m.method.stream(cancel);
+        forBlocks(*c.low, cancel, [&](const float* x, size_t n) { stream->push(x, n, out); });
+        stream->finish(c.frames, out);
+    };
+    if (m.cacheKey.empty() || r.cacheDir.empty()) {
+        SampleWriter w(r.cacheDir.empty() ? std::string() : (fs::path(r.cacheDir) / "model.f32").string());
+        make(w);
+        return w.finish();
+    }
+    return cached(r, "model-" + std::to_string(std::hash<std::string>()(m.cacheKey)), make);
 }
 
 }  // namespace
@@ -138,25 +234,28 @@ void addMetrics(Comparison& c, const CancelToken& cancel) {
     for (size_t i = 1; i < c.versions.size(); ++i)
         if (!c.versions[i].hasMetrics) todo.push_back(i);
     if (todo.empty()) return;
-    const std::vector<float>& y = *c.versions[0].audio;
+    const SampleBuffer& y = *c.versions[0].audio;
     for (size_t i : todo)
         if (c.versions[i].audio->size() != y.size())
             throw Error("metrics", "reference has " + std::to_string(y.size()) + " samples, estimate " +
                                        std::to_string(c.versions[i].audio->size()));
     // Added up a block at a time (metrics/MetricStream.h): the numbers of a whole-signal
-    // measure, without a spectrogram of the whole file per version (2x its samples each).
-    constexpr size_t kBlock = size_t(1) << 20;
+    // measure, without a spectrogram of the whole file per version (2x its samples each), and
+    // read through the page cache, so nothing of a cached version stays in memory.
+    constexpr size_t kMetricBlock = size_t(1) << 20;
     LogMelPeak peak(c.rate);
-    for (size_t at = 0; at < y.size(); at += kBlock) {
-        cancel.throwIfCancelled();
-        peak.push(y.data() + at, std::min(kBlock, y.size() - at));
-    }
+    forBlocks(y, cancel, [&](const float* x, size_t n) { peak.push(x, n); });
     MetricStream metrics(y.size(), c.rate, c.scale, todo.size(), peak.finish(y.size()));
-    for (size_t at = 0; at < y.size(); at += kBlock) {
+    std::vector<float> ref(std::min(kMetricBlock, y.size())), est(ref.size());
+    for (size_t at = 0; at < y.size(); at += kMetricBlock) {
         cancel.throwIfCancelled();
-        const size_t len = std::min(kBlock, y.size() - at);
-        metrics.pushReference(y.data() + at, len);
-        for (size_t j = 0; j < todo.size(); ++j) metrics.pushEstimate(j, c.versions[todo[j]].audio->data() + at, len);
+        const size_t len = std::min(kMetricBlock, y.size() - at);
+        y.read(at, len, ref.data());
+        metrics.pushReference(ref.data(), len);
+        for (size_t j = 0; j < todo.size(); ++j) {
+            c.versions[todo[j]].audio->read(at, len, est.data());
+            metrics.pushEstimate(j, est.data(), len);
+        }
     }
     const auto sets = metrics.finish();
     for (size_t j = 0; j < todo.size(); ++j) {
@@ -182,7 +281,12 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     c.scale = s.scale;
     const double stages = 2 + 2.0 * double(r.models.size());
     progress.progress(0, stages, "versions");
-    readVersions(c, r, events);
+    if (!r.cacheDir.empty()) {
+        std::error_code ec;
+        fs::create_directories(r.cacheDir, ec);
+        if (ec) throw Error(r.cacheDir, "cannot create the cache folder (" + ec.message() + ")");
+    }
+    readVersions(c, r, events, cancel);
     cancel.throwIfCancelled();
     makeBaselines(c, r, events, cancel);
     cancel.throwIfCancelled();
@@ -218,7 +322,7 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     Version mv{"super-res: " + (first ? first->name : std::string()), {}, 0, false, {}};
     const size_t k = c.versions.size();
     if (first && focusRun(c, r, *first, mv, cancel))
-        events.modelVersion(k, mv, makeDisplaySpectrogram(*mv.audio, c.rate, r.windowMs, r.columns), false);
+        events.modelVersion(k, mv, overviewOf(*mv.audio, c.rate, r), false);
 
     progress.progress(first ? 2 : 1, stages, "metrics");
     addMetrics(c, cancel);
@@ -226,11 +330,11 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     double stage = 3;
     auto wholeFile = [&](const CompareModel& m, Version v) {
         progress.progress(stage++, stages, "model (whole file)");
-        v.audio = makeSamples(m.method.run(c.low, c.frames, cancel));
+        v.audio = wholeFileRun(c, r, m, cancel);
         v.rms = rmsOf(*v.audio);
         const size_t at = c.versions.size();
         c.versions.push_back(v);
-        events.modelVersion(at, v, makeDisplaySpectrogram(*v.audio, c.rate, r.windowMs, r.columns), true);
+        events.modelVersion(at, v, overviewOf(*v.audio, c.rate, r), true);
         addMetrics(c, cancel);
         events.metrics(shown(c));
     };
@@ -239,6 +343,28 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
         if (auto m = usable(i)) wholeFile(*m, Version{"super-res: " + m->name, {}, 0, false, {}});
     if (first) tellDifference(c, k, r, events);
     return c;
+}
+
+}  // namespace srlab
+
+namespace srlab {
+
+std::string compareCacheFolder(const std::string& root, const std::string& path, const CompareSettings& s) {
+    const FileStamp stamp = stampOf(path);
+    std::string key = fs::absolute(path).lexically_normal().string() + "|" + std::to_string(stamp.bytes) + "|" +
+                      std::to_string(stamp.mtimeNs) + "|" + std::to_string(s.rate) + "|" + std::to_string(s.scale) +
+                      "|" + s.filter.toString();
+    for (const auto& b : s.baselines) key += "|" + b;
+    char name[32];
+    std::snprintf(name, sizeof name, "%016llx", (unsigned long long)std::hash<std::string>()(key));
+    return (fs::path(root) / name).string();
+}
+
+void dropOtherCaches(const std::string& root, const std::string& keep) {
+    std::error_code ec;
+    const fs::path k = fs::path(keep).lexically_normal();
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec) && it->path().lexically_normal() != k) fs::remove_all(it->path(), ec);
 }
 
 }  // namespace srlab

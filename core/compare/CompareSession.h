@@ -34,11 +34,18 @@ struct CompareModel {
     std::string name;    // "spectral/small"
     int rate = 0, scale = 0;
     Method method;       // must be cancellable: the model's version is long work
+    // What identifies its output for a file and settings (the checkpoint's path and time): the
+    // whole-file version is reused from the cache when it matches. Empty: always remade.
+    std::string cacheKey;
 };
 
 struct CompareRequest {
     std::string path;
     CompareSettings settings;
+    // Where the versions are written as float32 files (compareCacheFolder()): each is made as a
+    // stream into its file and mapped back, so memory does not grow with the file's length; a
+    // version already there is reused. Empty: in memory.
+    std::string cacheDir;
     double windowMs = 46;    // of the overview spectrograms
     size_t columns = 1600;   // overview frames: about one per pixel of a pane
     // Seconds of the file the model makes first (the view, or where playback starts).
@@ -62,6 +69,14 @@ public:
     virtual void modelRefused(const std::string& why, bool loadFailed) = 0;
     virtual void metrics(const Comparison& c) = 0;            // c.low is left out
 };
+
+// The folder under `root` for a comparison of `path` with `settings`: named by a hash of the
+// file's path, size and time and of the settings, so the same comparison finds its versions
+// again. Throws Error naming a file that cannot be seen.
+std::string compareCacheFolder(const std::string& root, const std::string& path, const CompareSettings& settings);
+// Removes every comparison's folder under `root` but `keep` (best effort): one comparison's
+// versions on disk at a time. Files still mapped by a view stay readable until it lets go.
+void dropOtherCaches(const std::string& root, const std::string& keep);
 
 // Runs every stage on the calling thread (a job's worker), with the shared pool for the
 // parallel parts. Returns the whole comparison, low-rate signal included. Throws Error for a

@@ -33,7 +33,7 @@ struct Comparison {
     // The truth's content edge (docs/reference.md §5) when it is band-limited below its
     // Nyquist (an MP3 in a 44.1 kHz file), else 0.
     double contentCutoffHz = 0;
-    std::vector<float> low;       // the real low-rate signal, what models take
+    Samples low;                  // the real low-rate signal, what models take
     std::vector<Version> versions;
     int truthIndex() const { return hasTruth ? 0 : -1; }
 };

@@ -58,7 +58,7 @@ PatchComparison loadPatch(const std::string& dataset, Split split, size_t index)
                           false, {}});
     for (auto& v : c.versions) {
         v.rms = rmsOf(*v.audio);
-        p.overviews.push_back(makeDisplaySpectrogram(*v.audio, rate, 23, 400, 1));
+        p.overviews.push_back(makeDisplaySpectrogram(v.audio->data(), v.audio->size(), 0, v.audio->size(), rate, 23, 400, 1));
     }
     return p;
 }

@@ -35,7 +35,7 @@ Pair makePairFromHigh(std::vector<float> hi, const PairSpec& spec, uint64_t chai
 // Per-patch chains: patch k (at k * stride; a short file, zero-padded, is one patch) gets the
 // zoo's draw for (spec.seed, chainSeed, k), applied to its stretch of `hi` with kPatchContext
 // samples of the file either side, where filters and codecs settle; the patch is cut from the middle.
-constexpr size_t kPatchContext = 8192;
+constexpr size_t kPatchContext = 2048;
 std::vector<PatchPair> makePatchPairs(std::vector<float> hi, const PairSpec& spec, uint64_t chainSeed);
 
 // The stretch [start, end) of a signal of n samples (n >= spec.dim) that a patch at `off` is

@@ -19,7 +19,7 @@ namespace {
 // Target-rate samples read beyond a window on either side when resampling: libsoxr's filter
 // starts a piece as if silence came before it, and this is far longer than its impulse
 // response at any supported rate pair, so the window itself matches the whole-file result.
-constexpr size_t kResampleMargin = 4096;
+constexpr size_t kResampleMargin = 512;
 
 // Reads frames [from, to) of a file into `out` (mono); Error if it ends early.
 void readFrames(const std::string& path, long long from, long long to, std::vector<float>& out) {

@@ -81,6 +81,23 @@ Bandwidth estimateBandwidth(const std::vector<float>& x, int rate) {
     return fromFrames(powerSpectrogram(x.data(), x.size(), {nfft, nfft / 2, 0, false}, 0), rate);
 }
 
+Bandwidth estimateBandwidth(const SampleBuffer& x, int rate) {
+    const int nfft = bandwidthFft(rate);
+    // As for a file: the whole signal up to two minutes, else 24 stretches of 5 s.
+    const size_t stretch = size_t(5 * rate), stretches = 24;
+    if (x.size() <= stretch * stretches) return estimateBandwidth(x.copy(0, x.size()), rate);
+    Spectrogram all;
+    for (size_t k = 0; k < stretches; ++k) {
+        const size_t at = size_t(double(x.size() - stretch) * double(k) / double(stretches - 1));
+        const std::vector<float> piece = x.copy(at, stretch);
+        const Spectrogram s = powerSpectrogram(piece.data(), piece.size(), {nfft, nfft / 2, 0, false}, 0);
+        all.bins = s.bins;
+        all.frames += s.frames;
+        all.power.insert(all.power.end(), s.power.begin(), s.power.end());
+    }
+    return fromFrames(all, rate);
+}
+
 Bandwidth estimateBandwidthOfFile(const std::string& path) {
     auto reader = std::make_unique<AudioReader>(path);
     const int rate = reader->rate(), nfft = bandwidthFft(rate);

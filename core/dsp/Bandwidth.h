@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "audio/AudioStream.h"
+#include "audio/Samples.h"
 
 namespace srlab {
 
@@ -30,5 +31,7 @@ Bandwidth estimateBandwidth(const std::vector<float>& x, int rate);
 // (the same estimate as above), else 24 stretches of 5 s spread over it. Throws Error naming
 // the file.
 Bandwidth estimateBandwidthOfFile(const std::string& path);
+// The same of a long signal held in a SampleBuffer (reads at most two minutes of it).
+Bandwidth estimateBandwidth(const SampleBuffer& x, int rate);
 
 }  // namespace srlab

@@ -8,20 +8,20 @@
 
 namespace srlab {
 
-DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, size_t begin, size_t end, int rate,
+DisplaySpectrogram makeDisplaySpectrogram(const float* x, size_t n, size_t begin, size_t end, int rate,
                                           double windowMs, size_t columns, int threads) {
     DisplaySpectrogram d;
     int win = std::max(16, int(std::lround(windowMs * rate / 1000.0)));
     int nfft = 1;
     while (nfft < win) nfft <<= 1;
-    end = std::min(end, x.size());
+    end = std::min(end, n);
     begin = std::min(begin, end);
     const int hop = std::max<int>(win / 4, int((end - begin) / std::max<size_t>(columns, 1)));
-    const size_t b = begin - std::min<size_t>(begin, size_t(nfft / 2)), e = std::min(x.size(), end + size_t(nfft / 2));
+    const size_t b = begin - std::min<size_t>(begin, size_t(nfft / 2)), e = std::min(n, end + size_t(nfft / 2));
     if (e - b < 2) return d;
     const bool inside = b + size_t(nfft / 2) == begin && e == end + size_t(nfft / 2);
-    const Spectrogram s = inside ? powerSpectrogram(x.data() + b, e - b, {nfft, hop, win, false}, threads)
-                                 : powerSpectrogram(x.data() + begin, end - begin, {nfft, hop, win, true}, threads);
+    const Spectrogram s = inside ? powerSpectrogram(x + b, e - b, {nfft, hop, win, false}, threads)
+                                 : powerSpectrogram(x + begin, end - begin, {nfft, hop, win, true}, threads);
     d.frames = s.frames;
     d.bins = s.bins;
     d.startSeconds = double(begin) / rate;
@@ -35,10 +35,10 @@ DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, size_t be
     return d;
 }
 
-DisplaySpectrogram makeDifferenceSpectrogram(const std::vector<float>& a, const std::vector<float>& b, size_t begin,
-                                             size_t end, int rate, double windowMs, size_t columns, int threads) {
-    DisplaySpectrogram d = makeDisplaySpectrogram(a, begin, end, rate, windowMs, columns, threads);
-    const DisplaySpectrogram ref = makeDisplaySpectrogram(b, begin, end, rate, windowMs, columns, threads);
+DisplaySpectrogram makeDifferenceSpectrogram(const float* a, const float* b, size_t n, size_t begin, size_t end,
+                                             int rate, double windowMs, size_t columns, int threads) {
+    DisplaySpectrogram d = makeDisplaySpectrogram(a, n, begin, end, rate, windowMs, columns, threads);
+    const DisplaySpectrogram ref = makeDisplaySpectrogram(b, n, begin, end, rate, windowMs, columns, threads);
     for (size_t i = 0; i < d.db.size() && i < ref.db.size(); ++i) d.db[i] -= ref.db[i];
     return d;
 }

@@ -21,15 +21,22 @@ struct DisplaySpectrogram {
 // Samples [begin, end) of x. The window is given in milliseconds (so different rates look
 // alike); the hop gives about `columns` frames (never below a quarter window). Frames near the
 // ends of a range see the real samples beyond it, not padding. `threads` as parallelFor's.
-DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, size_t begin, size_t end, int rate,
+// x holds n samples; only the frames' own samples are read (a mapped file's other pages stay
+// on disk).
+DisplaySpectrogram makeDisplaySpectrogram(const float* x, size_t n, size_t begin, size_t end, int rate,
                                           double windowMs, size_t columns, int threads = 0);
+inline DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, size_t begin, size_t end, int rate,
+                                                 double windowMs, size_t columns, int threads = 0) {
+    return makeDisplaySpectrogram(x.data(), x.size(), begin, end, rate, windowMs, columns, threads);
+}
 inline DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, int rate, double windowMs,
                                                  size_t columns, int threads = 0) {
     return makeDisplaySpectrogram(x, 0, x.size(), rate, windowMs, columns, threads);
 }
 
-// a minus b in dB, frame by frame, over the same range and frames (a and b at the same rate).
-DisplaySpectrogram makeDifferenceSpectrogram(const std::vector<float>& a, const std::vector<float>& b, size_t begin,
-                                             size_t end, int rate, double windowMs, size_t columns, int threads = 0);
+// a minus b in dB, frame by frame, over the same range and frames (a and b at the same rate,
+// n samples each).
+DisplaySpectrogram makeDifferenceSpectrogram(const float* a, const float* b, size_t n, size_t begin, size_t end,
+                                             int rate, double windowMs, size_t columns, int threads = 0);
 
 }  // namespace srlab
