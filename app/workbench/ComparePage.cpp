@@ -548,9 +548,8 @@ void ComparePage::makeDetail(int pane, double t0, double t1, int columns) {
             const size_t b = size_t(std::clamp(t0 * rate, 0.0, double(n))), e = size_t(std::clamp(t1 * rate, 0.0, double(n)));
             ctx.cancel().throwIfCancelled();
             Detail d;
-            d.spec = src.size() > 1 && src[1]
-                         ? makeDifferenceSpectrogram(src[0]->data(), src[1]->data(), n, b, e, rate, ms, size_t(columns), 1)
-                         : makeDisplaySpectrogram(src[0]->data(), n, b, e, rate, ms, size_t(columns), 1);
+            d.spec = src.size() > 1 && src[1] ? makeDifferenceSpectrogram(*src[0], *src[1], b, e, rate, ms, size_t(columns), 1)
+                                              : makeDisplaySpectrogram(*src[0], b, e, rate, ms, size_t(columns), 1);
             d.cells = makePaneCells(d.spec, scale, maxHz);
             return d;
         },

@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "ComparePage.h"
+#include <QFile>
+#include <QTemporaryDir>
 #include "SpectrogramGroup.h"
 #include "Watchdog.h"
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
     cl.addOption({"model", "Checkpoint whose super-res version joins the panes.", "dir"});
     cl.addOption({"width", "Width of each spectrogram pane in pixels.", "px", "1600"});
     cl.addOption({"frames", "Zoom and scroll frames to time.", "n", "200"});
+    cl.addOption({"cache", "Folder for the comparison's versions on disk (default: a temporary one).", "dir"});
     cl.addOption({"grab", "At the end, zoom to 2 s from 60 s and save the page as PNG.", "file"});
     cl.addPositionalArgument("file", "Audio file to open.");
     cl.process(app);
@@ -62,7 +65,9 @@ int main(int argc, char** argv) {
     const QString file = cl.positionalArguments().first();
     const int width = cl.value("width").toInt();
 
+    QTemporaryDir tempCache;
     srlab::ComparePage page;
+    page.setCacheRoot(cl.isSet("cache") ? cl.value("cache") : tempCache.path());
     page.resize(width + 110, 1000);  // colour bar and margins beside the panes
     page.show();
     if (cl.isSet("model")) page.setModel(cl.value("model"));
@@ -93,6 +98,13 @@ int main(int argc, char** argv) {
     std::printf("  open -> all panes drawn      %8.0f ms (panes shown at %.0f ms)\n", drawnMs, panesMs);
     std::printf("  open -> metrics%s  %8.0f ms\n", cl.isSet("model") ? " + model    " : " complete    ", doneMs);
     std::printf("  longest GUI-thread stall     %8lld ms\n", (long long)stall);
+    {  // resident memory now: anonymous (the heap) and file-backed (mapped versions' pages)
+        QFile status("/proc/self/status");
+        if (status.open(QIODevice::ReadOnly))
+            for (const QByteArray& line : status.readAll().split('\n'))
+                if (line.startsWith("VmHWM") || line.startsWith("RssAnon") || line.startsWith("RssFile"))
+                    std::printf("  %s\n", line.simplified().constData());
+    }
     for (const auto& st : stages) std::printf("    stage %-22s %8.0f ms\n", qPrintable(st.first), st.second);
 
     // Zoom and scroll: a random visible span from the whole file down to 0.5 s, at a random

@@ -93,8 +93,7 @@ void Player::load(std::vector<Samples> versions, int rate) {
         }
     if (versions.size() > size_t(kMaxVersions)) versions.resize(kMaxVersions);
     versions_ = std::move(versions);
-    data_.clear();
-    for (const auto& v : versions_) data_.push_back(v->data());
+    feed_.setVersions(versions_);
     pos_ = 0;
     current_ = fadeFrom_ = 0;
     fading_ = false;
@@ -132,6 +131,7 @@ void Player::pause() { playing_.store(false); }
 void Player::seek(size_t frame) {
     frame = std::min(frame, frames_);
     seekTo_.store(static_cast<long long>(frame));
+    feed_.seekTo(frame);
     bufferFrame_.store(frame);
     bufferDac_.store(0);
 }
@@ -144,10 +144,12 @@ void Player::setLoop(size_t start, size_t end) {
     if (end <= start) {
         loopEnd_.store(0);
         loopStart_.store(0);
+        feed_.setLoop(0, 0);
         return;
     }
     loopStart_.store(std::min(start, frames_));
     loopEnd_.store(std::min(end, frames_));
+    feed_.setLoop(loopStart_.load(), loopEnd_.load());
 }
 
 void Player::setGain(int version, float gain) {
@@ -193,10 +195,10 @@ int Player::render(float* out, unsigned long n, double dacTime, unsigned long fl
             fadePos_ = 0;
             fading_ = true;
         }
-        float v = gains_[current_].load(std::memory_order_relaxed) * data_[size_t(current_)][pos_];
+        float v = gains_[current_].load(std::memory_order_relaxed) * feed_.sample(current_, pos_);
         if (fading_) {
             const float a = float(fadePos_) / float(fadeLen);
-            const float from = gains_[fadeFrom_].load(std::memory_order_relaxed) * data_[size_t(fadeFrom_)][pos_];
+            const float from = gains_[fadeFrom_].load(std::memory_order_relaxed) * feed_.sample(fadeFrom_, pos_);
             v = a * v + (1.0f - a) * from;
             if (++fadePos_ >= fadeLen) fading_ = false;
         }
@@ -212,6 +214,7 @@ int Player::render(float* out, unsigned long n, double dacTime, unsigned long fl
         if (loop && pos_ >= le) pos_ = ls;
         if (pos_ >= frames_) playing_.store(false, std::memory_order_relaxed);
     }
+    feed_.setPosition(pos_);
     rendered_.fetch_add(played, std::memory_order_release);
     return paContinue;
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/PlaybackFeed.h"
 #include "audio/Samples.h"
 
 namespace srlab {
@@ -56,6 +57,11 @@ public:
     // device played a gap) since load(), any thread. Such a gap is audible, and not the player's
     // crossfade; tests of the output account for it.
     uint32_t underflows() const { return underflows_.load(); }
+    // Versions in files are fed to the callback through a cache (audio/PlaybackFeed.h): samples
+    // it found missing since load() (any thread), and whether the blocks from the position on
+    // are in place.
+    uint64_t feedMisses() const { return feed_.misses(); }
+    bool feedReady() const { return feed_.ready(); }
     // Frame currently heard, from the stream's DAC time (latency-correct).
     size_t position() const;
 
@@ -68,7 +74,7 @@ private:
     void* stream_ = nullptr;
     std::string device_;
     std::vector<Samples> versions_;  // written only while the stream is stopped
-    std::vector<const float*> data_;  // versions_' samples, for the callback
+    PlaybackFeed feed_;  // versions_' samples, for the callback
     size_t frames_ = 0;
     int rate_ = 48000;
     bool streamRunning_ = false;

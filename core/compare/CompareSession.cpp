@@ -75,7 +75,7 @@ void forBlocks(const SampleBuffer& x, const CancelToken& cancel, const SampleSin
 }
 
 DisplaySpectrogram overviewOf(const SampleBuffer& x, int rate, const CompareRequest& r, int threads = 0) {
-    return makeDisplaySpectrogram(x.data(), x.size(), 0, x.size(), rate, r.windowMs, r.columns, threads);
+    return makeDisplaySpectrogram(x, 0, x.size(), rate, r.windowMs, r.columns, threads);
 }
 
 // Reads the file and makes the truth (when there is one) and the low-rate signal, each streamed
@@ -185,8 +185,8 @@ void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events
 
 void tellDifference(const Comparison& c, size_t of, const CompareRequest& r, CompareEvents& events) {
     if (!c.hasTruth || of == 0 || of >= c.versions.size()) return;
-    events.difference(of, makeDifferenceSpectrogram(c.versions[of].audio->data(), c.versions[0].audio->data(), c.frames,
-                                                    0, c.frames, c.rate, r.windowMs, r.columns));
+    events.difference(of, makeDifferenceSpectrogram(*c.versions[of].audio, *c.versions[0].audio, 0, c.frames, c.rate,
+                                                    r.windowMs, r.columns));
 }
 
 // The model over the focus range only (with a second of context either side), placed in a

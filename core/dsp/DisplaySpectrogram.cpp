@@ -8,20 +8,107 @@
 
 namespace srlab {
 
-DisplaySpectrogram makeDisplaySpectrogram(const float* x, size_t n, size_t begin, size_t end, int rate,
-                                          double windowMs, size_t columns, int threads) {
-    DisplaySpectrogram d;
-    int win = std::max(16, int(std::lround(windowMs * rate / 1000.0)));
-    int nfft = 1;
-    while (nfft < win) nfft <<= 1;
+namespace {
+
+// What a display spectrogram of [begin, end) of n samples computes: its window, FFT, hop, and
+// the stretch it transforms — [b, e) uncentred when the range has half a window of real
+// samples either side, else [begin, end) centred with reflection at the range's ends.
+struct Plan {
+    int win = 0, nfft = 1, hop = 1;
+    size_t b = 0, e = 0;
+    bool inside = false;
+    bool empty() const { return e - b < 2; }
+};
+
+Plan planFor(size_t n, size_t begin, size_t end, int rate, double windowMs, size_t columns) {
+    Plan p;
+    p.win = std::max(16, int(std::lround(windowMs * rate / 1000.0)));
+    while (p.nfft < p.win) p.nfft <<= 1;
     end = std::min(end, n);
     begin = std::min(begin, end);
-    const int hop = std::max<int>(win / 4, int((end - begin) / std::max<size_t>(columns, 1)));
-    const size_t b = begin - std::min<size_t>(begin, size_t(nfft / 2)), e = std::min(n, end + size_t(nfft / 2));
-    if (e - b < 2) return d;
-    const bool inside = b + size_t(nfft / 2) == begin && e == end + size_t(nfft / 2);
-    const Spectrogram s = inside ? powerSpectrogram(x + b, e - b, {nfft, hop, win, false}, threads)
-                                 : powerSpectrogram(x + begin, end - begin, {nfft, hop, win, true}, threads);
+    p.hop = std::max<int>(p.win / 4, int((end - begin) / std::max<size_t>(columns, 1)));
+    p.b = begin - std::min<size_t>(begin, size_t(p.nfft / 2));
+    p.e = std::min(n, end + size_t(p.nfft / 2));
+    p.inside = p.b + size_t(p.nfft / 2) == begin && p.e == end + size_t(p.nfft / 2);
+    if (!p.inside) {
+        p.b = begin;
+        p.e = end;
+    }
+    return p;
+}
+
+DisplaySpectrogram toDisplay(const Spectrogram& s, const Plan& p, size_t begin, int rate);
+
+}  // namespace
+
+DisplaySpectrogram makeDisplaySpectrogram(const float* x, size_t n, size_t begin, size_t end, int rate,
+                                          double windowMs, size_t columns, int threads) {
+    const Plan p = planFor(n, begin, end, rate, windowMs, columns);
+    if (p.empty()) return {};
+    return toDisplay(powerSpectrogram(x + p.b, p.e - p.b, {p.nfft, p.hop, p.win, !p.inside}, threads), p,
+                     std::min(std::min(begin, end), n), rate);
+}
+
+DisplaySpectrogram makeDisplaySpectrogram(const SampleBuffer& x, size_t begin, size_t end, int rate, double windowMs,
+                                          size_t columns, int threads) {
+    const Plan p = planFor(x.size(), begin, end, rate, windowMs, columns);
+    if (p.empty()) return {};
+    const size_t first = std::min(std::min(begin, end), x.size());
+    const size_t len = p.e - p.b;
+    const StftParams dense{p.nfft, p.hop, p.win, !p.inside};
+    // Frames that overlap or touch: the stretch itself (at most columns x nfft samples).
+    if (size_t(p.hop) <= size_t(p.nfft)) return toDisplay(powerSpectrogram(x.copy(p.b, len).data(), len, dense, threads), p, first, rate);
+    // Sparse frames (a long view): each frame's own window, gathered end to end, is the same
+    // transform with hop = nfft and no centring; the centred case reflects at the range's ends
+    // as powerSpectrogram does.
+    const long pad = p.inside ? 0 : p.nfft / 2;
+    const long total = long(len) + 2 * pad;
+    const size_t frames = total >= p.nfft ? size_t((total - p.nfft) / p.hop + 1) : 0;
+    std::vector<float> gathered(frames * size_t(p.nfft));
+    const bool reflect = !p.inside && len > size_t(pad);
+    // Frames past the range's ends read only its first and last nfft samples, reflected.
+    const size_t edge = std::min(len, size_t(p.nfft));
+    const std::vector<float> head = x.copy(p.b, edge), tail = x.copy(p.e - edge, edge);
+    auto at = [&](long j) { return size_t(j) < edge ? head[size_t(j)] : tail[size_t(j) - (len - edge)]; };
+    for (size_t f = 0; f < frames; ++f) {
+        float* w = gathered.data() + f * size_t(p.nfft);
+        const long start = long(f) * p.hop - pad;  // relative to p.b
+        if (start >= 0 && start + p.nfft <= long(len)) {
+            x.read(p.b + size_t(start), size_t(p.nfft), w);
+            continue;
+        }
+        for (long i = 0; i < p.nfft; ++i) {
+            long j = start + i;
+            if (j >= 0 && j < long(len)) {
+                w[i] = at(j);
+                continue;
+            }
+            if (!reflect) {
+                w[i] = 0.0f;
+                continue;
+            }
+            if (j < 0) j = -j;
+            if (j >= long(len)) j = 2 * (long(len) - 1) - j;
+            w[i] = j >= 0 && j < long(len) ? at(j) : 0.0f;
+        }
+    }
+    Spectrogram s = powerSpectrogram(gathered.data(), gathered.size(), {p.nfft, p.nfft, p.win, false}, threads);
+    return toDisplay(s, p, first, rate);
+}
+
+DisplaySpectrogram makeDifferenceSpectrogram(const SampleBuffer& a, const SampleBuffer& b, size_t begin, size_t end,
+                                             int rate, double windowMs, size_t columns, int threads) {
+    DisplaySpectrogram d = makeDisplaySpectrogram(a, begin, end, rate, windowMs, columns, threads);
+    const DisplaySpectrogram ref = makeDisplaySpectrogram(b, begin, end, rate, windowMs, columns, threads);
+    for (size_t i = 0; i < d.db.size() && i < ref.db.size(); ++i) d.db[i] -= ref.db[i];
+    return d;
+}
+
+namespace {
+
+DisplaySpectrogram toDisplay(const Spectrogram& s, const Plan& p, size_t begin, int rate) {
+    DisplaySpectrogram d;
+    const int win = p.win, nfft = p.nfft, hop = p.hop;
     d.frames = s.frames;
     d.bins = s.bins;
     d.startSeconds = double(begin) / rate;
@@ -34,6 +121,8 @@ DisplaySpectrogram makeDisplaySpectrogram(const float* x, size_t n, size_t begin
     for (size_t i = 0; i < s.power.size(); ++i) d.db[i] = 10.0f * std::log10(std::max(s.power[i] * scale, 1e-14f));
     return d;
 }
+
+}  // namespace
 
 DisplaySpectrogram makeDifferenceSpectrogram(const float* a, const float* b, size_t n, size_t begin, size_t end,
                                              int rate, double windowMs, size_t columns, int threads) {

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "audio/Samples.h"
+
 namespace srlab {
 
 // dB values (0 dB = a full-scale sine), frame-major, with their time and frequency scales.
@@ -33,6 +35,13 @@ inline DisplaySpectrogram makeDisplaySpectrogram(const std::vector<float>& x, in
                                                  size_t columns, int threads = 0) {
     return makeDisplaySpectrogram(x, 0, x.size(), rate, windowMs, columns, threads);
 }
+
+// The same of a SampleBuffer, reading only what the frames need through read(): a view of a
+// three-hour version in a file reads 1600 windows of it, and nothing of it stays resident.
+DisplaySpectrogram makeDisplaySpectrogram(const SampleBuffer& x, size_t begin, size_t end, int rate, double windowMs,
+                                          size_t columns, int threads = 0);
+DisplaySpectrogram makeDifferenceSpectrogram(const SampleBuffer& a, const SampleBuffer& b, size_t begin, size_t end,
+                                             int rate, double windowMs, size_t columns, int threads = 0);
 
 // a minus b in dB, frame by frame, over the same range and frames (a and b at the same rate,
 // n samples each).

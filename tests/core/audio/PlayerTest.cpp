@@ -157,6 +157,53 @@ TEST(Player, LoopWrapsWithRampsAtTheEdges) {
     }
 }
 
+// Versions that live in files (Compare's cache) play through the feed: after a seek deep into a
+// long file, once the feed says its blocks are in place, the output is the file's samples, a
+// loop of it wraps, and the callback never found a sample missing.
+TEST(Player, VersionsInFilesPlayThroughTheFeedFromAnyPlace) {
+    CaptureDevice cap;
+    TempDir d;
+    const size_t n = 48000 * 30;  // 30 s: more blocks than the feed holds
+    const auto a = tone(440, 0.3, n), b = tone(660, 1.1, n);
+    std::vector<Samples> versions;
+    for (const auto* x : {&a, &b}) {
+        SampleWriter w(d / ("v" + std::to_string(versions.size()) + ".f32"));
+        w.write(x->data(), x->size());
+        versions.push_back(w.finish());
+        ASSERT_FALSE(versions.back()->path().empty());
+    }
+    const size_t ls = 48000 * 20 + 123, le = ls + 4800 * 5;
+    uint32_t underflows = 0;
+    uint64_t misses = 0;
+    {
+        Player p;
+        std::string err;
+        ASSERT_TRUE(p.open(&err)) << err;
+        p.load(versions, 48000);
+        p.setLoop(ls, le);
+        p.seek(ls + 200);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!p.feedReady()) {
+            ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the feed never filled";
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        p.play();
+        waitForFrames(p, 3 * 24000 + 100);
+        p.pause();
+        underflows = p.underflows();
+        misses = p.feedMisses();
+    }
+    ASSERT_EQ(underflows, 0u) << "the device played gaps";
+    EXPECT_EQ(misses, 0u) << "the callback played samples the feed had not brought";
+    const auto c = cap.read();
+    const size_t z = firstNonZero(c);
+    ASSERT_LT(z + 3 * 24000, c.size());
+    for (size_t m = 0; m < 3 * 24000; ++m) {
+        const size_t pos = ls + (200 + m) % (le - ls);
+        ASSERT_NEAR(c[z + m], edgeGain(pos, ls, le) * a[pos], 1e-5f) << "frame " << m;
+    }
+}
+
 }  // namespace srlab
 
 namespace srlab {

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "dsp/DisplaySpectrogram.h"
 #include "dsp/Mel.h"
 #include "support/TestSupport.h"
 
@@ -47,6 +48,39 @@ TEST(Mel, SlaneyScaleAndTriangles) {
     float peak = 0;
     for (int k = 0; k < 1025; ++k) peak = std::max(peak, bank.weights[10 * 1025 + size_t(k)]);
     EXPECT_GT(peak, 0.0f);
+}
+
+}  // namespace srlab
+
+namespace srlab {
+
+// A display spectrogram of a version in a file reads only its frames' windows, and gives exactly
+// what the in-memory producer gives: long views (sparse frames, gathered), short ones (dense),
+// ranges at the ends (reflected) and inside (real samples either side).
+TEST(DisplaySpectrogram, AFileBackedSignalGivesTheInMemoryResult) {
+    test::TempDir d;
+    std::vector<float> x(1000003);
+    uint32_t s = 7;
+    for (size_t i = 0; i < x.size(); ++i) {
+        s = s * 1664525u + 1013904223u;
+        x[i] = float(std::sin(0.001 * double(i) * double(i % 977)) * 0.5 + double(s >> 8) / double(1u << 24) * 0.1);
+    }
+    SampleWriter w(d / "x.f32");
+    w.write(x.data(), x.size());
+    const Samples file = w.finish();
+    ASSERT_FALSE(file->path().empty());
+    const std::pair<size_t, size_t> ranges[] = {{0, x.size()}, {0, 40000}, {123457, 900001}, {500000, 500700},
+                                                {x.size() - 3000, x.size()}, {999000, x.size()}, {10, 20}};
+    for (const auto& [b, e] : ranges)
+        for (size_t columns : {size_t(16), size_t(400), size_t(1600)}) {
+            const auto mem = makeDisplaySpectrogram(x.data(), x.size(), b, e, 44100, 46, columns, 1);
+            const auto disk = makeDisplaySpectrogram(*file, b, e, 44100, 46, columns, 1);
+            ASSERT_EQ(disk.frames, mem.frames) << b << ".." << e << " / " << columns;
+            EXPECT_EQ(disk.bins, mem.bins);
+            EXPECT_EQ(disk.startSeconds, mem.startSeconds);
+            EXPECT_EQ(disk.secondsPerFrame, mem.secondsPerFrame);
+            EXPECT_EQ(disk.db, mem.db) << b << ".." << e << " / " << columns;
+        }
 }
 
 }  // namespace srlab
