@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cmath>
+#include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "support/TestSupport.h"
@@ -153,3 +159,112 @@ TEST(CompareSession, SeveralModelsJoinInOrder) {
     // Model a is the linear baseline under another name: the same numbers.
     EXPECT_NEAR(ev.last.versions[4].metrics.snr, ev.last.versions[3].metrics.snr, 1e-9);
 }
+
+namespace srlab {
+namespace {
+
+std::vector<std::string> filesIn(const std::string& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_regular_file()) out.push_back(it->path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+// Versions in a cache folder: every version is a file there, its samples equal the in-memory
+// comparison's (the streams reproduce the whole-signal chain), the metrics are the same, and a
+// second comparison of the same file and settings reuses the files instead of remaking them.
+TEST(CompareSession, VersionsOnDiskEqualTheInMemoryOnesAndAreReused) {
+    TempDir d;
+    const std::string wav = d / "chirp.wav";
+    writeMonoWav(wav, chirp(100, 9000, 22050, 22050 * 20), 22050);  // resampled to 16 kHz
+    auto model = [] {
+        CompareModel m{"linear-as-model", 16000, 4, baselineMethod("linear", 4)};
+        m.cacheKey = "linear v1";
+        return m;
+    };
+    NullProgress progress;
+    CancelToken cancel;
+    Recorder memEv, diskEv, againEv;
+    const Comparison mem = runCompare(request(wav, model), memEv, progress, cancel);
+    CompareRequest r = request(wav, model);
+    r.cacheDir = compareCacheFolder(d / "cache", wav, r.settings);
+    const Comparison disk = runCompare(r, diskEv, progress, cancel);
+    ASSERT_EQ(disk.versions.size(), mem.versions.size());
+    for (size_t i = 0; i < disk.versions.size(); ++i) {
+        const auto& a = *disk.versions[i].audio;
+        const auto& b = *mem.versions[i].audio;
+        EXPECT_FALSE(a.path().empty()) << disk.versions[i].name << " is not on disk";
+        ASSERT_EQ(a.size(), b.size()) << disk.versions[i].name;
+        double m = 0;
+        for (size_t k = 0; k < a.size(); ++k) m = std::max(m, std::fabs(double(a[k]) - b[k]));
+        EXPECT_LT(m, 2e-6) << disk.versions[i].name;
+        if (i > 0) {
+            EXPECT_NEAR(disk.versions[i].metrics.snr, mem.versions[i].metrics.snr, 1e-4) << disk.versions[i].name;
+            EXPECT_NEAR(disk.versions[i].metrics.lsd, mem.versions[i].metrics.lsd, 1e-4) << disk.versions[i].name;
+        }
+    }
+    const auto files = filesIn(r.cacheDir);
+    EXPECT_GE(files.size(), disk.versions.size()) << "each version a file";
+    for (const auto& f : files) EXPECT_EQ(f.find(".part"), std::string::npos) << f;
+    std::map<std::string, fs::file_time_type> before;
+    for (const auto& f : files) before[f] = fs::last_write_time(fs::path(r.cacheDir) / f);
+    const Comparison again = runCompare(r, againEv, progress, cancel);
+    ASSERT_EQ(again.versions.size(), disk.versions.size());
+    for (const auto& f : filesIn(r.cacheDir))
+        if (f != "focus.f32") EXPECT_EQ(fs::last_write_time(fs::path(r.cacheDir) / f), before[f]) << f << " was remade";
+    // Another setting is another folder; dropping the others keeps only it.
+    CompareRequest other = r;
+    other.settings.scale = 2;
+    EXPECT_NE(compareCacheFolder(d / "cache", wav, other.settings), r.cacheDir);
+    dropOtherCaches(d / "cache", r.cacheDir);
+    EXPECT_TRUE(fs::exists(r.cacheDir));
+}
+
+// A full disk while a version is cached, and a cache folder that cannot be made: one line naming
+// the place, and nothing half-written left under a version's name.
+TEST(CompareSession, AFullDiskOrAnUnwritableCacheIsNamedAndLeavesNothingHalfWritten) {
+    TempDir d;
+    const std::string wav = d / "chirp.wav";
+    writeMonoWav(wav, chirp(100, 7500, 16000, 16000 * 60), 16000);
+    NullProgress progress;
+    CancelToken cancel;
+    CompareRequest r = request(wav);
+    r.cacheDir = d / "cache/one";
+    struct rlimit old {};
+    ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old;
+    small.rlim_cur = 1 << 20;  // a 60 s version at 16 kHz is 3.8 MB
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+    std::string message;
+    try {
+        Recorder ev;
+        runCompare(r, ev, progress, cancel);
+    } catch (const Error& e) {
+        message = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, SIG_DFL);
+    EXPECT_NE(message.find(r.cacheDir), std::string::npos) << message;
+    EXPECT_NE(message.find("disk is full"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    EXPECT_TRUE(filesIn(r.cacheDir).empty()) << "a half-written version was left";
+
+    writeText(d / "blocker", "a file where the cache folder should be");
+    r.cacheDir = d / "blocker/compare";
+    message.clear();
+    try {
+        Recorder ev;
+        runCompare(r, ev, progress, cancel);
+    } catch (const Error& e) {
+        message = e.what();
+    }
+    EXPECT_NE(message.find(r.cacheDir), std::string::npos) << message;
+    EXPECT_NE(message.find("cache folder"), std::string::npos) << message;
+}
+
+}  // namespace srlab
