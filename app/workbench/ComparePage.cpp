@@ -331,6 +331,7 @@ void ComparePage::openFile(const QString& path) {
     for (auto& j : detailJobs_) j->abandon();
     comparison_ = Comparison{};
     paneSources_.clear();
+    panesBegun_.clear();
     hasDifference_ = false;
     group_->setPanes({});
     metrics_->setComparison(comparison_);
@@ -366,6 +367,12 @@ void ComparePage::showVersion(size_t i, const Version& v, const PaneData& pane) 
     paneSources_[i] = {v.audio};
     group_->setPane(int(i), pane, i > 0);
     if (i == 0 && comparison_.versions.size() == 1) Q_EMIT stageShown("truth");
+    // A long file's panes fill in as their versions are made: each pane's first drawing.
+    if (panesBegun_.size() <= i) panesBegun_.resize(i + 1, false);
+    if (!panesBegun_[i]) {
+        panesBegun_[i] = true;
+        Q_EMIT stageShown(QString("pane %1 begun").arg(i + 1));
+    }
 }
 
 void ComparePage::showVersions(const Comparison& c) {

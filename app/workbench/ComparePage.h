@@ -105,6 +105,7 @@ private:
     // The signals behind each pane (two for the difference pane: version minus truth), for
     // zoomed detail; index = pane.
     QString cacheRoot_;
+    std::vector<bool> panesBegun_;  // per version pane: drawn at least in part
     std::vector<std::vector<Samples>> paneSources_;
     PaneData differencePane_;
     std::vector<Samples> differenceSources_;

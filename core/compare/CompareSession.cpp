@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <chrono>
 #include <future>
 #include <optional>
 
@@ -78,6 +79,115 @@ DisplaySpectrogram overviewOf(const SampleBuffer& x, int rate, const CompareRequ
     return makeDisplaySpectrogram(x, 0, x.size(), rate, r.windowMs, r.columns, threads);
 }
 
+// A version being made: its samples go to its writer and into its overview, and the pane is
+// told the overview so far from time to time, so a long file's panes fill in from the left instead of
+// appearing only when every version is complete.
+class Growing {
+public:
+    Growing(size_t n, int rate, const CompareRequest& r, std::function<void(const DisplaySpectrogram&)> tell)
+        : n_(n), overview_(n, rate, r.windowMs, r.columns), tell_(std::move(tell)),
+          last_(std::chrono::steady_clock::now()) {}
+    SampleSink into(SampleWriter& w) {
+        return [this, &w](const float* x, size_t n) {
+            w.write(x, n);
+            overview_.push(x, n);
+            got_ += n;
+            // The first drawing after 0.3 s, then one every 2 s: each costs the worker a pane's
+            // cells and the GUI a redraw.
+            const auto now = std::chrono::steady_clock::now();
+            if (tell_ && now - last_ > std::chrono::milliseconds(told_ ? 2000 : 300)) {
+                tell_(overview_.snapshot());
+                last_ = now;
+                told_ = true;
+            }
+        };
+    }
+    // The finished overview when the version's every sample went through here, else (a file
+    // reused from the cache, or one whose length the header did not foretell) the buffer's own.
+    DisplaySpectrogram finish(const SampleBuffer& x, int rate, const CompareRequest& r) {
+        return overview_.complete() && got_ >= x.size() && x.size() == n_ ? overview_.snapshot() : overviewOf(x, rate, r, 1);
+    }
+
+private:
+    size_t n_, got_ = 0;
+    bool told_ = false;
+    OverviewStream overview_;
+    std::function<void(const DisplaySpectrogram&)> tell_;
+    std::chrono::steady_clock::time_point last_;
+};
+
+// The versions made from the low-rate signal: "low-res" (heard through band-limited
+// interpolation, so it differs from the "sinc" baseline only in name: that one is not repeated)
+// and the baselines.
+std::vector<Version> baselineVersions(const Comparison& c, const CompareSettings& s) {
+    std::vector<Version> out{{"low-res", {}, double(c.rate) / s.scale / 2, false, {}}};
+    for (const auto& b : s.baselines)
+        if (b != "sinc") out.push_back({b, {}, 0, false, {}});
+    return out;
+}
+Baseline kindOf(const std::vector<Version>& vs, size_t j) { return j == 0 ? Baseline::Sinc : parseBaseline(vs[j].name); }
+
+std::string cacheFile(const CompareRequest& r, const std::string& name) {
+    return r.cacheDir.empty() ? std::string() : (fs::path(r.cacheDir) / fileNameOf(name)).string();
+}
+
+// Every version of a fresh comparison in one pass over the file: each block of the truth, as it
+// is read, goes to its file, through the degradation to the low-rate signal, and from that
+// through every baseline, so every pane fills in from the start instead of one after another.
+// Needs a chain that streams and a length the header foretells; false (nothing kept) otherwise.
+bool onePass(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel,
+             const Degradation& how, const std::function<void(const SampleSink&)>& readTruth, size_t expected) {
+    const CompareSettings& s = r.settings;
+    if (!degradationStreams(how) || expected < std::max<size_t>(2048, minDegradeLength(how))) return false;
+    std::vector<Version> bases = baselineVersions(c, s);
+    SampleWriter truthW(cacheFile(r, "ground truth")), lowW(cacheFile(r, "low-rate " + how.toString()));
+    std::vector<std::unique_ptr<SampleWriter>> baseW;
+    std::vector<std::unique_ptr<Growing>> grow;
+    std::vector<std::unique_ptr<BaselineStream>> bs;
+    std::vector<SampleSink> baseSinks;
+    Growing truthGrow(expected, c.rate, r, [&](const DisplaySpectrogram& d) {
+        events.version(0, Version{"ground truth", {}, 0, false, {}}, d);
+    });
+    for (size_t j = 0; j < bases.size(); ++j) {
+        baseW.push_back(std::make_unique<SampleWriter>(cacheFile(r, bases[j].name)));
+        grow.push_back(std::make_unique<Growing>(expected, c.rate, r, [&, j, partial = bases[j]](const DisplaySpectrogram& d) {
+            events.version(1 + j, partial, d);
+        }));
+        bs.push_back(std::make_unique<BaselineStream>(kindOf(bases, j), s.scale));
+        baseSinks.push_back(grow.back()->into(*baseW.back()));
+    }
+    const SampleSink lowSink = [&](const float* x, size_t m) {
+        lowW.write(x, m);
+        parallelFor(bs.size(), [&](size_t j) { bs[j]->push(x, m, baseSinks[j]); });
+    };
+    DegradeStream ds(expected, c.rate, s.scale, how);
+    const SampleSink truthSink = truthGrow.into(truthW);
+    size_t fed = 0;
+    readTruth([&](const float* x, size_t n) {
+        cancel.throwIfCancelled();
+        truthSink(x, n);
+        const size_t k = std::min(n, expected - std::min(expected, fed));
+        if (k) ds.push(x, k, lowSink);
+        fed += n;
+    });
+    truthW.resize(truthW.written() - truthW.written() % size_t(s.scale));
+    if (truthW.written() != expected) return false;  // the header was wrong: two passes instead
+    ds.finish(lowSink);
+    parallelFor(bs.size(), [&](size_t j) { bs[j]->finish(expected, baseSinks[j]); });
+    c.frames = expected;
+    c.versions.push_back({"ground truth", truthW.finish(), 0, false, {}});
+    c.low = lowW.finish();
+    c.versions[0].rms = rmsOf(*c.versions[0].audio);
+    events.version(0, c.versions[0], truthGrow.finish(*c.versions[0].audio, c.rate, r));
+    for (size_t j = 0; j < bases.size(); ++j) {
+        bases[j].audio = baseW[j]->finish();
+        bases[j].rms = rmsOf(*bases[j].audio);
+        c.versions.push_back(bases[j]);
+        events.version(1 + j, bases[j], grow[j]->finish(*bases[j].audio, c.rate, r));
+    }
+    return true;
+}
+
 // Reads the file and makes the truth (when there is one) and the low-rate signal, each streamed
 // into its writer; tells the truth's overview as soon as it exists.
 void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
@@ -87,15 +197,15 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events,
     checkScaleFitsRate(s.rate, s.scale, "target");
     c.rate = s.rate;
     const double lowRate = double(s.rate) / s.scale;
-    // The file resampled to `rate` (and scaled by `gain`), streamed into w.
-    auto readAt = [&](double rate, float gain, SampleWriter& w) {
+    // The file resampled to `rate` (and scaled by `gain`), streamed into `to`.
+    auto readAt = [&](double rate, float gain, const SampleSink& to) {
         AudioReader in(r.path);
         StreamResampler rs(inRate, rate);
         const SampleSink out = [&](const float* x, size_t n) {
-            if (gain == 1.0f) return w.write(x, n);
+            if (gain == 1.0f) return to(x, n);
             std::vector<float> g(x, x + n);
             for (float& v : g) v *= gain;
-            w.write(g.data(), n);
+            to(g.data(), n);
         };
         pump(in, [&](const float* x, size_t n) {
             cancel.throwIfCancelled();
@@ -105,7 +215,9 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events,
         if (double(inRate) != rate) rs.finish(out);
     };
     if (inRate <= lowRate * 1.001) {  // real low-res input: nothing to compare against
-        c.low = cached(r, "low-rate input", [&](SampleWriter& w) { readAt(lowRate, 1.0f, w); });
+        c.low = cached(r, "low-rate input", [&](SampleWriter& w) {
+            readAt(lowRate, 1.0f, [&](const float* x, size_t n) { w.write(x, n); });
+        });
         c.frames = c.low->size() * size_t(s.scale);
         events.opened(shown(c));
         return;
@@ -114,21 +226,36 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events,
     // A gain step changes the truth too: applied to it here, once.
     const float gain = float(std::pow(10.0, how.gainDb / 20.0));
     how.gainDb = 0;
+    // The length the header foretells (a compressed file's may be off: then the real one wins).
+    const long long hint = AudioReader(r.path).framesHint();
+    size_t expected = inRate == s.rate ? size_t(std::max(0LL, hint))
+                                       : size_t(std::llround(double(std::max(0LL, hint)) * s.rate / inRate));
+    expected -= expected % size_t(s.scale);
+    c.frames = expected;
+    c.hasTruth = true;
+    events.opened(shown(c));
+    std::error_code ec;
+    const bool fresh = r.cacheDir.empty() || !fs::exists(cacheFile(r, "ground truth"), ec);
+    if (fresh && onePass(c, r, events, cancel, how, [&](const SampleSink& to) { readAt(s.rate, gain, to); }, expected))
+        return;
+    c.versions.clear();
+    c.frames = expected;
+    Growing growing(expected, c.rate, r, [&](const DisplaySpectrogram& d) {
+        events.version(0, Version{"ground truth", {}, 0, false, {}}, d);
+    });
     Samples truth = cached(r, "ground truth", [&](SampleWriter& w) {
-        readAt(s.rate, gain, w);
+        readAt(s.rate, gain, growing.into(w));
         w.resize(w.written() - w.written() % size_t(s.scale));  // a whole number of low-res samples
     });
     if (truth->size() < std::max<size_t>(2048, minDegradeLength(how)))
         throw Error(r.path, "too short to compare (under 2048 samples at the target rate)");
     c.frames = truth->size();
-    c.hasTruth = true;
-    events.opened(shown(c));
     c.versions.push_back({"ground truth", truth, 0, false, {}});
     // The truth is drawn while the low-res signal is derived from it.
     auto truthShown = submit([&] {
         Version& v = c.versions[0];
         v.rms = rmsOf(*v.audio);
-        events.version(0, v, overviewOf(*v.audio, c.rate, r, 1));
+        events.version(0, v, growing.finish(*v.audio, c.rate, r));
     });
     std::exception_ptr failed;
     try {
@@ -156,12 +283,12 @@ void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events,
 // low-rate signal into its writer.
 void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
     const CompareSettings& s = r.settings;
-    const size_t first = c.versions.size();
-    c.versions.push_back({"low-res", {}, double(c.rate) / s.scale / 2, false, {}});
-    for (const auto& b : s.baselines)
-        if (b != "sinc") c.versions.push_back({b, {}, 0, false, {}});
+    const size_t first = c.hasTruth ? 1 : 0;
+    const bool made = c.versions.size() > first;  // by the one pass
+    if (!made)
+        for (auto& v : baselineVersions(c, s)) c.versions.push_back(std::move(v));
     // One more item beside the baselines: the truth's own bandwidth.
-    const size_t baselines = c.versions.size() - first;
+    const size_t baselines = made ? 0 : c.versions.size() - first;
     parallelFor(baselines + (c.hasTruth ? 1 : 0), [&](size_t j) {
         cancel.throwIfCancelled();
         if (j == baselines) {
@@ -172,14 +299,16 @@ void makeBaselines(Comparison& c, const CompareRequest& r, CompareEvents& events
         const size_t i = first + j;
         Version& v = c.versions[i];
         const Baseline kind = j == 0 ? Baseline::Sinc : parseBaseline(v.name);
+        Growing growing(c.frames, c.rate, r, [&, partial = Version{v.name, {}, v.bandLimitHz, false, {}}](
+                                                 const DisplaySpectrogram& d) { events.version(i, partial, d); });
         v.audio = cached(r, v.name, [&](SampleWriter& w) {
-            const SampleSink out = [&](const float* x, size_t n) { w.write(x, n); };
+            const SampleSink out = growing.into(w);
             BaselineStream bs(kind, s.scale);
             forBlocks(*c.low, cancel, [&](const float* x, size_t n) { bs.push(x, n, out); });
             bs.finish(c.frames, out);
         });
         v.rms = rmsOf(*v.audio);
-        events.version(i, v, overviewOf(*v.audio, c.rate, r, 1));
+        events.version(i, v, growing.finish(*v.audio, c.rate, r));
     });
 }
 

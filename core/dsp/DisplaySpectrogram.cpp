@@ -132,4 +132,90 @@ DisplaySpectrogram makeDifferenceSpectrogram(const float* a, const float* b, siz
     return d;
 }
 
+// ---------------------------------------------------------------- streamed overview
+
+OverviewStream::OverviewStream(size_t n, int rate, double windowMs, size_t columns) : n_(n), rate_(rate) {
+    const Plan p = planFor(n, 0, n, rate, windowMs, columns);
+    win_ = p.win;
+    nfft_ = p.nfft;
+    hop_ = p.hop;
+    if (p.empty()) return;
+    // The whole signal never has samples beyond it: centred, reflected at both ends.
+    pad_ = nfft_ / 2;
+    const long total = long(n) + 2 * pad_;
+    frames_ = total >= nfft_ ? size_t((total - nfft_) / hop_ + 1) : 0;
+    recent_.assign(size_t(nfft_) + size_t(hop_), 0.0f);
+}
+
+void OverviewStream::push(const float* x, size_t m) {
+    if (frames_ == 0 || seen_ >= n_) return;
+    m = std::min(m, n_ - seen_);  // samples past n are not the signal's
+    if (seen_ < size_t(nfft_)) head_.insert(head_.end(), x, x + std::min(m, size_t(nfft_) - seen_));
+    const size_t ring = recent_.size();
+    size_t at = 0;
+    while (at < m) {
+        // Up to the last sample of the next frame that ends inside the signal, then transform it.
+        const long last = done_ < frames_ ? long(done_) * hop_ - pad_ + nfft_ - 1 : -1;
+        const bool ends = last >= long(seen_ + at) && last < long(n_) && last < long(seen_ + m);
+        const size_t stop = ends ? size_t(last) + 1 - seen_ : m;
+        for (size_t i = at; i < stop;) {  // into the ring, in at most two pieces
+            const size_t pos = (seen_ + i) % ring, len = std::min(stop - i, ring - pos);
+            std::copy(x + i, x + i + len, recent_.begin() + long(pos));
+            i += len;
+        }
+        at = stop;
+        if (ends) transform(seen_ + at);
+    }
+    seen_ += m;
+    if (seen_ >= n_) transform(n_);
+}
+
+void OverviewStream::transform(size_t upTo) {
+    const size_t bins = size_t(nfft_ / 2 + 1);
+    std::vector<float> gathered;
+    size_t first = done_;
+    const bool reflect = n_ > size_t(pad_);
+    for (; done_ < frames_; ++done_) {
+        const long start = long(done_) * hop_ - pad_;
+        const long end = start + nfft_;  // exclusive, in signal samples (may pass either end)
+        if (std::min(end, long(n_)) > long(upTo)) break;
+        const size_t base = gathered.size();
+        gathered.resize(base + size_t(nfft_));
+        for (long i = 0; i < nfft_; ++i) {
+            long j = start + i;
+            if (j < 0 || j >= long(n_)) {
+                if (!reflect) {
+                    gathered[base + size_t(i)] = 0.0f;
+                    continue;
+                }
+                if (j < 0) j = -j;
+                if (j >= long(n_)) j = 2 * (long(n_) - 1) - j;
+                if (j < 0 || j >= long(n_)) {
+                    gathered[base + size_t(i)] = 0.0f;
+                    continue;
+                }
+            }
+            // The first nfft samples are kept; the rest come from the ring of the latest.
+            gathered[base + size_t(i)] = size_t(j) < head_.size() ? head_[size_t(j)] : recent_[size_t(j) % recent_.size()];
+        }
+    }
+    if (gathered.empty()) return;
+    const Spectrogram s = powerSpectrogram(gathered.data(), gathered.size(), {nfft_, nfft_, win_, false}, 1);
+    power_.resize(done_ * bins);
+    std::copy(s.power.begin(), s.power.end(), power_.begin() + long(first * bins));
+}
+
+DisplaySpectrogram OverviewStream::snapshot() const {
+    Plan p;
+    p.win = win_;
+    p.nfft = nfft_;
+    p.hop = hop_;
+    Spectrogram s;
+    s.bins = size_t(nfft_ / 2 + 1);
+    s.frames = frames_;
+    s.power = power_;
+    s.power.resize(frames_ * s.bins, 0.0f);  // not yet made: the floor
+    return frames_ ? toDisplay(s, p, 0, rate_) : DisplaySpectrogram{};
+}
+
 }  // namespace srlab

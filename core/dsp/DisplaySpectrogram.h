@@ -43,6 +43,28 @@ DisplaySpectrogram makeDisplaySpectrogram(const SampleBuffer& x, size_t begin, s
 DisplaySpectrogram makeDifferenceSpectrogram(const SampleBuffer& a, const SampleBuffer& b, size_t begin, size_t end,
                                              int rate, double windowMs, size_t columns, int threads = 0);
 
+// The whole-signal overview (makeDisplaySpectrogram(x, 0, n, ...)) of a signal of n samples
+// that arrives in pieces: each frame is transformed once its samples are in, and snapshot()
+// shows the frames so far, the rest at the floor. Memory is a window's length. Once all n
+// samples are pushed, snapshot() equals the whole-signal result exactly. One thread at a time.
+class OverviewStream {
+public:
+    OverviewStream(size_t n, int rate, double windowMs, size_t columns);
+    void push(const float* x, size_t m);
+    DisplaySpectrogram snapshot() const;
+    size_t framesDone() const { return done_; }
+    bool complete() const { return seen_ >= n_; }
+
+private:
+    void transform(size_t upTo);  // frames whose windows lie in what has arrived
+    size_t n_;
+    int rate_, win_ = 0, nfft_ = 1, hop_ = 1;
+    long pad_ = 0;
+    size_t frames_ = 0, done_ = 0, seen_ = 0;
+    std::vector<float> head_, recent_;  // the first nfft samples; the latest ones (a ring)
+    std::vector<float> power_;          // frames x bins, transformed so far
+};
+
 // a minus b in dB, frame by frame, over the same range and frames (a and b at the same rate,
 // n samples each).
 DisplaySpectrogram makeDifferenceSpectrogram(const float* a, const float* b, size_t n, size_t begin, size_t end,

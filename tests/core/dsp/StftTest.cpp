@@ -84,3 +84,43 @@ TEST(DisplaySpectrogram, AFileBackedSignalGivesTheInMemoryResult) {
 }
 
 }  // namespace srlab
+
+namespace srlab {
+
+// The overview of a signal that arrives in pieces equals the whole signal's, whatever the pieces,
+// for sparse (hop > window) and dense frames and for signals shorter than a window; before the
+// end, the frames so far are already the final ones.
+TEST(DisplaySpectrogram, TheStreamedOverviewEqualsTheWholeSignals) {
+    uint32_t s = 3;
+    for (size_t n : {size_t(700), size_t(5000), size_t(123457), size_t(1000003)})
+        for (size_t columns : {size_t(50), size_t(1600)}) {
+            std::vector<float> x(n);
+            for (auto& v : x) {
+                s = s * 1664525u + 1013904223u;
+                v = float(double(s >> 8) / double(1u << 24) - 0.5);
+            }
+            const auto whole = makeDisplaySpectrogram(x, 44100, 46, columns);
+            OverviewStream o(n, 44100, 46, columns);
+            size_t at = 0;
+            bool checkedMidway = false;
+            while (at < n) {
+                s = s * 1664525u + 1013904223u;
+                const size_t m = std::min(n - at, size_t(1 + (s >> 8) % 70000));
+                o.push(x.data() + at, m);
+                at += m;
+                if (!checkedMidway && at > n / 2 && at < n && o.framesDone() > 0) {
+                    const auto part = o.snapshot();
+                    ASSERT_EQ(part.frames, whole.frames);
+                    const size_t k = o.framesDone() * whole.bins;
+                    EXPECT_TRUE(std::equal(part.db.begin(), part.db.begin() + long(k), whole.db.begin())) << n;
+                    checkedMidway = true;
+                }
+            }
+            const auto streamed = o.snapshot();
+            ASSERT_EQ(streamed.frames, whole.frames) << n << " / " << columns;
+            EXPECT_EQ(streamed.db, whole.db) << n << " / " << columns;
+            EXPECT_EQ(streamed.secondsPerFrame, whole.secondsPerFrame);
+        }
+}
+
+}  // namespace srlab
