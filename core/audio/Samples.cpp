@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -112,7 +113,10 @@ double rmsOf(const SampleBuffer& x) {
 
 SampleWriter::SampleWriter(std::string path) : path_(std::move(path)) {
     if (path_.empty()) return;
-    temp_ = path_ + ".part";
+    // A name of its own: a comparison cancelled while the same one starts again may still be
+    // writing the same version, and must neither clobber nor remove the new one's file.
+    static std::atomic<unsigned> counter{0};
+    temp_ = path_ + ".part" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) throw Error(std::filesystem::path(path_).parent_path().string(), "cannot write here: " + sysError());
 }

@@ -53,7 +53,7 @@ using Samples = std::shared_ptr<const SampleBuffer>;
 inline Samples makeSamples(std::vector<float> x) { return std::make_shared<const SampleBuffer>(std::move(x)); }
 
 // Appends samples to a new buffer: in memory when `path` is empty, else to a float32 file written
-// under a temporary name and renamed to `path` by finish(). Dropped without finish() (an error, a
+// under a temporary name of its own and renamed to `path` by finish(). Dropped without finish() (an error, a
 // cancel, a full disk), it leaves nothing under `path`.
 class SampleWriter {
 public:
