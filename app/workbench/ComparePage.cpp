@@ -228,12 +228,17 @@ public:
         ctx_.post([p = page_, i, v, d] { p->showVersion(i, v, d); });
     }
     void versionsDone(const Comparison& c) override {
-        names_.clear();
-        for (const auto& v : c.versions) names_.push_back(v.name);
+        std::lock_guard<std::mutex> lock(namesLock_);
+        names_.resize(std::max(names_.size(), c.versions.size()));
+        for (size_t i = 0; i < c.versions.size(); ++i) names_[i] = c.versions[i].name;
         ctx_.post([p = page_, c] { p->showVersions(c); });
     }
     void difference(size_t of, const DisplaySpectrogram& d) override {
-        const std::string name = of < names_.size() ? names_[of] : "super-res";
+        std::string name = "super-res";
+        {
+            std::lock_guard<std::mutex> lock(namesLock_);
+            if (of < names_.size()) name = names_[of];
+        }
         PaneData pane = paneData(QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(name)), d, rate_,
                                  rate_ / (2.0 * lowScale_), true, scale_);
         ctx_.post([p = page_, pane, of] {
@@ -243,8 +248,11 @@ public:
         });
     }
     void modelVersion(size_t k, const Version& v, const DisplaySpectrogram& overview, bool complete) override {
-        if (names_.size() <= k) names_.resize(k + 1);
-        names_[k] = v.name;
+        {
+            std::lock_guard<std::mutex> lock(namesLock_);  // the first model's view comes from its own thread
+            if (names_.size() <= k) names_.resize(k + 1);
+            names_[k] = v.name;
+        }
         PaneData d = paneData(versionTitle(k, v, complete), overview, rate_, 0, false, scale_);
         ctx_.post([p = page_, k, v, d, complete] { p->showModelVersion(k, v, d, complete); });
     }
@@ -264,6 +272,7 @@ private:
     ComparePage* page_;  // only touched in posted calls, on the GUI thread
     FreqScale scale_;
     int rate_, lowScale_;
+    std::mutex namesLock_;
     std::vector<std::string> names_;  // of the versions, for the difference pane's title
 };
 
@@ -332,6 +341,7 @@ void ComparePage::openFile(const QString& path) {
     comparison_ = Comparison{};
     paneSources_.clear();
     panesBegun_.clear();
+    versionsShown_ = false;
     hasDifference_ = false;
     group_->setPanes({});
     metrics_->setComparison(comparison_);
@@ -376,10 +386,15 @@ void ComparePage::showVersion(size_t i, const Version& v, const PaneData& pane) 
 }
 
 void ComparePage::showVersions(const Comparison& c) {
+    // The model's view may have come first (it runs beside the versions): it stays.
+    const Comparison before = comparison_;
     comparison_ = c;
-    metrics_->setComparison(c);
-    player_->setComparison(c);
-    abx_->setComparison(c);
+    for (size_t i = c.versions.size(); i < before.versions.size() && before.versions[i].audio; ++i)
+        comparison_.versions.push_back(before.versions[i]);
+    versionsShown_ = true;
+    metrics_->setComparison(comparison_);
+    player_->setComparison(comparison_);
+    abx_->setComparison(comparison_);
     file_->setToolTip(QString::fromStdString(c.path));
     file_->setText(QString("%1   %2 Hz x%3, %4 s%5%6")
                        .arg(QFileInfo(QString::fromStdString(c.path)).fileName())
@@ -419,6 +434,10 @@ void ComparePage::showModelVersion(size_t k, const Version& v, const PaneData& p
     paneSources_[k] = {v.audio};
     detailJob(int(k)).abandon();
     group_->setPane(int(k), pane);
+    if (!versionsShown_) {  // ahead of the baselines: heard and measured once they are all there
+        Q_EMIT stageShown(complete ? "model" : "model (view)");
+        return;
+    }
     if (hasDifference_) {  // moves below the model's pane, until the model's own replaces it
         paneSources_[k + 1] = differenceSources_;
         detailJob(int(k + 1)).abandon();

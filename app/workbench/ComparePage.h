@@ -106,6 +106,7 @@ private:
     // zoomed detail; index = pane.
     QString cacheRoot_;
     std::vector<bool> panesBegun_;  // per version pane: drawn at least in part
+    bool versionsShown_ = false;    // every baseline is there (the model's view may come before)
     std::vector<std::vector<Samples>> paneSources_;
     PaneData differencePane_;
     std::vector<Samples> differenceSources_;

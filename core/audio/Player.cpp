@@ -84,9 +84,11 @@ void Player::load(std::vector<Samples> versions, int rate) {
     const bool rateChanged = rate != rate_;
     rate_ = rate;
     frames_ = 0;
-    for (const auto& v : versions) frames_ = std::max(frames_, v->size());
+    for (const auto& v : versions) frames_ = std::max(frames_, v ? v->size() : 0);
     for (auto& v : versions)
-        if (v->size() < frames_) {
+        if (!v) {  // a version not made yet plays as silence
+            v = makeSamples(std::vector<float>(frames_, 0.0f));
+        } else if (v->size() < frames_) {
             auto padded = v->copy(0, v->size());
             padded.resize(frames_, 0.0f);
             v = makeSamples(std::move(padded));

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <functional>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <optional>
 
 #include "audio/AudioFile.h"
@@ -355,6 +357,94 @@ Samples wholeFileRun(const Comparison& c, const CompareRequest& r, const Compare
     return cached(r, "model-" + std::to_string(std::hash<std::string>()(m.cacheKey)), make);
 }
 
+// Forwards the events, and lets another thread wait until opened() has been told (or until the
+// load ended without it). The events themselves must be safe to call from two threads.
+class OpenedGate final : public CompareEvents {
+public:
+    explicit OpenedGate(CompareEvents& e) : e_(e) {}
+    void opened(const Comparison& c) override {
+        e_.opened(c);
+        std::lock_guard<std::mutex> lock(m_);
+        opened_ = settled_ = true;
+        cv_.notify_all();
+    }
+    void release() {
+        std::lock_guard<std::mutex> lock(m_);
+        settled_ = true;
+        cv_.notify_all();
+    }
+    bool waitOpened() {  // true once opened() was told; false when the load ended without it
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [&] { return settled_; });
+        return opened_;
+    }
+    void version(size_t i, const Version& v, const DisplaySpectrogram& o) override { e_.version(i, v, o); }
+    void versionsDone(const Comparison& c) override { e_.versionsDone(c); }
+    void difference(size_t of, const DisplaySpectrogram& d) override { e_.difference(of, d); }
+    void modelVersion(size_t i, const Version& v, const DisplaySpectrogram& o, bool complete) override {
+        e_.modelVersion(i, v, o, complete);
+    }
+    void modelRefused(const std::string& why, bool loadFailed) override { e_.modelRefused(why, loadFailed); }
+    void metrics(const Comparison& c) override { e_.metrics(c); }
+
+private:
+    CompareEvents& e_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    bool opened_ = false, settled_ = false;
+};
+
+// The first model over the view, from the file's own excerpt (the stretch around the view,
+// read, degraded and run on its own) while the versions are still being made: audible and drawn
+// where the user looks within a second of the model's loading, whatever the file's length. The
+// whole-file run replaces it later with the exact one. Returns the version, or nothing when the
+// model does not fit or the view is (nearly) the whole file.
+std::optional<Version> earlyFocus(const CompareRequest& r, const CompareModel& m, int inRate, long long inFrames,
+                                  const CancelToken& cancel) {
+    const CompareSettings& s = r.settings;
+    const int rate = s.rate ? s.rate : inRate;
+    const size_t scale = size_t(s.scale);
+    if (m.rate != rate || m.scale != s.scale) return std::nullopt;
+    const double lowRate = double(rate) / s.scale;
+    const bool truth = inRate > lowRate * 1.001;
+    size_t frames = inRate == rate ? size_t(inFrames) : size_t(std::llround(double(inFrames) * rate / inRate));
+    frames -= frames % scale;
+    const size_t n = frames / scale;  // low-rate samples
+    const auto at = [&](double seconds) { return size_t(std::clamp(seconds * lowRate, 0.0, double(n))); };
+    const size_t a = at(r.focusBegin - 1), b = at(r.focusEnd + 1);
+    if (b <= a || (b - a) * 2 > n) return std::nullopt;
+    const FileStamp stamp = stampOf(r.path);
+    std::vector<float> slice;
+    if (!truth) {
+        const size_t lowTotal = size_t(std::llround(double(inFrames) * lowRate / inRate));
+        slice = readTargetWindow(r.path, stamp, inRate, inFrames, lowTotal, int(lowRate), a, std::min(b, lowTotal));
+    } else {
+        // Enough of the file either side for the degradation's filters to settle.
+        constexpr size_t kContext = 16384;
+        const size_t from = (a * scale - std::min(a * scale, kContext)) / scale * scale;
+        const size_t to = std::min(frames, (b * scale + kContext + scale - 1) / scale * scale);
+        std::vector<float> window = readTargetWindow(r.path, stamp, inRate, inFrames, frames, rate, from, to);
+        Degradation how = s.filter;
+        const float gain = float(std::pow(10.0, how.gainDb / 20.0));
+        how.gainDb = 0;
+        for (float& v : window) v *= gain;
+        if (window.size() < minDegradeLength(how)) return std::nullopt;
+        const std::vector<float> low = degrade(window, rate, s.scale, how, 1).low;
+        const size_t first = a - from / scale;
+        if (first + (b - a) > low.size()) return std::nullopt;
+        slice.assign(low.begin() + long(first), low.begin() + long(first + (b - a)));
+    }
+    cancel.throwIfCancelled();
+    const size_t outBegin = a * scale, outLen = std::min(frames - outBegin, (b - a) * scale);
+    const std::vector<float> part = m.method.run(slice, outLen, cancel);
+    SampleWriter w(r.cacheDir.empty() ? std::string() : (fs::path(r.cacheDir) / "focus.f32").string());
+    w.resize(frames);
+    w.writeAt(outBegin, part.data(), std::min(part.size(), outLen));
+    Version v{"super-res: " + m.name, {}, 0, false, {}};
+    v.audio = w.finish();
+    return v;
+}
+
 }  // namespace
 
 void addMetrics(Comparison& c, const CancelToken& cancel) {
@@ -415,9 +505,48 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
         fs::create_directories(r.cacheDir, ec);
         if (ec) throw Error(r.cacheDir, "cannot create the cache folder (" + ec.message() + ")");
     }
-    readVersions(c, r, events, cancel);
+    // The first model's view runs beside the versions, from its own excerpt of the file; it is
+    // told only after opened() (which the view takes as a new comparison).
+    OpenedGate gate(events);
+    std::shared_future<void> firstLoaded;
+    std::future<std::optional<Version>> early;
+    if (!loading.empty()) {
+        firstLoaded = loading[0].share();
+        const AudioReader header(r.path);
+        const int inRate = header.rate();
+        const long long inFrames = header.framesHint();
+        const int rate = s.rate ? s.rate : inRate;
+        Comparison shape;
+        shape.rate = rate;
+        const size_t k = (inRate > double(rate) / s.scale * 1.001 ? 1 : 0) + baselineVersions(shape, s).size();
+        auto task = std::make_shared<std::packaged_task<std::optional<Version>()>>(
+            [&r, &gate, &cancel, model = loaded[0], firstLoaded, inRate, inFrames, rate, k]() -> std::optional<Version> {
+                try {
+                    firstLoaded.get();
+                    auto v = earlyFocus(r, *model, inRate, inFrames, cancel);
+                    if (!v || !gate.waitOpened()) return std::nullopt;
+                    gate.modelVersion(k, *v, makeDisplaySpectrogram(*v->audio, 0, v->audio->size(), rate, r.windowMs,
+                                                                    r.columns, 1), false);
+                    return v;
+                } catch (const std::exception&) {  // a model that fails here is reported by the main flow
+                    return std::nullopt;
+                }
+            });
+        early = task->get_future();
+        submit([task] { (*task)(); });
+    }
+    // Whatever happens below, the task (which refers to this frame) ends before it returns.
+    struct Join {
+        std::future<std::optional<Version>>& f;
+        OpenedGate& gate;
+        ~Join() {
+            gate.release();  // an early return: the task must not wait for opened()
+            if (f.valid()) f.wait();
+        }
+    } join{early, gate};
+    readVersions(c, r, gate, cancel);
     cancel.throwIfCancelled();
-    makeBaselines(c, r, events, cancel);
+    makeBaselines(c, r, gate, cancel);
     cancel.throwIfCancelled();
     events.versionsDone(shown(c));
     const size_t firstBaseline = 2;
@@ -426,7 +555,8 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     // A model that loads and fits this comparison, or nothing (with modelRefused said).
     auto usable = [&](size_t i) -> std::optional<CompareModel> {
         try {
-            loading[i].get();
+            if (i == 0) firstLoaded.get();
+            else loading[i].get();
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {  // a checkpoint that does not load: the rest stands
@@ -450,7 +580,9 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     }
     Version mv{"super-res: " + (first ? first->name : std::string()), {}, 0, false, {}};
     const size_t k = c.versions.size();
-    if (first && focusRun(c, r, *first, mv, cancel))
+    std::optional<Version> earlyView = early.valid() ? early.get() : std::nullopt;
+    if (first && earlyView) mv = *earlyView;  // already shown
+    else if (first && focusRun(c, r, *first, mv, cancel))
         events.modelVersion(k, mv, overviewOf(*mv.audio, c.rate, r), false);
 
     progress.progress(first ? 2 : 1, stages, "metrics");

@@ -4,13 +4,15 @@
 // spectrograms, their metrics, a model's version and the difference pane, each reported the
 // moment it exists so a view can draw the fast parts while the slow ones are computed.
 //
-// Order of events (each on the thread that calls run(), in this order):
+// Order of events (on the thread that calls run(), in this order, but for the model's view):
 //   opened(c)              the file is read: rate, scale, length, whether there is a truth
 //   version(0)             the ground truth (when the file has it), alone, as soon as it is read
 //   version(i) ...         low-res and baselines, in any order
 //   versionsDone(c)        all of them: every pane but the model's can be drawn
 //   difference(k)          the first baseline minus the truth
-//   modelVersion(partial)  the model's output over the focus range (zeros elsewhere)
+//   modelVersion(partial)  the model's output over the focus range (zeros elsewhere), made
+//                          from the file's own excerpt beside the versions: it comes as soon as
+//                          the model has loaded, any time after opened(), from another thread
 //   metrics(c)             every baseline's metrics
 //   modelVersion(complete) the model over the whole file, then metrics(c) again with its row,
 //   ...                    and so for every further model (whole file only), in order;
