@@ -86,9 +86,11 @@ DisplaySpectrogram overviewOf(const SampleBuffer& x, int rate, const CompareRequ
 // appearing only when every version is complete.
 class Growing {
 public:
-    Growing(size_t n, int rate, const CompareRequest& r, std::function<void(const DisplaySpectrogram&)> tell)
+    // `stagger`: milliseconds added to this version's first drawing, so the panes' redraws reach
+    // the GUI thread one at a time rather than in one batch.
+    Growing(size_t n, int rate, const CompareRequest& r, std::function<void(const DisplaySpectrogram&)> tell, int stagger = 0)
         : n_(n), overview_(n, rate, r.windowMs, r.columns), tell_(std::move(tell)),
-          last_(std::chrono::steady_clock::now()) {}
+          last_(std::chrono::steady_clock::now() + std::chrono::milliseconds(stagger)) {}
     SampleSink into(SampleWriter& w) {
         return [this, &w](const float* x, size_t n) {
             w.write(x, n);
@@ -152,9 +154,9 @@ bool onePass(Comparison& c, const CompareRequest& r, CompareEvents& events, cons
     });
     for (size_t j = 0; j < bases.size(); ++j) {
         baseW.push_back(std::make_unique<SampleWriter>(cacheFile(r, bases[j].name)));
-        grow.push_back(std::make_unique<Growing>(expected, c.rate, r, [&, j, partial = bases[j]](const DisplaySpectrogram& d) {
-            events.version(1 + j, partial, d);
-        }));
+        grow.push_back(std::make_unique<Growing>(
+            expected, c.rate, r, [&, j, partial = bases[j]](const DisplaySpectrogram& d) { events.version(1 + j, partial, d); },
+            int(150 * (j + 1))));
         bs.push_back(std::make_unique<BaselineStream>(kindOf(bases, j), s.scale));
         baseSinks.push_back(grow.back()->into(*baseW.back()));
     }
