@@ -73,11 +73,9 @@ pid_t rankPid(pid_t parent, int r) {
 
 // DDP's promise: 2 ranks x batch 8 take the same steps as 1 rank x batch 16 (the same items in
 // the same order; gradients averaged), so losses and weights agree up to float summation order.
-TEST(DataParallel, TwoRanksOfBatch8EqualOneRankOfBatch16) {
-    TempDir d;
-    ASSERT_EQ(buildToneDataset(d.str()).code, 0);
-    makeRun(d / "one", d / "set.h5", 16, 2);
-    makeRun(d / "two", d / "set.h5", 8, 2);
+void expectTwoRanksEqualOne(const TempDir& d, const std::string& dataset) {
+    makeRun(d / "one", dataset, 16, 2);
+    makeRun(d / "two", dataset, 8, 2);
     auto r = run(train("--resume " + d / "one"));
     ASSERT_EQ(r.code, 0) << r.output;
     r = run(train("--resume " + d / "two --nproc 2"));
@@ -103,6 +101,23 @@ TEST(DataParallel, TwoRanksOfBatch8EqualOneRankOfBatch16) {
     const std::string text((std::istreambuf_iterator<char>(log)), {});
     EXPECT_NE(text.find("data-parallel: 2 ranks (Gloo), batch 8 per rank, 16 per step"), std::string::npos) << text;
     EXPECT_NE(text.find("MB of gradients all-reduced per step"), std::string::npos) << text;
+}
+
+TEST(DataParallel, TwoRanksOfBatch8EqualOneRankOfBatch16) {
+    TempDir d;
+    ASSERT_EQ(buildToneDataset(d.str()).code, 0);
+    expectTwoRanksEqualOne(d, d / "set.h5");
+}
+
+// From a streamed dataset with the zoo: each rank cuts its shard's items with the same
+// (seed, epoch, item) draws the single rank makes.
+TEST(DataParallel, TwoRanksOfAStreamedDatasetEqualOneRank) {
+    TempDir d;
+    ASSERT_EQ(buildToneDataset(d.str()).code, 0);
+    const auto r = run(cli() + " dataset build --quiet --input " + d / "audio --out " + d / "set.json" +
+                       " --rate 16000 --scale 4 --dim 1024 --stride 512 --split 0.5,0.25,0.25 --degrade zoo");
+    ASSERT_EQ(r.code, 0) << r.output;
+    expectTwoRanksEqualOne(d, d / "set.json");
 }
 
 // A rank killed with -9 (both ranks frozen first, so the kill lands mid-run whatever the load):
