@@ -15,6 +15,8 @@ namespace srlab {
 AbxPanel::AbxPanel(Player& player, QWidget* parent) : QWidget(parent), player_(player) {
     a_ = new QComboBox;
     b_ = new QComboBox;
+    for (QComboBox* c : {a_, b_})
+        connect(c, &QComboBox::currentIndexChanged, c, [c] { c->setToolTip(c->currentData(Qt::ToolTipRole).toString()); });
     trials_ = new QSpinBox;
     trials_->setRange(5, 100);
     trials_->setValue(16);
@@ -26,6 +28,8 @@ AbxPanel::AbxPanel(Player& player, QWidget* parent) : QWidget(parent), player_(p
     isA_ = new QPushButton("X is A");
     isB_ = new QPushButton("X is B");
     result_ = new QLabel("Blind ABX: pick two versions and press Start");
+    result_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // takes the room there is
+    result_->setMinimumWidth(160);
     auto* lay = new QHBoxLayout(this);
     lay->setContentsMargins(0, 0, 0, 0);
     lay->addWidget(new QLabel("A"));
@@ -48,9 +52,14 @@ void AbxPanel::setComparison(const Comparison& c) {
     session_.reset();
     a_->clear();
     b_->clear();
+    // Long version names (a run and checkpoint) show both ends, cut in the middle where the run
+    // names differ least; the whole name is the tooltip. No name widens the window.
     for (const auto& v : c.versions) {
-        a_->addItem(QString::fromStdString(v.name));
-        b_->addItem(QString::fromStdString(v.name));
+        const QString name = QString::fromStdString(v.name);
+        for (QComboBox* box : {a_, b_}) {
+            box->addItem(fontMetrics().elidedText(name, Qt::ElideMiddle, 220));
+            box->setItemData(box->count() - 1, name, Qt::ToolTipRole);
+        }
     }
     a_->setCurrentIndex(c.versions.size() > 2 ? 2 : 0);             // a baseline
     b_->setCurrentIndex(int(c.versions.size()) - 1);                // the last: a model if any

@@ -5,6 +5,9 @@
 #include <cmath>
 
 namespace srlab {
+namespace {
+constexpr int kNameWidth = 150;  // pixels of a version's name on its button
+}  // namespace
 
 PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent), player_(new Player) {
     auto* lay = new QHBoxLayout(this);
@@ -71,7 +74,11 @@ void PlayerBar::setComparison(const Comparison& c) {
         b->deleteLater();
     }
     for (int i = 0; i < int(c.versions.size()); ++i) {
-        auto* b = new QPushButton(QString("%1 %2").arg(i + 1).arg(QString::fromStdString(c.versions[size_t(i)].name)));
+        // A version's name can be long (a run and checkpoint): the button shows its ends, the
+        // tooltip all of it, and no name widens the window past a laptop screen.
+        const QString name = QString::fromStdString(c.versions[size_t(i)].name);
+        auto* b = new QPushButton(QString("%1 %2").arg(i + 1).arg(fontMetrics().elidedText(name, Qt::ElideMiddle, kNameWidth)));
+        b->setToolTip(QString("%1 %2 (key %1)").arg(i + 1).arg(name));
         b->setCheckable(true);
         b->setChecked(i == 0);
         versions_->addButton(b, i);

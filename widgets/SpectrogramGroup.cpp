@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QPainter>
 #include <QVBoxLayout>
 
 #include "ColorMaps.h"
@@ -41,6 +42,8 @@ SpectrogramGroup::SpectrogramGroup(QWidget* parent) : QWidget(parent) {
     colorBar_ = new QCPColorScale(colorBarPlot_);
     colorBar_->setLabel("dB");
     colorBarPlot_->plotLayout()->addElement(0, 0, colorBar_);
+    diffBar_ = new QCPColorScale(colorBarPlot_);  // laid out while a difference pane is shown
+    diffBar_->setLabel("difference dB");
     body->addWidget(colorBarPlot_);
     outer->addLayout(body, 1);
     auto restyleOn = [this] { restyle(); };
@@ -79,6 +82,52 @@ void SpectrogramGroup::setPaneCount(int n) {
         panes_.push_back(p);
     }
     labelTimeAxis();
+    showScales();
+}
+
+void SpectrogramGroup::showScales() {
+    bool diff = false;
+    for (auto* p : panes_) diff |= p->isDifference();
+    if (diff == diffBarShown_) return;
+    diffBarShown_ = diff;
+    if (diff) {
+        colorBarPlot_->plotLayout()->addElement(1, 0, diffBar_);
+    } else {
+        colorBarPlot_->plotLayout()->take(diffBar_);
+        colorBarPlot_->plotLayout()->simplify();
+    }
+    colorBarPlot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QImage SpectrogramGroup::renderFigure(const QString& title) const {
+    // As laid out on screen; a group never shown gets a printable size.
+    const int barW = 90;
+    int paneW = 0;
+    std::vector<int> heights;
+    for (auto* p : panes_) {
+        paneW = std::max(paneW, p->width());
+        heights.push_back(p->isVisible() && p->height() >= 60 ? p->height() : 180);
+    }
+    if (paneW < 300) paneW = 1200;
+    int panesH = 0;
+    for (int h : heights) panesH += h;
+    QFont f = font();
+    f.setBold(true);
+    const QRect titleBox(8, 4, paneW + barW - 16, 1000);
+    const int titleH = QFontMetrics(f).boundingRect(titleBox, Qt::TextWordWrap, title).height() + 10;
+    QImage img(paneW + barW, titleH + std::max(panesH, 200), QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter g(&img);
+    g.setFont(f);
+    g.setPen(Qt::black);
+    g.drawText(titleBox, Qt::TextWordWrap, title);
+    int y = titleH;
+    for (size_t i = 0; i < panes_.size(); ++i) {
+        g.drawPixmap(0, y, panes_[i]->toPixmap(paneW, heights[i]));
+        y += heights[i];
+    }
+    g.drawPixmap(paneW, titleH, colorBarPlot_->toPixmap(barW, std::max(panesH, 200)));
+    return img;
 }
 
 void SpectrogramGroup::labelTimeAxis() {
@@ -101,6 +150,7 @@ void SpectrogramGroup::setPane(int i, const PaneData& d, bool keepRange) {
     p->setPlayhead(-1);
     p->setSelection(0, 0);
     if (keep) p->xAxis->setRange(view);
+    showScales();
 }
 
 void SpectrogramGroup::syncRange(const QCPRange& r) {
@@ -129,6 +179,8 @@ void SpectrogramGroup::restyle() {
     style_.scale = FreqScale(scale_->currentIndex());
     colorBar_->setGradient(colorMap(style_.colorMap));
     colorBar_->setDataRange(QCPRange(style_.floorDb, style_.floorDb + style_.rangeDb));
+    diffBar_->setGradient(divergingMap());  // as the difference panes draw (SpectrogramPane)
+    diffBar_->setDataRange(QCPRange(-style_.rangeDb / 4, style_.rangeDb / 4));
     colorBarPlot_->replot(QCustomPlot::rpQueuedReplot);
     for (auto* p : panes_) p->applyStyle(style_);
 }

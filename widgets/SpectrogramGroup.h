@@ -40,6 +40,12 @@ public:
     void setSelection(double t0, double t1);
     const SpectrogramStyle& style() const { return style_; }
     void setStyle(const SpectrogramStyle& s);
+    // The panes as a figure to export: the title on top, every pane as it is drawn now (the
+    // view's time range), the colour scales on the right; none of the controls.
+    QImage renderFigure(const QString& title) const;
+    // The difference panes' own colour scale (dB of version minus truth) is shown beside the
+    // level scale while a difference pane is.
+    bool showsDifferenceScale() const { return diffBarShown_; }
 
 Q_SIGNALS:
     void regionSelected(double t0, double t1);
@@ -49,11 +55,13 @@ private:
     void syncRange(const QCPRange& r);
     void labelTimeAxis();  // only the bottom pane's
     void restyle();
+    void showScales();
 
     std::vector<SpectrogramPane*> panes_;
     QVBoxLayout* paneLayout_;
     QCustomPlot* colorBarPlot_;
-    QCPColorScale* colorBar_;
+    QCPColorScale *colorBar_, *diffBar_;
+    bool diffBarShown_ = false;
     QLabel* readout_;
     QDoubleSpinBox *floor_, *range_;
     QComboBox *map_, *scale_;

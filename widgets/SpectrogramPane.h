@@ -40,7 +40,7 @@ class SpectrogramPane : public QCustomPlot {
     Q_OBJECT
 public:
     explicit SpectrogramPane(QWidget* parent = nullptr);
-    // `diff` marks a difference pane (values are dB differences, diverging map, +-range/2).
+    // `diff` marks a difference pane (values are dB differences, diverging map, +-range/4).
     // `cells`, when given, were built from `s` on a worker (used if the scale still matches).
     void setSpectrogram(const QString& title, const DisplaySpectrogram& s, double maxHz, double bandLimitHz,
                         bool diff = false, PaneCells cells = {});
@@ -55,6 +55,7 @@ public:
     void setSelection(double t0, double t1);  // loop region shading; t1 <= t0 hides it
     double valueAt(double seconds, double hz) const;  // dB in what is drawn
     bool showingDetail() const { return showingDetail_; }
+    bool isDifference() const { return diff_; }
     const DisplaySpectrogram& shownSpectrogram() const { return shown(); }
     double rowToHz(double row) const;
 

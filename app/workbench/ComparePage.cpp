@@ -15,6 +15,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <QPointer>
+#include <QSaveFile>
 #include <QSignalBlocker>
 #include <cmath>
 #include <mutex>
@@ -33,6 +34,9 @@
 #include "SpectrogramGroup.h"
 
 namespace srlab {
+namespace {
+const QString kPickCheckpoint = "?";  // the model menu's "checkpoint..." entry
+}  // namespace
 
 ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_shared<ModelCache>()) {
     auto* lay = new QVBoxLayout(this);
@@ -64,16 +68,26 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     windowMs_->setValue(46);
     windowMs_->setSuffix(" ms window");
     windowMs_->setToolTip("STFT window of the spectrograms");
+    // Each entry holds the checkpoint folders it compares: none, one, or several side by side.
     model_ = new QComboBox;
+    model_->setObjectName("model");
     model_->setToolTip("Trained model whose super-resolved version is shown beside the baselines");
-    model_->addItem("no model", QString());
+    model_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);  // long names never widen the window
+    model_->setMinimumContentsLength(22);
+    model_->addItem("no model", QStringList());
     for (const auto& m : shippedModels())
-        model_->addItem(QString("model: %1").arg(QString::fromStdString(m.name)), QString::fromStdString(m.dir));
-    model_->addItem("checkpoint...", QString("?"));
+        model_->addItem(QString("model: %1").arg(QString::fromStdString(m.name)), QStringList{QString::fromStdString(m.dir)});
+    model_->addItem("checkpoint...", QStringList{kPickCheckpoint});
     file_ = new QLabel("Open a file, drop one on the window, or pick a dataset item");
     // Paths are long: the header takes the room there is and never widens the window.
     file_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     file_->setMinimumWidth(200);
+    // Why a model was not used: on its own line, wrapped, never cut off.
+    note_ = new QLabel;
+    note_->setObjectName("modelNote");
+    note_->setWordWrap(true);
+    note_->setStyleSheet("color: #a04000");
+    note_->setVisible(false);
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(160);
     progress_->setVisible(false);
@@ -90,6 +104,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     top->addWidget(progress_);
     top->addWidget(cancel_);
     lay->addLayout(top);
+    lay->addWidget(note_);
     group_ = new SpectrogramGroup;
     metrics_ = new MetricsTable;
     auto* split = new QSplitter(Qt::Vertical);
@@ -122,10 +137,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
         if (filter_->currentText() != lastFilter_) reload();
     });
     connect(windowMs_, &QDoubleSpinBox::editingFinished, this, reload);
-    connect(model_, &QComboBox::activated, this, [this] {
-        extraCheckpoints_.clear();  // a model picked by hand ends a comparison of checkpoints
-        modelChosen();
-    });
+    connect(model_, &QComboBox::activated, this, [this] { modelChosen(); });
     connect(player_, &PlayerBar::playheadMoved, group_, &SpectrogramGroup::setPlayhead);
     connect(group_, &SpectrogramGroup::regionSelected, this, [this](double t0, double t1) {
         group_->setSelection(t0, t1);
@@ -140,24 +152,36 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
 ComparePage::~ComparePage() = default;  // jobs are cancelled by their runners; none is waited for
 
 void ComparePage::compareCheckpoints(const QStringList& checkpoints) {
-    extraCheckpoints_ = checkpoints.mid(1);
-    if (!checkpoints.isEmpty()) setModel(checkpoints.first());
-}
-
-void ComparePage::setModel(const QString& checkpoint) {
-    int i = model_->findData(checkpoint);
-    if (i < 0) {
-        model_->insertItem(model_->count() - 1, QString("model: %1").arg(checkpoint.section('/', -4)), checkpoint);
-        i = model_->count() - 2;
-    }
-    model_->setCurrentIndex(i);
+    QStringList list = checkpoints;
+    list.removeDuplicates();
+    if (list.isEmpty()) return;
+    model_->setCurrentIndex(modelEntry(list));
     modelChosen();
 }
 
+void ComparePage::setModel(const QString& checkpoint) { compareCheckpoints({checkpoint}); }
+
+QStringList ComparePage::checkpointsCompared() const { return model_->currentData().toStringList(); }
+
+// The menu entry for these checkpoints, added (above "checkpoint...") when missing. Several are
+// named by run and checkpoint, as their versions are.
+int ComparePage::modelEntry(const QStringList& checkpoints) {
+    const int found = model_->findData(checkpoints);
+    if (found >= 0) return found;
+    QStringList names;
+    for (const QString& dir : checkpoints) names << QString("%1/%2").arg(dir.section('/', -3, -3), dir.section('/', -1));
+    const QString label = checkpoints.size() == 1 ? QString("model: %1").arg(checkpoints[0].section('/', -4))
+                                                  : QString("%1 checkpoints: %2").arg(checkpoints.size()).arg(names.join(", "));
+    const int at = model_->count() - 1;
+    model_->insertItem(at, label, checkpoints);
+    model_->setItemData(at, checkpoints.size() == 1 ? checkpoints[0] : names.join("\n"), Qt::ToolTipRole);
+    return at;
+}
+
 void ComparePage::modelChosen() {
-    QString dir = model_->currentData().toString();
-    if (dir == "?") {
-        dir = QFileDialog::getExistingDirectory(this, "Checkpoint folder (holds model.pt and model.json)");
+    const QStringList dirs = model_->currentData().toStringList();
+    if (dirs == QStringList{kPickCheckpoint}) {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Checkpoint folder (holds model.pt and model.json)");
         if (dir.isEmpty()) {
             model_->setCurrentIndex(0);
             return;
@@ -165,13 +189,19 @@ void ComparePage::modelChosen() {
         setModel(dir);
         return;
     }
-    if (!dir.isEmpty()) {
-        // The model fixes the scale; the truth's rate stays the file's (a model for another
-        // rate is refused with the reason in the header, never allowed to change the truth).
+    model_->setToolTip(model_->currentData(Qt::ToolTipRole).toString());
+    modelRate_ = 0;
+    if (!dirs.isEmpty()) {
+        // The model fixes the scale. The truth's rate stays the file's: a model for another rate
+        // is refused with the reason shown, never allowed to change the truth. A target rate
+        // left from another comparison (a dataset's, say) that is not this model's goes back
+        // to the file's, or it would hide the model.
         try {
-            const auto cfg = readCheckpointConfig(dir.toStdString());
-            const QSignalBlocker b2(scale_);
+            const auto cfg = readCheckpointConfig(dirs.first().toStdString());
+            const QSignalBlocker b1(rate_), b2(scale_);
             scale_->setValue(cfg.scale);
+            modelRate_ = cfg.rate;
+            if (rate_->currentData().toInt() != 0 && rate_->currentData().toInt() != cfg.rate) rate_->setCurrentIndex(0);
         } catch (const std::exception& e) {
             file_->setText(QString("error: %1").arg(e.what()));
             model_->setCurrentIndex(0);
@@ -258,8 +288,8 @@ public:
     }
     void modelRefused(const std::string& why, bool loadFailed) override {
         ctx_.post([p = page_, w = QString::fromStdString(why), loadFailed] {
-            p->modelNote_ = "model not used: " + w;
-            p->file_->setText(p->file_->text() + "   (" + p->modelNote_ + ")");
+            p->note_->setText("model not used: " + w);
+            p->note_->setVisible(true);
             if (loadFailed) Q_EMIT p->modelRefused(w);  // an error; a mismatch is only shown
         });
     }
@@ -300,11 +330,14 @@ void ComparePage::resetZoom() {
 
 void ComparePage::openFile(const QString& path) {
     path_ = path;
-    modelNote_.clear();
+    unreadable_ = false;
+    note_->clear();
+    note_->setVisible(false);
     CompareRequest r;
     r.path = path.toStdString();
     r.settings.rate = rate_->currentData().toInt();
     r.settings.scale = scale_->value();
+    r.settings.modelRate = modelRate_;
     lastFilter_ = filter_->currentText();
     try {
         r.settings.filter = Degradation::parse(lastFilter_.trimmed().toStdString());
@@ -318,11 +351,9 @@ void ComparePage::openFile(const QString& path) {
         r.focusBegin = viewFrom_;
         r.focusEnd = viewTo_;
     }
-    // The model picked, then any further checkpoints being compared; with several, each is
-    // named by its run and checkpoint too.
-    QStringList checkpoints = extraCheckpoints_;
-    if (!model_->currentData().toString().isEmpty()) checkpoints.prepend(model_->currentData().toString());
-    checkpoints.removeDuplicates();
+    // The checkpoints of the model entry picked; with several, each is named by its run and
+    // checkpoint too.
+    const QStringList checkpoints = checkpointsCompared();
     for (const QString& dir : checkpoints) {
         const bool several = checkpoints.size() > 1;
         const std::string where = QString("%1/%2").arg(dir.section('/', -3, -3), dir.section('/', -1)).toStdString();
@@ -332,7 +363,7 @@ void ComparePage::openFile(const QString& path) {
             const std::string name = m.arch + "/" + m.preset + (several ? " " + where : "");
             std::error_code ec;
             const auto time = std::filesystem::last_write_time(checkpoint, ec).time_since_epoch().count();
-            return CompareModel{name, m.rate, m.scale, modelMethod(model, name), checkpoint + "|" + std::to_string(time)};
+            return CompareModel{name, m.rate, m.scale, modelMethod(model, name), checkpoint + "|" + std::to_string(time), checkpoint};
         });
     }
     const FreqScale scale = group_->style().scale;
@@ -354,6 +385,14 @@ void ComparePage::openFile(const QString& path) {
     QPointer<ComparePage> self(this);
     load_.start<bool>(
         [r, scale, self, root = cacheRoot_.toStdString()](JobContext& ctx) mutable {
+            try {  // a file that cannot be read at all is not tried again when a setting changes
+                AudioReader probe(r.path);
+            } catch (const std::exception&) {
+                ctx.post([self] {
+                    if (self) self->unreadable_ = true;
+                });
+                throw;
+            }
             if (!root.empty()) {
                 r.cacheDir = compareCacheFolder(root, r.path, r.settings);
                 dropOtherCaches(root, r.cacheDir);
@@ -473,9 +512,10 @@ void ComparePage::fail(const JobFailure& f) {
         Q_EMIT failed({});
         return;
     }
-    // The header names the failure and nothing of an earlier file stays beside it; changing a
-    // setting does not try the broken file again.
-    path_.clear();
+    // The header names the failure and nothing of an earlier file stays beside it. A file that
+    // cannot be read is not tried again when a setting changes; one that failed under these
+    // settings (a filter chain, a rate that does not fit the scale) is, with the corrected ones.
+    if (unreadable_) path_.clear();
     viewFrom_ = viewTo_ = -1;
     group_->setPanes({});
     comparison_ = Comparison{};
@@ -486,7 +526,7 @@ void ComparePage::fail(const JobFailure& f) {
     Q_EMIT failed(f.message);
 }
 
-QString ComparePage::header() const { return file_->text(); }
+QString ComparePage::header() const { return !note_->text().isEmpty() ? file_->text() + "   (" + note_->text() + ")" : file_->text(); }
 
 int ComparePage::superResIndex() const {
     for (size_t i = 0; i < comparison_.versions.size(); ++i)
@@ -517,13 +557,21 @@ void ComparePage::exportVersion(int index, const QString& path) {
         [this, path](const JobFailure& f) { Q_EMIT exported(path, f.cancelled ? "cancelled" : f.message); });
 }
 
+// One row per measured version, each with what it was measured on: the file, the truth's rate,
+// the scale, the low-res chain and, for a model's version, its checkpoint.
 bool ComparePage::exportMetrics(const QString& path) {
-    std::string csv = "version";
+    auto quoted = [](std::string v) {
+        for (size_t at = v.find('"'); at != std::string::npos; at = v.find('"', at + 2)) v.insert(at, 1, '"');
+        return "\"" + v + "\"";
+    };
+    std::string csv = "file,rate,scale,chain,version,checkpoint";
     for (const auto& info : metricCatalogue()) csv += std::string(",") + info.key;
     csv += "\n";
+    const std::string context = quoted(comparison_.path) + "," + std::to_string(comparison_.rate) + "," +
+                                std::to_string(comparison_.scale) + "," + quoted(lastFilter_.trimmed().toStdString()) + ",";
     for (const auto& v : comparison_.versions) {
         if (!v.hasMetrics) continue;
-        csv += "\"" + v.name + "\"";
+        csv += context + quoted(v.name) + "," + (v.source.empty() ? std::string() : quoted(v.source));
         for (const auto& info : metricCatalogue()) {
             char num[32];
             std::snprintf(num, sizeof num, ",%.9g", v.metrics.*info.field);
@@ -540,8 +588,29 @@ bool ComparePage::exportMetrics(const QString& path) {
     }
 }
 
+QString ComparePage::figureTitle() const {
+    QString t = QString("%1   %2 Hz x%3   low-res: %4")
+                    .arg(QString::fromStdString(comparison_.path))
+                    .arg(comparison_.rate)
+                    .arg(comparison_.scale)
+                    .arg(lastFilter_.trimmed());
+    for (const auto& v : comparison_.versions)
+        if (!v.source.empty()) t += QString("\n%1: %2").arg(QString::fromStdString(v.name), QString::fromStdString(v.source));
+    if (note_->isVisible()) t += "\n" + note_->text();
+    return t;
+}
+
+// A figure, not a grab of the widget: a title naming the file, settings and checkpoints, the
+// panes as drawn and both colour scales.
 bool ComparePage::exportPanes(const QString& path) {
-    if (!group_->grab().save(path)) {
+    if (group_->paneCount() == 0) {
+        Q_EMIT exported(path, "no comparison is shown");
+        return false;
+    }
+    QSaveFile out(path);  // written whole or not at all
+    const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
+    if (!out.open(QIODevice::WriteOnly) ||
+        !group_->renderFigure(figureTitle()).save(&out, format.isEmpty() ? "PNG" : format.constData()) || !out.commit()) {
         Q_EMIT exported(path, "cannot write the image");
         return false;
     }

@@ -35,10 +35,11 @@ public:
     // Opens with these settings (a dataset's rate, scale and filter) and shows [t0, t1) seconds
     // first (a patch's place in its file); the model makes that range first too.
     void openAt(const QString& path, int rate, int scale, const QString& filter, double t0, double t1);
-    // Two or more checkpoints (of one run or several) side by side: the first becomes the model
-    // picked, the others join its version in the next loads, each named by run and checkpoint.
-    // Picking another model in the menu ends it.
+    // Two or more checkpoints (of one run or several) side by side: they become one entry of the
+    // model menu, and each joins the next loads as its own version, named by run and checkpoint.
+    // The first sets the scale. Picking another entry in the menu ends it.
     void compareCheckpoints(const QStringList& checkpoints);
+    QStringList checkpointsCompared() const;  // of the model menu's entry picked
     void resetZoom();  // the whole file in every pane
     // Where comparisons keep their versions on disk (the workspace's .srlab-cache/compare): one
     // comparison's at a time, reused when the same file and settings are opened again. Empty:
@@ -61,6 +62,7 @@ public:
     bool exportMetrics(const QString& path);
     bool exportPanes(const QString& path);
     int superResIndex() const;  // the model's version, or -1
+    QString figureTitle() const;  // the exported figure's title: file, settings, checkpoints
 
 Q_SIGNALS:
     // A stage of the load is on screen: "truth", "versions" (every baseline's pane; also
@@ -86,13 +88,15 @@ private:
     void makeDetail(int pane, double t0, double t1, int columns);
     JobRunner& detailJob(int pane);
     void modelChosen();
+    int modelEntry(const QStringList& checkpoints);
 
     QComboBox *rate_, *filter_, *model_;
     QString lastFilter_;  // the degradation text the shown comparison was made with
-    QStringList extraCheckpoints_;  // compared beside the model picked (compareCheckpoints)
+    int modelRate_ = 0;  // the first checkpoint's rate (CompareSettings::modelRate)
+    bool unreadable_ = false;  // the last load failed because the file cannot be read
     QSpinBox* scale_;
     QDoubleSpinBox* windowMs_;
-    QLabel* file_;
+    QLabel *file_, *note_;
     QProgressBar* progress_;
     QPushButton* cancel_;
     SpectrogramGroup* group_;
@@ -100,7 +104,7 @@ private:
     PlayerBar* player_;
     AbxPanel* abx_;
     Comparison comparison_;  // what is shown: the stages that have arrived
-    QString path_, modelNote_;
+    QString path_;
     double viewFrom_ = -1, viewTo_ = -1;  // a range to show once the panes arrive (openAt)
     // The signals behind each pane (two for the difference pane: version minus truth), for
     // zoomed detail; index = pane.

@@ -197,7 +197,7 @@ bool onePass(Comparison& c, const CompareRequest& r, CompareEvents& events, cons
 void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
     CompareSettings s = r.settings;
     const int inRate = AudioReader(r.path).rate();
-    if (s.rate == 0) s.rate = inRate;
+    s.rate = targetRate(s, inRate);
     checkScaleFitsRate(s.rate, s.scale, "target");
     c.rate = s.rate;
     const double lowRate = double(s.rate) / s.scale;
@@ -404,7 +404,7 @@ private:
 std::optional<Version> earlyFocus(const CompareRequest& r, const CompareModel& m, int inRate, long long inFrames,
                                   const CancelToken& cancel) {
     const CompareSettings& s = r.settings;
-    const int rate = s.rate ? s.rate : inRate;
+    const int rate = targetRate(s, inRate);
     const size_t scale = size_t(s.scale);
     if (m.rate != rate || m.scale != s.scale) return std::nullopt;
     const double lowRate = double(rate) / s.scale;
@@ -442,7 +442,7 @@ std::optional<Version> earlyFocus(const CompareRequest& r, const CompareModel& m
     SampleWriter w(r.cacheDir.empty() ? std::string() : (fs::path(r.cacheDir) / "focus.f32").string());
     w.resize(frames);
     w.writeAt(outBegin, part.data(), std::min(part.size(), outLen));
-    Version v{"super-res: " + m.name, {}, 0, false, {}};
+    Version v{"super-res: " + m.name, {}, 0, false, {}, 0, m.source};
     v.audio = w.finish();
     return v;
 }
@@ -517,7 +517,7 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
         const AudioReader header(r.path);
         const int inRate = header.rate();
         const long long inFrames = header.framesHint();
-        const int rate = s.rate ? s.rate : inRate;
+        const int rate = targetRate(s, inRate);
         Comparison shape;
         shape.rate = rate;
         const size_t k = (inRate > double(rate) / s.scale * 1.001 ? 1 : 0) + baselineVersions(shape, s).size();
@@ -580,7 +580,7 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
         progress.progress(1, stages, "model");
         first = usable(0);
     }
-    Version mv{"super-res: " + (first ? first->name : std::string()), {}, 0, false, {}};
+    Version mv{"super-res: " + (first ? first->name : std::string()), {}, 0, false, {}, 0, first ? first->source : std::string()};
     const size_t k = c.versions.size();
     std::optional<Version> earlyView = early.valid() ? early.get() : std::nullopt;
     if (first && earlyView) mv = *earlyView;  // already shown
@@ -603,7 +603,7 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     };
     if (first) wholeFile(*first, mv);
     for (size_t i = 1; i < loading.size(); ++i)
-        if (auto m = usable(i)) wholeFile(*m, Version{"super-res: " + m->name, {}, 0, false, {}});
+        if (auto m = usable(i)) wholeFile(*m, Version{"super-res: " + m->name, {}, 0, false, {}, 0, m->source});
     if (first) tellDifference(c, k, r, events);
     return c;
 }
@@ -614,8 +614,15 @@ namespace srlab {
 
 std::string compareCacheFolder(const std::string& root, const std::string& path, const CompareSettings& s) {
     const FileStamp stamp = stampOf(path);
+    // The rate the comparison is made at (0: the file's own), so a model picked does not change
+    // the key unless it changes the comparison.
+    int rate = s.rate;
+    if (rate == 0 && s.modelRate > 0) {
+        const int fileRate = AudioReader(path).rate();
+        if (targetRate(s, fileRate) != fileRate) rate = targetRate(s, fileRate);
+    }
     std::string key = fs::absolute(path).lexically_normal().string() + "|" + std::to_string(stamp.bytes) + "|" +
-                      std::to_string(stamp.mtimeNs) + "|" + std::to_string(s.rate) + "|" + std::to_string(s.scale) +
+                      std::to_string(stamp.mtimeNs) + "|" + std::to_string(rate) + "|" + std::to_string(s.scale) +
                       "|" + s.filter.toString();
     for (const auto& b : s.baselines) key += "|" + b;
     char name[32];

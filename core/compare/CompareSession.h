@@ -39,6 +39,7 @@ struct CompareModel {
     // What identifies its output for a file and settings (the checkpoint's path and time): the
     // whole-file version is reused from the cache when it matches. Empty: always remade.
     std::string cacheKey;
+    std::string source;  // the checkpoint folder, named in exports
 };
 
 struct CompareRequest {

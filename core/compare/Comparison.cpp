@@ -11,4 +11,10 @@ double rmsOf(const std::vector<float>& x) {
     return std::sqrt(s / double(std::max<size_t>(1, x.size())));
 }
 
+int targetRate(const CompareSettings& s, int fileRate) {
+    if (s.rate != 0) return s.rate;
+    if (s.modelRate > 0 && int64_t(fileRate) * s.scale == s.modelRate) return s.modelRate;
+    return fileRate;
+}
+
 }  // namespace srlab

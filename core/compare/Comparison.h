@@ -21,6 +21,7 @@ struct Version {
     bool hasMetrics = false;
     MetricSet metrics;
     double rms = 0;           // for loudness matching
+    std::string source;       // what made it, for exports: a model's checkpoint; empty otherwise
 };
 
 double rmsOf(const std::vector<float>& x);
@@ -43,11 +44,18 @@ struct CompareSettings {
     // never made up by upsampling nor cut by a model's rate; a rate asks for a resample to it.
     int rate = 0;
     int scale = 4;
+    // The rate of the model picked, if any: with rate 0, a file at exactly modelRate / scale is
+    // that model's low-res input, so the comparison is at modelRate with no ground truth (an
+    // 11025 Hz song for a 44.1 kHz x4 model). Every other file keeps its own rate.
+    int modelRate = 0;
     // How the low-res version is made from the truth: the published filter, or any degradation
     // (a filter family, a resampler, a codec: docs/reference.md §6), to hear what a model does
     // to MP3-damaged or differently filtered input.
     Degradation filter = Degradation::fixed(DecimFilter::Cheby);
     std::vector<std::string> baselines{"spline", "linear", "sinc"};
 };
+
+// The ground truth's rate for a file at `fileRate` under `s` (see CompareSettings::modelRate).
+int targetRate(const CompareSettings& s, int fileRate);
 
 }  // namespace srlab

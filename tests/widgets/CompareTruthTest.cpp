@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Compare & Listen keeps telling the truth as a new user drives it: long checkpoint names do not
+// widen the window, a target rate left by another comparison does not hide a model, a corrected
+// setting after an error loads, a file at a model's input rate is its low-res input, the reason a
+// model was not used is shown whole, and exports say what they show.
+#include <gtest/gtest.h>
+
+#include <QComboBox>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <filesystem>
+#include <fstream>
+
+#include "AbxPanel.h"
+#include "ComparePage.h"
+#include "MainWindow.h"
+#include "PlayerBar.h"
+#include "SpectrogramGroup.h"
+#include "WidgetTestSupport.h"
+#include "support/TestSupport.h"
+
+namespace srlab {
+using namespace test;
+namespace fs = std::filesystem;
+
+namespace {
+const QString kSpeechModel = QString(SRLAB_SOURCE_DIR) + "/resources/models/speech-16k-x4";
+const QString kMusicModel = QString(SRLAB_SOURCE_DIR) + "/resources/models/music-44k-x4";
+
+bool settle(ComparePage& page) { return waitFor([&] { return !page.busy(); }); }
+
+// Copies of the speech model as checkpoints of a run: RUN/checkpoints/NAME.
+QString checkpointOf(const TempDir& d, const std::string& run, const std::string& name) {
+    const std::string dir = d / (run + "/checkpoints/" + name);
+    fs::create_directories(dir);
+    for (const char* f : {"model.pt", "model.json"}) fs::copy_file((kSpeechModel + "/" + f).toStdString(), dir + "/" + f);
+    return QString::fromStdString(dir);
+}
+
+void typeFilter(ComparePage& page, const QString& text) {
+    QLineEdit* edit = nullptr;
+    for (auto* c : page.findChildren<QComboBox*>())
+        if (c->isEditable()) edit = c->lineEdit();
+    ASSERT_NE(edit, nullptr);
+    edit->setText(text);
+    Q_EMIT edit->editingFinished();
+}
+}  // namespace
+
+// Long run names in the player's buttons, the ABX menus and the model menu leave the window's
+// smallest size within a laptop's 1366x768; the names show their distinguishing ends.
+TEST(CompareTruth, LongCheckpointNamesDoNotWidenTheWindow) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    const std::string run = "spectral-tiny-20261206-0123456789-a-very-long-run-name-indeed";
+    MainWindow w;
+    w.show();
+    ComparePage* page = w.comparePage();
+    page->compareCheckpoints({checkpointOf(d, run, "epoch-0001"), checkpointOf(d, run, "best")});
+    page->openFile(QString::fromStdString(d / "speech.wav"));
+    ASSERT_TRUE(settle(*page));
+    ASSERT_EQ(page->superResIndex() >= 0, true) << page->header().toStdString();
+    app().processEvents();
+    const QSize min = w.minimumSizeHint();
+    EXPECT_LE(min.width(), 1366) << min.width() << "x" << min.height();
+    EXPECT_LE(min.height(), 768 - 40) << min.width() << "x" << min.height();
+    // The buttons name each version; cut, they keep the checkpoint's name at the end.
+    bool best = false;
+    for (auto* b : page->player()->findChildren<QPushButton*>()) best |= b->text().endsWith("/best");
+    EXPECT_TRUE(best);
+    for (auto* c : page->abx()->findChildren<QComboBox*>()) {
+        EXPECT_TRUE(c->itemText(c->count() - 1).endsWith("/best")) << c->itemText(c->count() - 1).toStdString();
+        EXPECT_TRUE(c->itemData(c->count() - 1, Qt::ToolTipRole).toString().contains(QString::fromStdString(run)));
+    }
+}
+
+// A dataset's patch opened at 44.1 kHz, then two speech checkpoints heard on a 16 kHz file: the
+// stale target goes, both checkpoints are compared, and the menu says so.
+TEST(CompareTruth, CheckpointsAreNotHiddenByATargetRateLeftFromBefore) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "song.wav", chirp(100, 18000, 44100, 44100 * 2), 44100);
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    ComparePage page;
+    page.openAt(QString::fromStdString(d / "song.wav"), 44100, 4, "cheby", 0, 1);
+    ASSERT_TRUE(settle(page));
+    ASSERT_EQ(page.comparison().rate, 44100);
+    page.compareCheckpoints({checkpointOf(d, "run", "epoch-0001"), checkpointOf(d, "run", "best")});
+    page.openFile(QString::fromStdString(d / "speech.wav"));
+    ASSERT_TRUE(settle(page));
+    EXPECT_EQ(page.comparison().rate, 16000);  // the file's own, not the dataset's 44.1 kHz
+    int models = 0;
+    for (const auto& v : page.comparison().versions) models += v.name.rfind("super-res", 0) == 0 && v.audio;
+    EXPECT_EQ(models, 2) << page.header().toStdString();
+    EXPECT_EQ(page.checkpointsCompared().size(), 2);
+    auto* menu = page.findChild<QComboBox*>("model");
+    ASSERT_NE(menu, nullptr);
+    EXPECT_TRUE(menu->currentText().startsWith("2 checkpoints")) << menu->currentText().toStdString();
+}
+
+// A filter chain that does not parse, then a valid one: the file loads with it. A scale that
+// does not fit the file's rate, then one that does: the same.
+TEST(CompareTruth, ACorrectedSettingAfterAnErrorLoads) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    writeMonoWav(d / "odd.wav", chirp(100, 5000, 11025, 11025 * 2), 11025);
+    ComparePage page;
+    page.openFile(QString::fromStdString(d / "speech.wav"));
+    ASSERT_TRUE(settle(page));
+    typeFilter(page, "no-such-filter:9");
+    ASSERT_TRUE(settle(page));
+    EXPECT_TRUE(page.header().startsWith("error")) << page.header().toStdString();
+    EXPECT_EQ(page.spectrograms()->paneCount(), 0);
+    typeFilter(page, "sinc");
+    ASSERT_TRUE(settle(page));
+    EXPECT_FALSE(page.header().startsWith("error")) << page.header().toStdString();
+    EXPECT_GT(page.spectrograms()->paneCount(), 0);
+
+    page.openFile(QString::fromStdString(d / "odd.wav"));  // 11025 Hz is not a multiple of x4
+    ASSERT_TRUE(settle(page));
+    EXPECT_TRUE(page.header().startsWith("error")) << page.header().toStdString();
+    page.findChild<QSpinBox*>()->setValue(3);  // 11025 / 3 = 3675 Hz
+    ASSERT_TRUE(settle(page));
+    EXPECT_FALSE(page.header().startsWith("error")) << page.header().toStdString();
+    EXPECT_EQ(page.comparison().rate, 11025);
+    EXPECT_EQ(page.comparison().scale, 3);
+}
+
+// An 11025 Hz song with the 44.1 kHz x4 music model picked and the target left at "file's rate":
+// the file is that model's low-res input, so it is upsampled to 44.1 kHz (no ground truth).
+TEST(CompareTruth, AFileAtAModelsInputRateIsItsLowResInput) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "low.wav", chirp(100, 5000, 11025, 11025 * 2), 11025);
+    ComparePage page;
+    page.setModel(kMusicModel);
+    page.openFile(QString::fromStdString(d / "low.wav"));
+    ASSERT_TRUE(settle(page));
+    EXPECT_FALSE(page.header().startsWith("error")) << page.header().toStdString();
+    EXPECT_EQ(page.comparison().rate, 44100);
+    EXPECT_FALSE(page.comparison().hasTruth);
+    EXPECT_GE(page.superResIndex(), 0) << page.header().toStdString();
+}
+
+// Why the model was not used is on a line of its own, wrapped, whole.
+TEST(CompareTruth, TheModelNotUsedReasonIsShownWhole) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "song.wav", chirp(100, 18000, 44100, 44100 * 2), 44100);
+    ComparePage page;
+    page.resize(1366, 700);
+    page.show();
+    page.setModel(kSpeechModel);
+    page.openFile(QString::fromStdString(d / "song.wav"));
+    ASSERT_TRUE(settle(page));
+    auto* note = page.findChild<QLabel*>("modelNote");
+    ASSERT_NE(note, nullptr);
+    EXPECT_TRUE(note->isVisible());
+    EXPECT_TRUE(note->wordWrap());
+    EXPECT_TRUE(note->text().contains("16000 Hz")) << note->text().toStdString();
+    EXPECT_TRUE(note->text().contains("pick that target rate to resample it")) << note->text().toStdString();
+    EXPECT_LE(note->heightForWidth(note->width()), note->height());  // every line fits
+    page.setModel(kSpeechModel);  // a file it fits: the note goes
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    page.openFile(QString::fromStdString(d / "speech.wav"));
+    ASSERT_TRUE(settle(page));
+    EXPECT_FALSE(note->isVisible());
+}
+
+// The metrics CSV names the file, rate, scale, chain and checkpoint on every row; the figure has
+// a title and the difference panes' colour scale.
+TEST(CompareTruth, ExportsSayWhatTheyShow) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    ComparePage page;
+    page.resize(1366, 900);
+    page.show();
+    page.setModel(kSpeechModel);
+    typeFilter(page, "sinc");
+    page.openFile(QString::fromStdString(d / "speech.wav"));
+    ASSERT_TRUE(settle(page));
+    ASSERT_GE(page.superResIndex(), 0);
+    ASSERT_TRUE(page.exportMetrics(QString::fromStdString(d / "m.csv")));
+    std::ifstream csv(d / "m.csv");
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line.rfind("file,rate,scale,chain,version,checkpoint,snr", 0), 0u) << line;
+    int rows = 0, modelRows = 0;
+    while (std::getline(csv, line)) {
+        ++rows;
+        EXPECT_NE(line.find("speech.wav\",16000,4,\"sinc\""), std::string::npos) << line;
+        if (line.find("super-res") != std::string::npos) {
+            ++modelRows;
+            EXPECT_NE(line.find(kSpeechModel.toStdString()), std::string::npos) << line;
+        }
+    }
+    EXPECT_GE(rows, 4);
+    EXPECT_EQ(modelRows, 1);
+
+    EXPECT_TRUE(page.spectrograms()->showsDifferenceScale());
+    ASSERT_TRUE(page.exportPanes(QString::fromStdString(d / "p.png")));
+    QImage png(QString::fromStdString(d / "p.png"));
+    ASSERT_FALSE(png.isNull());
+    EXPECT_TRUE(page.figureTitle().contains("speech.wav"));
+    EXPECT_TRUE(page.figureTitle().contains(kSpeechModel));
+    int dark = 0;  // the title's text, in the band above the panes
+    for (int y = 0; y < 14; ++y)
+        for (int x = 0; x < 300; ++x) dark += qGray(png.pixel(x, y)) < 100;
+    EXPECT_GT(dark, 20);
+    // The panes as drawn, not the controls above them: as tall as the panes and the title.
+    int panes = 0;
+    for (int i = 0; i < page.spectrograms()->paneCount(); ++i) panes += page.spectrograms()->pane(i)->height();
+    EXPECT_GE(png.height(), panes);
+    EXPECT_LT(png.height(), panes + 120);
+}
+
+}  // namespace srlab
