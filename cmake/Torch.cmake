@@ -1,5 +1,5 @@
 # The one place that knows which libtorch the whole product (core, CLI, workbench, tests) builds
-# against; README "Two builds". Defines the interface target srlab_torch.
+# against; docs/testing.md, "Two builds". Defines the interface target srlab_torch.
 #   SRLAB_TORCH=cpu     Debian's libtorch 1.13 (CPU; OpenBLAS through Debian's alternatives),
 #                       through its TorchConfig.cmake. What the .deb depends on.
 #   SRLAB_TORCH=torch2  the libtorch inside PyPI's torch wheel (2.x, CUDA-enabled, C++11 ABI),

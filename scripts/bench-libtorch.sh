@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The libtorch builds side by side (README "Two builds"): Debian's 1.13 on the reference BLAS and
+# The libtorch builds side by side (docs/testing.md, "Two builds"): Debian's 1.13 on the reference BLAS and
 # on OpenBLAS (the same binary, the BLAS picked with LD_LIBRARY_PATH, no system change), and
 # PyPI's 2.x on the CPU; then data-parallel training on the CPU, 1 rank x 2 threads against
 # 2 ranks x 1 thread, with the all-reduce share of the step. Needs build/ and build-torch2/.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Long recordings: peak memory and time of `srlab upsample`, `srlab eval` and Compare & Listen
-# on 1- and 3-hour 44.1 kHz files (the first 21 development songs, repeated), with the shipped
+# on 1- and 3-hour 44.1 kHz files (the first 20 development music files, repeated), with the shipped
 # music model. SRLAB_BEFORE=/path/to/an/older/srlab runs that binary too, alternately, for a
 # ratio from one run. About 20 minutes on 2 cores; needs ~5 GB of free disk.
 set -euo pipefail

@@ -13,7 +13,8 @@ mkdir "$work/in"; ln -s "$audio"/music/colobot-common-sounds__*.wav "$work/in/"
 
 # Models: training steps/s (batch 16 x 8192 samples) and inference real-time factor for every
 # small preset, at 16 kHz and 44.1 kHz; the published TFiLM forward on 8192 samples on one
-# thread (the figure a Python PyTorch port reaches in about 0.95 s on this machine).
+# thread (a Python PyTorch port takes about 0.95 s for it on the 2-core development machine;
+# docs/benchmarks.md).
 "$srlab" bench models --rate 16000
 "$srlab" bench models --rate 44100 --no-training --model spectral/small --model audiounet/small --model tfilm/small
 "$srlab" bench models --rate 16000 --threads 1 --no-training --model tfilm/published --model audiounet/published

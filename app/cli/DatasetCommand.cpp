@@ -151,7 +151,7 @@ void addDatasetCommand(CLI::App& root) {
     b->add_option("--test-list", o->testList, "File list for the test split");
     b->add_option("--out", o->out,
                   "Output: NAME.h5 stores every patch (HDF5); NAME.json makes a streamed dataset, an index of the "
-                  "audio from which training cuts and degrades items as it reads them (docs/reference.md §1.1)")
+                  "audio from which training cuts and degrades items as it reads them (docs/reference.md §1.8)")
         ->required();
     b->add_option("--from", o->from, "Convert this streamed dataset (.json) into the HDF5 file --out");
     b->add_option("--rate", o->spec.rate, "Target (high) sample rate in Hz")->capture_default_str();

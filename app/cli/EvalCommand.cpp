@@ -85,7 +85,9 @@ void runEval(EvalOptions o) {
 void addEvalCommand(CLI::App& root) {
     auto o = std::make_shared<EvalOptions>();
     CLI::App* e = root.add_subcommand("eval", "Metrics of models and baselines on high-res files (docs/reference.md §2)");
-    e->add_option("--input", o->inputs, "Audio files or folders, or a dataset .h5 (its --split source files)")->required();
+    e->add_option("--input", o->inputs,
+                  "Audio files or folders, or a dataset, .h5 or streamed .json (its --split source files)")
+        ->required();
     e->add_option("--checkpoint", o->checkpoints, "Trained model checkpoint (repeatable)");
     e->add_option("--split", o->split, "Split of a dataset input: train, val, test")->capture_default_str();
     e->add_option("--device", o->device, "Model device: auto, cpu, cuda")->capture_default_str();

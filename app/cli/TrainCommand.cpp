@@ -107,7 +107,7 @@ void addTrainCommand(CLI::App& root) {
     auto o = std::make_shared<TrainOptions>();
     CLI::App* t = root.add_subcommand("train", "Train a model on a dataset, or resume a run (docs/reference.md §3)");
     auto& c = o->cfg;
-    t->add_option("--dataset", c.dataset, "HDF5 pair file from `srlab dataset build`");
+    t->add_option("--dataset", c.dataset, "Dataset from `srlab dataset build`: HDF5 (.h5) or streamed (.json)");
     t->add_option("--model", o->arch, "audiounet, tfilm, inception, spectral, specgan, apbwe")->capture_default_str();
     t->add_option("--preset", o->preset, "Size preset (see --list-presets)")->capture_default_str();
     t->add_option("--run", o->run, "New run folder (config.json, metrics.csv, checkpoints/)");
@@ -129,8 +129,8 @@ void addTrainCommand(CLI::App& root) {
                   "Threads making batches ahead of the step (a streamed dataset cuts and degrades items in them)")
         ->capture_default_str();
     t->add_option("--precision", c.precision,
-                  "auto (bf16 autocast on CUDA for U-Net models, else fp32), fp32, or bf16 (forward and loss in "
-                  "bfloat16 autocast; weights and backward in float32)")
+                  "auto (bf16 on CUDA for U-Net models, else fp32), fp32, or bf16 (U-Net models: the forward "
+                  "pass in bfloat16 autocast; the loss, backward pass, weights and optimiser in float32)")
         ->capture_default_str();
     t->add_option("--nproc", o->nproc,
                   "Data-parallel: start N local ranks (one per GPU, or N CPU ranks sharing the cores); "

@@ -44,11 +44,13 @@ struct BuildInputs {
     bool useLists = false;
 };
 
-// Files under the given paths (folders recursively, audio extensions only), sorted.
-// Throws Error naming a path that does not exist or a folder that cannot be read.
-// The source files a dataset's manifest assigns to a split (used ones only).
+// The source files a dataset's manifest assigns to a split (used ones only), in manifest order.
+// Throws Error on a malformed manifest.
 std::vector<std::string> splitSourceFiles(const std::string& manifestJson, Split split);
 
+// The files under the given paths: folders searched recursively (audio extensions only), files
+// named explicitly kept as given (the reader judges them); sorted, duplicates removed. Throws
+// Error naming a path that does not exist or a folder that cannot be read.
 std::vector<std::string> collectAudioFiles(const std::vector<std::string>& paths);
 
 // One path per line ('#' comments); relative paths resolve against the list's folder.

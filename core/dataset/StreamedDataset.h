@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// A streamed dataset (docs/reference.md §1.1): a small JSON index of the source audio (each
+// A streamed dataset (docs/reference.md §1.8): a small JSON index of the source audio (each
 // file's path, SHA-256, size, modification time, split, rate and length) and the build
 // settings, from which every item is cut and degraded when it is read. Nothing of the audio is
 // copied: 100 hours index into a few MB.

@@ -32,8 +32,9 @@ public:
     void setChunking(size_t chunk, size_t overlap);
     ChunkPlan chunking() const;
     // "fp32" (default) or "bf16": bfloat16 weights and activations for the U-Net models, about
-    // twice as fast on CPUs with AVX512-BF16, at ~-50 dB relative precision. Throws Error for
-    // spectral models (their STFTs need float32).
+    // twice as fast on CPUs with AVX512-BF16, at ~-50 dB relative precision (the tests require
+    // an error under -30 dB of the float32 output). Throws Error for spectral models (their
+    // STFTs need float32).
     void setPrecision(const std::string& precision);
 
     // Low-res samples at lowRate() -> exactly n samples at config().rate. Thread-safe.

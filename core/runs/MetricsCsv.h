@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// metrics.csv, a run's history (docs/reference.md §3): one row per training step and one per
+// metrics.csv, a run's history (docs/reference.md §3.2): one row per training step and one per
 // validation, appended as the run goes. Its 12 columns, in this order:
 //   step, epoch, wall_s, train_loss, val_loss, val_snr_db, val_lsd_db, samples_per_s,
 //   data_wait_ms, mem_mib, lr, grad_norm

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The one writer of a run folder (docs/reference.md §3). A run is a folder:
+// The one writer of a run folder (docs/reference.md §3.2). A run is a folder:
 //   config.json   every hyper-parameter, the dataset's SHA-256, the code version
 //   metrics.csv   the history, one row per step and per validation (runs/MetricsCsv.h)
 //   summary.json  the run in a few numbers (runs/RunSummary.h), for tables and listings

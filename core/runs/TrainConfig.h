@@ -9,7 +9,7 @@
 namespace srlab {
 
 struct TrainConfig {
-    std::string dataset;          // HDF5 pair file
+    std::string dataset;          // from `srlab dataset build`: HDF5 (.h5) or streamed (.json)
     ModelConfig model;            // rate/scale/dim are taken from the dataset
     std::string loss = "mse";     // mse | mrstft | mse+mrstft
     double stftWeight = 1.0;
@@ -27,8 +27,9 @@ struct TrainConfig {
     std::string device = "auto";  // auto | cpu | cuda
     int threads = 0;              // CPU threads; 0 = all cores
     int loaders = 2;              // threads making batches ahead of the step (BatchLoader)
-    // Forward pass and loss in bfloat16 autocast (backward and weights stay float32):
-    // auto = bf16 on CUDA for the U-Net models (spectral models' STFTs need float32), else fp32.
+    // bf16: the generator's forward pass in bfloat16 autocast, its output cast back to float32
+    // for the loss (loss, backward, weights, optimiser and validation stay float32). auto = bf16
+    // on CUDA for the U-Net models, else fp32; spectral models refuse bf16 (STFTs need float32).
     std::string precision = "auto";  // auto | fp32 | bf16
     bool useBf16(bool cuda) const;
     int valItems = 256;           // validation patches per epoch (0 = all)

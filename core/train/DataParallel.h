@@ -4,8 +4,8 @@
 // does it: a TCPStore rendezvous at MASTER_ADDR:MASTER_PORT (rank 0 serves it), a Gloo process
 // group (and for CUDA tensors an NCCL one where the build has it, NcclGroup.h), rank 0's
 // initial weights broadcast to all, and after each backward the gradients
-// averaged across ranks with all-reduces over ~25 MB buckets of flattened gradients. README
-// "Data-parallel training" gives the scaling model. Internal to srlab_ml (includes torch).
+// averaged across ranks with all-reduces over ~25 MB buckets of flattened gradients.
+// docs/training.md, "Data-parallel training", gives the scaling model. Internal to srlab_ml (includes torch).
 //
 // Threads: one training thread per process calls everything; every call is collective (all
 // ranks make the same calls in the same order) and blocks until the peers join, at most

@@ -2,7 +2,9 @@
 #pragma once
 // The one thread pool for core's parallel loops: one worker per core, started on first use and
 // shared by everything in the process (Compare, the dataset builder, evaluation, STFTs,
-// filters). Nothing else in core starts threads for parallel work.
+// filters, inference's chunk batches). Nothing else in core starts threads for parallel loops;
+// the only other threads core starts itself are BatchLoader's loader threads (beside the
+// training step for a whole epoch) and PlaybackFeed's feeder (docs/reference.md §8).
 //
 // Threads: any thread may call parallelFor() or submit(), pool workers included. parallelFor()
 // makes the calling thread work through the items too, so a nested call (a loop inside a pool

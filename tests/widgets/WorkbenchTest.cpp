@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The workbench under QT_QPA_PLATFORM=offscreen: pages build, a real file loads into N panes
-// that stay in sync, and the builder form runs a real build on a worker thread.
+// The workbench under QT_QPA_PLATFORM=offscreen, playing into a null audio device; its seven
+// tests, by page:
+// - Compare & Listen: a real file loads into its versions' panes (and the difference pane),
+//   zoom stays in sync across panes, each pane recomputes its zoomed detail off the GUI thread,
+//   and style changes apply;
+// - Datasets: the builder form runs a real build on a worker thread; an opened dataset fills
+//   the charts and the patch browser, whose patch leads back to its source file;
+// - Training: a run started from the page trains to the end on its own thread without freezing
+//   the window, and Listen on its best checkpoint shows its super-res version in Compare; a run
+//   pauses (at most the step in flight runs on, the runs table follows live), resumes and stops
+//   with a checkpoint; ranks > 1 starts `srlab train --nproc 2` and follows its folder, as
+//   Watch a run folder does;
+// - ABX: blind trials count only answers given after X was heard, and show no score until the
+//   last one.
 #include <QApplication>
 #include <algorithm>
 #include <fstream>

@@ -96,7 +96,7 @@ TEST(Cli, BuildInspectEvalAndReadWithH5py) {
     ASSERT_EQ(b.code, 0) << b.output;
     EXPECT_NE(b.output.find("skipped " + (d / "tiny.wav") + ": shorter than one patch"), std::string::npos) << b.output;
     EXPECT_TRUE(fs::exists(d / "report.json"));
-    // The three lines README promises Python users.
+    // What docs/cli.md ("Dataset formats") promises Python users.
     const auto py = run("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + (d / "set.h5") +
                         "', 'r'); x, y = f['train/data'][:], f['train/label'][:]; "
                         "assert x.shape[1:] == (4096, 1) and x.shape == y.shape and x.dtype == 'float32'; "
