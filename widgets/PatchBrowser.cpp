@@ -51,7 +51,7 @@ PatchBrowser::PatchBrowser(QWidget* parent) : QWidget(parent) {
     });
     connect(index_, &QSpinBox::valueChanged, this, refresh);
     connect(open, &QPushButton::clicked, this, [this] {
-        if (!source_.isEmpty()) Q_EMIT openSource(source_, offset_);
+        if (!source_.isEmpty()) Q_EMIT openSource(source_, offset_, chain_);
     });
     connect(player_, &PlayerBar::playheadMoved, spec_, &SpectrogramGroup::setPlayhead);
 }
@@ -72,6 +72,7 @@ void PatchBrowser::setDataset(const std::array<size_t, 3>& counts) {
 
 void PatchBrowser::clear() {
     source_.clear();
+    chain_.clear();
     offset_ = 0;
     info_->setText("open a dataset");
     wave_->clearGraphs();
@@ -96,6 +97,7 @@ void PatchBrowser::showPatch(const PatchComparison& p) {
     }
     const Comparison& c = p.comparison;
     source_ = QString::fromStdString(p.source);
+    chain_ = QString::fromStdString(p.degradation);
     offset_ = p.offsetSeconds;
     info_->setText(QString("%1  @ %2 s%3")
                        .arg(source_.section('/', -1))

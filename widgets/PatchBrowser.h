@@ -35,7 +35,9 @@ public:
 
 Q_SIGNALS:
     void patchWanted(Split split, size_t index);
-    void openSource(const QString& path, double offsetSeconds);
+    // `chain`: how the patch's low-res side was made (its degradation's text), or "" for the
+    // dataset's fixed filter.
+    void openSource(const QString& path, double offsetSeconds, const QString& chain);
 
 private:
     std::array<size_t, 3> counts_{};
@@ -45,7 +47,7 @@ private:
     QCustomPlot* wave_;
     SpectrogramGroup* spec_;
     PlayerBar* player_;
-    QString source_;
+    QString source_, chain_;
     double offset_ = 0;
 };
 

@@ -114,7 +114,10 @@ void TrainingCurves::setLossType(const QString& name, const QString& loss) {
 
 int TrainingCurves::referenceLines() const {
     if (pending_) const_cast<TrainingCurves*>(this)->redrawNow();
-    return plots_[2]->itemCount() + plots_[3]->itemCount();
+    int lines = 0;
+    for (QCustomPlot* p : {plots_[2], plots_[3]})
+        for (int k = 0; k < p->itemCount(); ++k) lines += qobject_cast<QCPItemStraightLine*>(p->item(k)) != nullptr;
+    return lines;
 }
 
 void TrainingCurves::setRun(const QString& name, const RunCurves& curves) {
@@ -242,29 +245,50 @@ void TrainingCurves::redrawNow(bool force) {
         if (i > 0)
             for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->removeFromLegend();
         p->legend->setVisible(i == 0 && !runs_.empty());
-        p->rescaleAxes();  // each y axis to its own runs' values: none is cut off by another's
+        // Before a plot has a value (a new run before its first validation) nothing of what it
+        // showed before stays: the axes are reset and the plot says why it is empty.
+        bool hasData = false;
+        for (int g = 0; g < p->graphCount(); ++g) hasData |= p->graph(g)->dataCount() > 0;
+        if (hasData) {
+            p->rescaleAxes();  // each y axis to its own runs' values: none is cut off by another's
+        } else {
+            p->xAxis->setRange(0, 1);
+            p->yAxis->setRange(log ? QCPRange(0.1, 1) : QCPRange(0, 1));
+            auto* empty = new QCPItemText(p);
+            empty->position->setType(QCPItemPosition::ptAxisRectRatio);
+            empty->position->setCoords(0.5, 0.5);
+            empty->setText(runs_.empty() ? "no run selected" : i == 0 ? "no steps yet" : "no validation yet");
+            empty->setColor(Qt::gray);
+        }
         if (i >= 2) {  // each run's baselines as dashed lines in its colour, inside the y range
-            QCPRange y = p->yAxis->range();
-            bool any = p->graphCount() > 0;
+            bool any = hasData;
+            QCPRange y = hasData ? p->yAxis->range() : QCPRange();
             for (const auto& [name, refs] : refs_)
-                for (const auto& b : refs) {
+                for (size_t k = 0; k < refs.size(); ++k) {
+                    const BaselineReference& b = refs[k];
                     const double v = i == 2 ? b.snr : b.lsd;
                     if (!std::isfinite(v)) continue;
-                    y = any ? QCPRange(std::min(y.lower, v), std::max(y.upper, v)) : QCPRange(v - 0.5, v + 0.5);
+                    y = any ? QCPRange(std::min(y.lower, v), std::max(y.upper, v)) : QCPRange(v, v);
                     any = true;
                     auto* line = new QCPItemStraightLine(p);
                     line->point1->setCoords(0, v);
                     line->point2->setCoords(1, v);
                     line->setPen(QPen(colourFor(name), 1, b.name == "sinc" ? Qt::DotLine : Qt::DashLine));
+                    // Each baseline's label at its own place along the line: two close values
+                    // (spline and sinc often are) never print over each other.
                     auto* label = new QCPItemText(p);
                     label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
                     label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-                    label->position->setCoords(0.99, v);
+                    label->position->setCoords(0.99 - 0.14 * double(k % 4), v);
                     label->setText(QString::fromStdString(b.name));
                     label->setColor(colourFor(name));
                     label->setFont(QFont("sans", 8));
                 }
-            if (any) p->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
+            // At least a dB of range: lines a hair apart are not stretched over the whole plot.
+            if (any) {
+                const double pad = std::max(0.05 * y.size(), (1.0 - y.size()) / 2);
+                p->yAxis->setRange(y.lower - pad, y.upper + pad);
+            }
         }
         p->replot(force ? QCustomPlot::rpImmediateRefresh : QCustomPlot::rpQueuedReplot);
     }

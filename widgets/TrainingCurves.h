@@ -42,7 +42,7 @@ public:
     // The run's loss ("mse", "mrstft", ...): losses of different kinds are not on one scale, so
     // the loss plots put runs of a second kind on a right-hand axis named after it.
     void setLossType(const QString& name, const QString& loss);
-    int referenceLines() const;  // drawn now, over both plots
+    int referenceLines() const;  // baseline lines drawn now, over both plots
     QStringList runs() const;
     // A shown run's colour: distinct among the runs shown (assigned in the order they join, kept
     // while shown); grey for a run not shown.

@@ -88,13 +88,25 @@ void runBuild(BuildOptions& o) {
                     rep.hashSeconds);
     else
         std::printf("wrote %s in %.1f s\n", o.out.c_str(), rep.wallSeconds);
+    // Hours of audio: the sources' length (patches overlap by dim - stride).
     std::printf("  %-6s %7s %9s %8s\n", "split", "files", "patches", "hours");
+    size_t downmixed = 0, resampled = 0;
     for (Split s : kSplits) {
         size_t files = 0;
-        for (const auto& r : rep.sources) files += r.used && r.split == s;
-        std::printf("  %-6s %7zu %9zu %8.3f\n", toString(s), files, rep.patches[size_t(s)],
-                    double(rep.patches[size_t(s)]) * o.spec.dim / o.spec.rate / 3600.0);
+        double seconds = 0;
+        for (const auto& r : rep.sources)
+            if (r.used && r.split == s) {
+                ++files;
+                seconds += r.seconds;
+            }
+        std::printf("  %-6s %7zu %9zu %8.3f\n", toString(s), files, rep.patches[size_t(s)], seconds / 3600.0);
     }
+    for (const auto& r : rep.sources) {
+        downmixed += r.used && r.channels > 1;
+        resampled += r.used && r.rate != o.spec.rate;
+    }
+    if (downmixed || resampled)
+        std::printf("  sources: %zu averaged to mono, %zu resampled to %d Hz\n", downmixed, resampled, o.spec.rate);
     std::printf("  files used %zu, skipped %zu\n", rep.used(), rep.skipped());
     for (const auto& r : rep.sources)
         if (!r.used) std::printf("  skipped %s: %s\n", r.path.c_str(), r.reason.c_str());

@@ -42,6 +42,7 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     auto* lay = new QHBoxLayout(this);
     auto* form = new QFormLayout;
     input_ = new QLineEdit;
+    input_->setMinimumWidth(220);  // paths are long: room for one to be read
     input_->setPlaceholderText("folders or files; separate several with ;");
     input_->setToolTip("Audio folders (searched recursively) or files, separated by ';'");
     auto* browseIn = new QPushButton("Files...");
@@ -133,8 +134,9 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     views_->addTab(charts_, "Charts");
     views_->addTab(patches_, "Patches");
     lay->addWidget(views_, 1);
-    connect(patches_, &PatchBrowser::openSource, this, [this](const QString& path, double offset) {
-        Q_EMIT openSource(path, datasetRate_, datasetScale_, datasetFilter_, offset,
+    // Compare makes the low-res side as this patch's was made: its own chain in a zoo dataset.
+    connect(patches_, &PatchBrowser::openSource, this, [this](const QString& path, double offset, const QString& chain) {
+        Q_EMIT openSource(path, datasetRate_, datasetScale_, chain.isEmpty() ? datasetFilter_ : chain, offset,
                           offset + double(datasetDim_) / std::max(1, datasetRate_));
     });
     connect(patches_, &PatchBrowser::patchWanted, this, &DatasetsPage::readPatch);
@@ -256,6 +258,8 @@ void DatasetsPage::startBuild() {
         },
         [this](const JobFailure& f) {
             setBusy(false);
+            progress_->setValue(0);  // nothing of the stopped build's place or file stays
+            progress_->setFormat(f.cancelled ? "cancelled" : "failed");
             report_->setPlainText(f.cancelled ? "Build cancelled; nothing was written." : "Build failed: " + f.message);
             if (!f.cancelled) Q_EMIT failed("Build failed", f.message);
             Q_EMIT finished(false);

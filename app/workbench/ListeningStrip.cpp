@@ -49,6 +49,8 @@ ListeningStrip::ListeningStrip(QWidget* parent) : QWidget(parent) {
     step_ = new QSlider(Qt::Horizontal);
     step_->setToolTip("The snapshot's step; at the right end it follows the newest while the run trains");
     stepLabel_ = new QLabel("no snapshots");
+    runLabel_ = new QLabel("no run selected");
+    runLabel_->setTextFormat(Qt::PlainText);
     versus_ = new QComboBox;
     versus_->setToolTip("A fourth version to switch to: another step of this run, or another run's snapshot of the "
                         "same clip");
@@ -57,6 +59,7 @@ ListeningStrip::ListeningStrip(QWidget* parent) : QWidget(parent) {
     group_ = new SpectrogramGroup;
     player_ = new PlayerBar;
     auto* top = new QHBoxLayout;
+    top->addWidget(runLabel_);
     top->addWidget(new QLabel("clip"));
     top->addWidget(clip_, 2);
     top->addWidget(new QLabel("step"));
@@ -95,6 +98,9 @@ void ListeningStrip::selectVersus(int index) { versus_->setCurrentIndex(index); 
 
 void ListeningStrip::setRun(const QString& runDir, const QStringList& otherRuns) {
     run_ = runDir;
+    // With several runs selected only one is heard: the label says which.
+    runLabel_->setText(runDir.isEmpty() ? QString("no run selected") : QString("snapshots of %1:").arg(QFileInfo(runDir).fileName()));
+    runLabel_->setToolTip(runDir);
     otherRuns_ = otherRuns;
     otherRuns_.removeAll(runDir);
     index_ = SnapshotIndex{};
@@ -223,5 +229,7 @@ void ListeningStrip::load() {
             if (!f.cancelled) note_->setText("cannot show this snapshot: " + f.message);
         });
 }
+
+QString ListeningStrip::heading() const { return runLabel_->text(); }
 
 }  // namespace srlab

@@ -37,6 +37,7 @@ public:
     int clipCount() const;
     qint64 shownStep() const { return shownStep_; }  // -1 before a step is shown
     QStringList versionNames() const { return versions_; }
+    QString heading() const;  // whose snapshots these are
     PlayerBar* player() const { return player_; }
     void selectStep(int index);  // into the index's steps
     void selectVersus(int index);  // 0 = none
@@ -52,7 +53,7 @@ private:
     SnapshotIndex index_;
     QComboBox *clip_, *versus_;
     QSlider* step_;
-    QLabel *stepLabel_, *note_;
+    QLabel *runLabel_, *stepLabel_, *note_;
     SpectrogramGroup* group_;
     PlayerBar* player_;
     JobRunner job_;

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMap>
+#include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QMenuBar>
@@ -195,6 +196,22 @@ void MainWindow::rebuildRecentMenu() {
     const QStringList r = QSettings("SRLab", "workbench").value("recentFiles").toStringList();
     for (const QString& p : r) recent_->addAction(p, this, [this, p] { openAudio(p); });
     recent_->setEnabled(!r.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    if (training_->training()) {
+        const auto answer = QMessageBox::question(
+            this, "Quit SRLab",
+            QString("A run is training (%1). Quitting stops it: a checkpoint is saved, and Resume on the Training "
+                    "page continues from there. Quit now?")
+                .arg(QDir(training_->activeRun()).dirName()),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes) {
+            e->ignore();
+            return;
+        }
+    }
+    e->accept();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* e) {

@@ -29,6 +29,8 @@ public:
 protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
     void dropEvent(QDropEvent* e) override;
+    // Quitting while a run trains asks first: the run would stop (with a checkpoint).
+    void closeEvent(QCloseEvent* e) override;
 
 private:
     void rememberRecent(const QString& path);

@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPainter>
+#include <QScrollBar>
 #include <QPixmap>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -59,9 +60,15 @@ RunTable::RunTable(QWidget* parent) : QWidget(parent) {
     v->setContentsMargins(0, 0, 0, 0);
     v->addWidget(filter_);
     v->addWidget(table_, 1);
+    // A run the filter hides is not selected: its curves, checkpoints and Listen go with it.
     connect(filter_, &QLineEdit::textChanged, this, [this] {
+        const QStringList before = selectedFolders();
         for (int r = 0; r < table_->rowCount(); ++r) applyFilter(r);
+        if (selectedFolders() != before) Q_EMIT selectionChanged();
     });
+    // Room for four runs at least, so two overlaid runs are both in sight on a laptop screen.
+    table_->setMinimumHeight(table_->horizontalHeader()->sizeHint().height() + 4 * table_->verticalHeader()->defaultSectionSize() +
+                             2 * table_->frameWidth() + table_->horizontalScrollBar()->sizeHint().height());
     connect(table_, &QTableWidget::itemSelectionChanged, this, &RunTable::selectionChanged);
     connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (item->column() != kNoteColumn) return;
@@ -162,13 +169,13 @@ QStringList RunTable::folders() const {
 QStringList RunTable::selectedFolders() const {
     QStringList out;
     for (const auto& idx : table_->selectionModel()->selectedRows())
-        out << table_->item(idx.row(), 0)->data(Qt::UserRole).toString();
+        if (!table_->isRowHidden(idx.row())) out << table_->item(idx.row(), 0)->data(Qt::UserRole).toString();
     return out;
 }
 
 QString RunTable::currentFolder() const {
-    const auto rows = table_->selectionModel()->selectedRows();
-    return rows.isEmpty() ? QString() : table_->item(rows.last().row(), 0)->data(Qt::UserRole).toString();
+    const QStringList shown = selectedFolders();
+    return shown.isEmpty() ? QString() : shown.last();
 }
 
 void RunTable::select(const QString& folder, bool addToSelection) {
@@ -187,11 +194,13 @@ void RunTable::setColour(const QString& folder, const QColor& c) {
         table_->item(r, 0)->setIcon(QIcon());
         return;
     }
-    // A white ring around the colour: a blue run stays visible on the blue selection.
-    QPixmap swatch(14, 14);
-    swatch.fill(Qt::white);
+    // A dark frame and a white ring around the colour: a blue run stays visible on the blue
+    // selection (and a light one on the white rows).
+    QPixmap swatch(16, 16);
+    swatch.fill(Qt::black);
     QPainter p(&swatch);
-    p.fillRect(2, 2, 10, 10, c);
+    p.fillRect(1, 1, 14, 14, Qt::white);
+    p.fillRect(3, 3, 10, 10, c);
     p.end();
     QIcon icon(swatch);
     icon.addPixmap(swatch, QIcon::Selected);  // not tinted by the selection colour

@@ -58,7 +58,9 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     progress_ = new QProgressBar;
     progress_->setFormat("%p%");
     status_ = new QLabel("idle");
+    status_->setObjectName("status");
     throughput_ = new QLabel;
+    throughput_->setObjectName("throughput");
     throughput_->setToolTip("The latest step: training throughput, how long it waited for the data loader, memory in "
                             "use on the device (a GPU's, or this process's on the CPU) and the learning rate "
                             "(also in the run's metrics.csv)");
@@ -68,10 +70,12 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     auto* watch = new QPushButton("Watch a run folder...");
     watch->setToolTip("Follow a run folder from anywhere, e.g. one a server writes into a mounted folder");
     checkpoints_ = new QListWidget;
+    checkpoints_->setObjectName("checkpoints");
     checkpoints_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     checkpoints_->setToolTip("Select one checkpoint to hear it, or several (Ctrl/Shift-click; of one run or of every "
                              "selected run) to compare them side by side");
     listen_ = new QPushButton("Listen");
+    listen_->setObjectName("listen");
     listen_->setToolTip("Upsample a validation file with the selected checkpoint(s) and open it in Compare & Listen, "
                         "beside the baselines");
 
@@ -115,9 +119,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     connect(controller_, &TrainingController::started, this,
             [this](const QString& device) { status_->setText("training on " + device + notes_); });
     connect(controller_, &TrainingController::progress, this, [this](qint64 step, qint64 total, double eta) {
-        progress_->setMaximum(int(std::min<qint64>(total, INT32_MAX)));
-        progress_->setValue(int(std::min<qint64>(step, INT32_MAX)));
-        progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(step).arg(total).arg(q(formatDuration(eta))));
+        showProgress(step, total, eta);
     });
     connect(controller_, &TrainingController::noted, this, [this](const QString& text) {
         notes_ += "\n" + text;
@@ -191,6 +193,7 @@ void TrainingPage::start() {
                                                                                  QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
     active_ = dir;
     notes_.clear();
+    resetProgress(dir);
     status_->setText("creating the run (hashing the dataset)...");
     controller_->setLiveModel(follower_->ensure(dir.toStdString()));
     selectRun(dir);
@@ -202,6 +205,7 @@ void TrainingPage::resume(const QString& runDir) {
     if (training()) return;
     active_ = runDir;
     notes_.clear();
+    resetProgress(runDir);
     status_->setText(form_->ranks() > 1 ? QString("starting %1 ranks...").arg(form_->ranks()) : QString("starting..."));
     controller_->setLiveModel(follower_->ensure(runDir.toStdString()));
     selectRun(runDir);
@@ -210,6 +214,10 @@ void TrainingPage::resume(const QString& runDir) {
 }
 
 void TrainingPage::showThroughput(const TrainRow& r) {
+    if (controller_->state() == TrainingController::State::Paused) {
+        throughput_->setText("paused: no steps are taken");
+        return;
+    }
     if (r.samplesPerS == r.samplesPerS)  // a training step (validation rows carry none)
         throughput_->setText(QString("%1 samples/s, data wait %2 ms, memory %3, lr %4")
                                  .arg(r.samplesPerS, 0, 'f', 0)
@@ -219,14 +227,39 @@ void TrainingPage::showThroughput(const TrainRow& r) {
 }
 
 void TrainingPage::showActiveProgress(const RunSummary& s) {
-    if (s.totalSteps <= 0) {
-        progress_->setFormat(QString("step %1").arg(s.steps));
+    const double eta = s.steps > 0 && std::isfinite(s.wallS) ? s.wallS / double(s.steps) * double(s.totalSteps - s.steps) : NAN;
+    showProgress(s.steps, s.totalSteps, eta);
+}
+
+// The bar of the run being trained: its step of the total and the time left; while paused, no
+// time left (none passes) but the word "paused".
+void TrainingPage::showProgress(int64_t step, int64_t total, double eta) {
+    if (total <= 0) {
+        progress_->setMaximum(0);
+        progress_->setFormat(QString("step %1").arg(step));
         return;
     }
-    progress_->setMaximum(int(std::min<int64_t>(s.totalSteps, INT32_MAX)));
-    progress_->setValue(int(std::min<int64_t>(s.steps, INT32_MAX)));
-    const double eta = s.steps > 0 && std::isfinite(s.wallS) ? s.wallS / double(s.steps) * double(s.totalSteps - s.steps) : NAN;
-    progress_->setFormat(QString("%p%  step %1/%2  ETA %3").arg(s.steps).arg(s.totalSteps).arg(q(formatDuration(eta))));
+    progress_->setMaximum(int(std::min<int64_t>(total, INT32_MAX)));
+    progress_->setValue(int(std::min<int64_t>(step, INT32_MAX)));
+    const bool paused = controller_->state() == TrainingController::State::Paused;
+    progress_->setFormat(QString("%p%  step %1/%2  %3").arg(step).arg(total).arg(paused ? QString("paused") : "ETA " + q(formatDuration(eta))));
+}
+
+// Before a run starts or resumes, the bar shows that run's own place (from its summary, if the
+// follower has it), never the run shown before.
+void TrainingPage::resetProgress(const QString& runDir) {
+    progress_->setMaximum(1);
+    progress_->setValue(0);
+    progress_->setFormat("starting...");
+    throughput_->clear();
+    if (const auto m = follower_->model(runDir.toStdString())) {
+        const RunSummary s = m->summary();
+        if (s.totalSteps > 0) {
+            progress_->setMaximum(int(std::min<int64_t>(s.totalSteps, INT32_MAX)));
+            progress_->setValue(int(std::min<int64_t>(s.steps, INT32_MAX)));
+            progress_->setFormat(QString("%p%  step %1/%2  starting...").arg(s.steps).arg(s.totalSteps));
+        }
+    }
 }
 
 void TrainingPage::applyChanges(const RunFollower::Changes& changes) {
@@ -279,7 +312,8 @@ void TrainingPage::applyChanges(const RunFollower::Changes& changes) {
 
 void TrainingPage::finished(const QString& runDir, RunState state, const QString& message) {
     progress_->setFormat(QString("%p%  %1").arg(toString(state)));  // no ETA of a run that ended
-    status_->setText(message.isEmpty() ? toString(state) : QString(toString(state)) + ": " + message);
+    // The trainer's remarks on the run stay under its final state.
+    status_->setText((message.isEmpty() ? QString(toString(state)) : QString(toString(state)) + ": " + message) + notes_);
     {
         const QSignalBlocker block(pause_);
         pause_->setChecked(false);
@@ -297,6 +331,10 @@ void TrainingPage::setPaused(bool paused) {
         pause_->setChecked(controller_->state() == TrainingController::State::Paused);
     }
     if (training()) status_->setText(paused ? "paused" : "training");
+    if (training() && paused) {
+        throughput_->setText("paused: no steps are taken");
+        progress_->setFormat(progress_->format().section("  ETA", 0, 0) + "  paused");
+    }
     updateButtons();
 }
 
@@ -378,6 +416,7 @@ void TrainingPage::showSelection() {
     if (heard != heardRun_) {
         heardRun_ = heard;
         strip_->setRun(heard, runs_->folders());
+        views_->setTabText(1, heard.isEmpty() ? QString("Listen") : QString("Listen: %1").arg(QDir(heard).dirName()));
     }
 }
 
@@ -406,7 +445,7 @@ void TrainingPage::showCheckpoints() {
     if (keep.isEmpty()) keep << selectedRun() + "/checkpoints/best";
     const QSignalBlocker block(checkpoints_);
     QStringList runs = runs_->selectedFolders();
-    if (runs.isEmpty() && !active_.isEmpty()) runs << active_;
+    if (runs.isEmpty() && !active_.isEmpty() && training()) runs << active_;
     // What the list would show: rebuilt only when that changed (a run's rows move on far more
     // often than its checkpoints).
     std::vector<std::pair<QString, std::vector<CheckpointEntry>>> lists;

@@ -81,6 +81,8 @@ private:
     void applyChanges(const RunFollower::Changes& changes);  // a batch from the follower
     void showThroughput(const TrainRow& r);
     void showActiveProgress(const RunSummary& s);  // a --nproc run, from its summary
+    void showProgress(int64_t step, int64_t total, double eta);
+    void resetProgress(const QString& runDir);
     void finished(const QString& runDir, RunState state, const QString& message);
     void showSelection();
     void showCurves(const QString& dir);

@@ -14,16 +14,16 @@
 #include "TrainingPage.h"
 #include "Watchdog.h"
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <QDir>
 #include <QTabWidget>
 #include "srlab/Version.h"
 
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("srlab-workbench");
-    QApplication::setApplicationVersion(srlab::kVersion);
-    QCommandLineParser cl;
+namespace {
+
+void describeOptions(QCommandLineParser& cl) {
     cl.setApplicationDescription("SRLab workbench: audio super-resolution research");
     cl.addHelpOption();
     cl.addVersionOption();
@@ -37,6 +37,45 @@ int main(int argc, char** argv) {
     cl.addOption({"dataset", "Open this dataset on the Datasets page.", "file"});
     cl.addOption({"screenshot", "Save a PNG of the window once loaded, then quit.", "file"});
     cl.addPositionalArgument("audio", "Audio file to open in Compare & Listen.");
+}
+
+// --help and --version print text: they are answered without a display (over ssh, in CI).
+bool onlyText(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        for (const char* o : {"-h", "--help", "--help-all", "-?", "-v", "--version"})
+            if (std::strcmp(argv[i], o) == 0) return true;
+    return false;
+}
+
+// A window needs a display; without one, Qt would abort with its own plugin trace.
+bool haveDisplay() {
+    for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        if (const char* s = std::getenv(v); s && *s) return true;
+    return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (onlyText(argc, argv)) {
+        QCoreApplication text(argc, argv);
+        QCoreApplication::setApplicationName("srlab-workbench");
+        QCoreApplication::setApplicationVersion(srlab::kVersion);
+        QCommandLineParser cl;
+        describeOptions(cl);
+        cl.process(text);  // prints and exits
+        return 0;
+    }
+    if (!haveDisplay()) {
+        std::fprintf(stderr, "srlab-workbench: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); "
+                             "run it in a desktop session, with QT_QPA_PLATFORM=offscreen, or use the srlab command line\n");
+        return 1;
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("srlab-workbench");
+    QApplication::setApplicationVersion(srlab::kVersion);
+    QCommandLineParser cl;
+    describeOptions(cl);
     cl.process(app);
     auto window = std::make_unique<srlab::MainWindow>();
     srlab::MainWindow& w = *window;

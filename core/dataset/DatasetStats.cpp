@@ -6,6 +6,8 @@
 #include <set>
 
 #include "dsp/Degradation.h"
+#include "util/Error.h"
+#include "util/Json.h"
 #include "dsp/Stft.h"
 
 namespace srlab {
@@ -66,12 +68,28 @@ DatasetStats computeDatasetStats(const PatchDataset& reader, size_t maxPatches, 
     const size_t dim = size_t(info.spec.dim), idim = size_t(info.inputDim);
     double totalWork = 0, done = 0;
     for (Split s : kSplits) totalWork += double(reader.count(s));
+    // Hours of audio are the sources' (the manifest's), not the patches' (which overlap).
+    try {
+        const auto manifest = parseJson(reader.manifestJson());
+        for (const auto& e : manifest.at("sources")) {
+            if (!e.value("used", true)) continue;
+            const Split sp = parseSplit(e.at("split").get<std::string>());
+            out.splits[size_t(sp)].hours += e.value("seconds", 0.0) / 3600.0;
+            if (e.value("channels", 1) > 1) ++out.downmixed;
+            const int from = e.value("rate", rate);
+            if (from != rate) {
+                ++out.resampled;
+                out.resampledFrom.insert(from);
+            }
+        }
+    } catch (const std::exception& e) {
+        throw Error(reader.path(), std::string("its manifest does not list its sources: ") + e.what());
+    }
 
     for (Split s : kSplits) {
         SplitStats& st = out.splits[size_t(s)];
         const size_t n = reader.count(s);
         st.patches = n;
-        st.hours = double(n) * double(dim) / rate / 3600.0;
         const auto src = reader.sources(s);
         st.sources = std::set<int32_t>(src.begin(), src.end()).size();
         st.meanSpectrumInputDb.assign(size_t(out.specBins), 0.0);
@@ -152,6 +170,12 @@ std::string describeDataset(const PatchDataset& reader, const DatasetStats& st, 
         (unsigned long long)s.seed, info.hasLabel ? "" : ", real low-res input (no labels)");
     if (!s.degrade.empty()) {  // the buf above holds 256 characters: a zoo's text may be longer
         o += "  degradation zoo: " + DegradationZoo::parse(s.degrade).toString() + " (each file's chain in its manifest)\n";
+    }
+    if (st.downmixed || st.resampled) {
+        std::string from;
+        for (int r : st.resampledFrom) from += (from.empty() ? "" : ", ") + std::to_string(r) + " Hz";
+        o += "  sources: " + std::to_string(st.downmixed) + " averaged to mono, " + std::to_string(st.resampled) +
+             " resampled to " + std::to_string(s.rate) + " Hz" + (from.empty() ? std::string() : " (from " + from + ")") + "\n";
     }
     add("  %-6s %7s %9s %8s %11s\n", "split", "files", "patches", "hours", "non-finite");
     size_t bad = 0;

@@ -3,6 +3,7 @@
 // What `srlab dataset inspect` and the Datasets page show: counts, durations, a finiteness
 // check of every patch, and per-band energy statistics (5-number summaries) of input and label.
 #include <array>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct BandStats {
 
 struct SplitStats {
     size_t patches = 0, sources = 0;
-    double hours = 0;          // patches * dim / rate (overlapping patches counted fully)
+    double hours = 0;          // of audio: the split's sources' length (patches overlap; not counted)
     size_t nonFinite = 0;      // patches holding NaN or Inf
     std::vector<BandStats> bands;
     std::vector<double> meanSpectrumInputDb, meanSpectrumLabelDb;  // per rfft bin of `specBins`
@@ -33,6 +34,10 @@ struct SplitStats {
 
 struct DatasetStats {
     std::array<SplitStats, 3> splits;
+    // What was done to the sources to make them the dataset's audio: how many were averaged to
+    // mono, and how many resampled (from which rates), so no conversion goes unsaid.
+    size_t downmixed = 0, resampled = 0;
+    std::set<int> resampledFrom;
     std::vector<double> bandEdgesHz;
     int specBins = 0;          // size of the mean spectra (nfft / 2 + 1)
 };

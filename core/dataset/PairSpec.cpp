@@ -55,7 +55,7 @@ void PairSpec::validate() const {
     if (std::abs(sum - 1.0) > 1e-6) bad("split fractions must add up to 1");
     if (threads < 0) bad("threads must not be negative");
     if (!degrade.empty()) {
-        if (lowResInput) bad("--degrade makes low-res audio from high-res files; real low-res input has no label to degrade");
+        if (lowResInput) bad("a degradation zoo makes low-res audio from high-res files; real low-res input has no label to degrade");
         DegradationZoo::parse(degrade);  // throws, naming the text
     }
 }

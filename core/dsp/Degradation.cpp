@@ -277,7 +277,7 @@ void DegradeStream::finish(const SampleSink& low) {
 }
 
 DegradationZoo DegradationZoo::parse(const std::string& text) {
-    const std::string what = "--degrade '" + text + "'";
+    const std::string what = "degradation zoo '" + text + "'";
     auto parts = splitOn(text, ',');
     if (parts.empty() || parts[0] != "zoo") throw Error(what, "must start with 'zoo' (e.g. zoo,codec=0.3)");
     DegradationZoo z;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runs/RunModel.h"
 
+#include <ctime>
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -20,7 +22,8 @@ RunModel::Stamp RunModel::stampOf(const std::string& path) {
 }
 
 // Reads `file` again with `read` when its stat changed, and hands the result to `store` under
-// the model's lock: the one pattern of every small file of the folder.
+// the model's lock: the one pattern of every small file of the folder (each is replaced by a
+// rename, so a new version is a new inode).
 template <typename Read, typename Store>
 bool RunModel::reread(Stamp& stamp, const std::string& file, Read read, Store store) {
     const Stamp s = stampOf(file);
@@ -29,6 +32,48 @@ bool RunModel::reread(Stamp& stamp, const std::string& file, Read read, Store st
     auto value = read();
     std::lock_guard lock(m_);
     store(std::move(value));
+    return true;
+}
+
+// The checkpoints folder changes in place, and a file system's times move in ticks: a save's
+// second rename in the tick of a listing just read leaves the folder's stat as it was, and the
+// list would look current for ever (a run's last checkpoint missing once it ends). As git does
+// with a racily clean index, a listing whose stat is younger than two seconds is taken again
+// at the next poll; it counts as a change only when the list differs.
+bool RunModel::pollCheckpoints() {
+    constexpr int64_t kRacyNs = 2'000'000'000;
+    const Stamp s = stampOf(dir_ + "/checkpoints");
+    if (s == checkpointsStamp_ && !checkpointsRacy_) return false;
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    checkpointsStamp_ = s;
+    checkpointsRacy_ = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - s.mtimeNs < kRacyNs;
+    // Each checkpoint's model.json is read again only when it changed (best and last are
+    // replaced as the run goes; epoch-N never change).
+    decltype(checkpointCache_) cache;
+    bool same = true;
+    for (const auto& ck : listCheckpoints(dir_)) {
+        const Stamp ms = stampOf(ck + "/model.json");
+        auto it = std::find_if(checkpointCache_.begin(), checkpointCache_.end(), [&](const auto& e) { return e.first == ck; });
+        if (it != checkpointCache_.end() && it->second.first == ms) {
+            cache.push_back(*it);
+            continue;
+        }
+        same = false;
+        CheckpointEntry e{ck, {}, true};
+        try {
+            e.meta = readCheckpointMeta(ck);
+        } catch (const std::exception&) {
+            e.readable = false;
+        }
+        cache.push_back({ck, {ms, e}});
+    }
+    if (same && cache.size() == checkpointCache_.size()) return false;
+    checkpointCache_ = std::move(cache);
+    std::vector<CheckpointEntry> list;
+    for (const auto& e : checkpointCache_) list.push_back(e.second.second);
+    std::lock_guard lock(m_);
+    checkpoints_ = std::move(list);
     return true;
 }
 
@@ -64,30 +109,7 @@ bool RunModel::poll(Depth depth) {
                           haveFileSummary_ = sum.has_value();
                           if (sum) fileSummary_ = *sum;
                       });
-    // Each checkpoint's model.json is read again only when it changed (best and last are
-    // replaced as the run goes; epoch-N never change).
-    changed |= reread(checkpointsStamp_, path("checkpoints"), [&] {
-        decltype(checkpointCache_) cache;
-        for (const auto& ck : listCheckpoints(dir_)) {
-            const Stamp ms = stampOf(ck + "/model.json");
-            auto it = std::find_if(checkpointCache_.begin(), checkpointCache_.end(), [&](const auto& e) { return e.first == ck; });
-            if (it != checkpointCache_.end() && it->second.first == ms) {
-                cache.push_back(*it);
-                continue;
-            }
-            CheckpointEntry e{ck, {}, true};
-            try {
-                e.meta = readCheckpointMeta(ck);
-            } catch (const std::exception&) {
-                e.readable = false;
-            }
-            cache.push_back({ck, {ms, e}});
-        }
-        checkpointCache_ = std::move(cache);
-        std::vector<CheckpointEntry> list;
-        for (const auto& e : checkpointCache_) list.push_back(e.second.second);
-        return list;
-    }, [&](std::vector<CheckpointEntry> list) { checkpoints_ = std::move(list); });
+    changed |= pollCheckpoints();
     bool haveFile;
     {
         std::lock_guard lock(m_);

@@ -60,13 +60,14 @@ public:
     bool curvesRead() const;                 // the curves hold the history read so far, to its end
 
 private:
-    struct Stamp {
+    struct Stamp {  // size -1: no such file
         int64_t size = -1, mtimeNs = 0, inode = 0;
         bool operator==(const Stamp& o) const { return size == o.size && mtimeNs == o.mtimeNs && inode == o.inode; }
     };
     static Stamp stampOf(const std::string& path);
     template <typename Read, typename Store>
     bool reread(Stamp& stamp, const std::string& file, Read read, Store store);
+    bool pollCheckpoints();
     bool tail(bool keepCurves);
     void resetHistory();
     void take(const TrainRow& r, bool keepCurves);
@@ -86,6 +87,7 @@ private:
     uint64_t revision_ = 0;
     // The tail of metrics.csv: poll()'s thread only.
     Stamp configStamp_, statusStamp_, summaryStamp_, noteStamp_, checkpointsStamp_, metricsStamp_;
+    bool checkpointsRacy_ = false;  // the listing's stamp was too recent to trust (pollCheckpoints)
     int64_t offset_ = 0;
     std::string lastLine_;          // the last whole line consumed, to notice a rewrite in place
     RunSummary tailSummary_;        // from the rows read

@@ -260,6 +260,9 @@ void RunSession::setUp() {
         note("steps per epoch: " + std::to_string(cfg_.stepsPerEpoch) + " asked, but the dataset's " +
              std::to_string(nTrain) + " training patches give " + std::to_string(perEpoch_) + " steps of " +
              std::to_string(globalBatch_) + "; each epoch takes " + std::to_string(perEpoch_));
+    if (reader_->count(Split::Val) == 0 && reader_->count(Split::Test) == 0)
+        note("the dataset has no validation or test patches (built from one file?): epochs end without validation, "
+             "so there are no SNR or LSD curves and no best checkpoint; build it from several files to validate");
     if (cfg_.stepsPerEpoch > 0) perEpoch_ = std::min(perEpoch_, cfg_.stepsPerEpoch);
     total_ = perEpoch_ * cfg_.epochs;
     if (writer_) writer_->setTotalSteps(total_);
@@ -320,7 +323,8 @@ std::optional<RunOutcome> RunSession::stopIfAsked() {
 // Validation (split across ranks), its row, and the epoch's checkpoints.
 void RunSession::endEpoch(int epoch) {
     auto v = validate(*net_, *reader_, cfg_, loss_, device_, dp_.get());
-    writeRow(TrainRow{at_.step, epoch + 1, wall(), NAN, v.loss, v.snr, v.lsd});
+    const bool validated = reader_->count(Split::Val) + reader_->count(Split::Test) > 0;  // else nothing to validate on
+    if (validated) writeRow(TrainRow{at_.step, epoch + 1, wall(), NAN, v.loss, v.snr, v.lsd});
     at_.epoch = epoch + 1;
     at_.batch = 0;
     at_.valLoss = v.loss;
@@ -343,7 +347,8 @@ void RunSession::endEpoch(int epoch) {
         }
     }
     char msg[160];
-    std::snprintf(msg, sizeof msg, "epoch %d: val loss %.6g, SNR %.2f dB, LSD %.3f dB", epoch + 1, v.loss, v.snr, v.lsd);
+    if (validated) std::snprintf(msg, sizeof msg, "epoch %d: val loss %.6g, SNR %.2f dB, LSD %.3f dB", epoch + 1, v.loss, v.snr, v.lsd);
+    else std::snprintf(msg, sizeof msg, "epoch %d: no validation (the dataset has no validation or test patches)", epoch + 1);
     log(msg);
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <QAbstractButton>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <filesystem>
@@ -19,6 +20,9 @@
 #include "SpectrogramGroup.h"
 #include "WidgetTestSupport.h"
 #include "support/TestSupport.h"
+#include "dataset/DatasetStats.h"
+#include "util/Progress.h"
+#include <sndfile.h>
 
 namespace srlab {
 using namespace test;
@@ -142,6 +146,79 @@ TEST(TrainingCorrectness, OverlaidRunsHaveDistinctColoursAndALegend) {
     curves.setRun("new", RunCurves::fromRows(rows));  // takes a freed colour, never one still shown
     EXPECT_NE(curves.colourFor("new"), curves.colourFor("run-0"));
     EXPECT_NE(curves.colourFor("new"), curves.colourFor("run-5"));
+}
+
+// A zoo dataset of overlapping patches with a stereo 48 kHz source: its hours are the sources'
+// (not the overlapping patches'), the conversion of that source is said, the zoo's error names
+// no command-line option, and a patch opens in Compare with the chain that made its low-res side.
+TEST(DatasetsCorrectness, HoursAreTheSourcesAndEveryConversionAndChainIsSaid) {
+    app();
+    TempDir d;
+    fs::create_directories(d / "audio");
+    for (int i = 0; i < 3; ++i)
+        writeMonoWav(d / ("audio/m" + std::to_string(i) + ".wav"), chirp(80 + 40 * i, 7000, 16000, 24000), 16000);
+    std::vector<float> stereo;
+    for (float v : chirp(100, 15000, 48000, 72000)) stereo.insert(stereo.end(), {v, -v * 0.5f});
+    writeWav(d / "audio/stereo48k.wav", stereo, 48000, 2, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    const std::string common = " dataset build --quiet --input " + (d / "audio") + " --rate 16000 --scale 4 --dim 1024 "
+                               "--stride 256 --split 0.5,0.25,0.25 ";
+    const auto bad = run(cli() + common + "--out " + (d / "bad.h5") + " --degrade zo");
+    EXPECT_NE(bad.code, 0);
+    EXPECT_NE(bad.output.find("degradation zoo 'zo'"), std::string::npos) << bad.output;
+    const auto built = run(cli() + common + "--out " + (d / "set.h5") + " --degrade zoo");
+    ASSERT_EQ(built.code, 0) << built.output;
+
+    const auto set = openDataset(d / "set.h5");
+    NullProgress quiet;
+    CancelToken cancel;
+    const DatasetStats st = computeDatasetStats(*set, 100, quiet, cancel);
+    double hours = 0;
+    size_t patches = 0;
+    for (const auto& sp : st.splits) {
+        hours += sp.hours;
+        patches += sp.patches;
+    }
+    EXPECT_NEAR(hours, 4 * 1.5 / 3600, 1e-6);                // four 1.5 s files
+    EXPECT_GT(double(patches) * 1024 / 16000 / 3600, hours * 2);  // what counting patches would say
+    EXPECT_EQ(st.downmixed, 1u);
+    EXPECT_EQ(st.resampled, 1u);
+    EXPECT_NE(describeDataset(*set, st, 100).find("1 averaged to mono, 1 resampled to 16000 Hz (from 48000 Hz)"),
+              std::string::npos);
+
+    MainWindow w;
+    w.datasetsPage()->openDataset(QString::fromStdString(d / "set.h5"));
+    ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
+    PatchBrowser* browser = w.datasetsPage()->patches();
+    browser->requestPatch(Split::Train, 1);
+    ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
+    QString chain;
+    QObject::connect(w.datasetsPage(), &DatasetsPage::openSource,
+                     [&](const QString&, int, int, const QString& filter, double, double) { chain = filter; });
+    for (auto* b : browser->findChildren<QPushButton*>())
+        if (b->text().startsWith("Open source")) b->click();
+    EXPECT_FALSE(chain.isEmpty());
+    EXPECT_NE(chain, "cheby");  // the patch's own chain, as the Patches tab shows it
+    ComparePage* c = w.comparePage();
+    ASSERT_TRUE(waitFor([&] { return !c->busy(); }));
+    EXPECT_FALSE(c->header().startsWith("error")) << c->header().toStdString();
+    EXPECT_TRUE(c->figureTitle().contains(chain)) << c->figureTitle().toStdString() << " / " << chain.toStdString();
+}
+
+// A build that ends without a dataset leaves no file name or percentage of it on the bar.
+TEST(DatasetsCorrectness, AStoppedBuildLeavesNothingOfItOnTheBar) {
+    app();
+    TempDir d;
+    fs::create_directories(d / "empty");
+    DatasetsPage page;
+    QObject::connect(&page, &DatasetsPage::failed, [](const QString&, const QString&) {});
+    page.setInput(QString::fromStdString(d / "empty"));
+    page.setOutput(QString::fromStdString(d / "set.h5"));
+    page.startBuild();
+    ASSERT_TRUE(waitFor([&] { return !page.busy(); }));
+    auto* bar = page.findChild<QProgressBar*>();
+    ASSERT_NE(bar, nullptr);
+    EXPECT_EQ(bar->text(), "failed");
+    EXPECT_EQ(bar->value(), 0);
 }
 
 }  // namespace srlab

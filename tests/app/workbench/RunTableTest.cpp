@@ -106,7 +106,7 @@ TEST(TrainingCurves, ReferenceLinesAndStepMetrics) {
     c.setRun("a", RunCurves::fromRows(rows));
     EXPECT_EQ(c.referenceLines(), 0);
     c.setReferences("a", {{"spline", 11.0, 3.0}, {"sinc", 11.5, 4.0}});
-    EXPECT_EQ(c.referenceLines(), 8);  // a line and its label, for 2 baselines in 2 plots
+    EXPECT_EQ(c.referenceLines(), 4);  // 2 baselines in 2 plots
     c.setStepMetric(1);
     // Two kinds of loss: the second run's goes on the right-hand axis, named after it.
     c.setStepMetric(0);
@@ -124,6 +124,44 @@ TEST(TrainingCurves, ReferenceLinesAndStepMetrics) {
     EXPECT_FALSE(trainLoss->yAxis2->visible());
     c.removeRunsExcept({});
     EXPECT_EQ(c.referenceLines(), 0);
+}
+
+// A new run before its first validation: the validation plots keep nothing of the run shown
+// before, the SNR axis spans the new run's baselines (at least a dB, not the old run's values
+// or a default), and the baselines' labels do not print over each other.
+TEST(TrainingCurves, ANewRunBeforeItsFirstValidationShowsOnlyWhatItHas) {
+    app();
+    TrainingCurves c;
+    c.resize(900, 600);
+    std::vector<TrainRow> old;
+    for (int s = 1; s <= 4; ++s) old.push_back(TrainRow{s, 1, double(s), 0.5 / s});
+    old.push_back(TrainRow{4, 1, 5.0, NAN, 3.0, 25.0, -18.0});
+    c.setRun("old", RunCurves::fromRows(old));
+    c.redrawNow();
+    auto* snr = c.findChild<QCustomPlot*>("validation SNR (dB)");
+    auto* loss = c.findChild<QCustomPlot*>("validation loss");
+    ASSERT_NE(snr, nullptr);
+    ASSERT_NE(loss, nullptr);
+    c.removeRunsExcept({});
+    std::vector<TrainRow> fresh{TrainRow{1, 1, 1.0, 0.4}, TrainRow{2, 1, 2.0, 0.3}};
+    c.setRun("new", RunCurves::fromRows(fresh));
+    c.setReferences("new", {{"spline", 11.6, 3.0}, {"sinc", 11.7, 3.1}});
+    c.redrawNow();
+    EXPECT_LE(snr->yAxis->range().lower, 11.6);
+    EXPECT_GE(snr->yAxis->range().upper, 11.7);
+    EXPECT_NEAR(snr->yAxis->range().size(), 1.0, 0.05);  // the baselines' span, padded to a dB
+    EXPECT_LT(loss->yAxis->range().upper, 3.0);            // nothing of the old run's loss
+    bool said = false;
+    for (int k = 0; k < loss->itemCount(); ++k)
+        if (auto* t = qobject_cast<QCPItemText*>(loss->item(k))) said |= t->text() == "no validation yet";
+    EXPECT_TRUE(said);
+    snr->replot();
+    QList<QRectF> labels;
+    for (int k = 0; k < snr->itemCount(); ++k)
+        if (auto* t = qobject_cast<QCPItemText*>(snr->item(k)); t && (t->text() == "spline" || t->text() == "sinc"))
+            labels << QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition());
+    ASSERT_EQ(labels.size(), 2);
+    EXPECT_FALSE(labels[0].intersects(labels[1]));
 }
 
 }  // namespace srlab

@@ -4,12 +4,15 @@
 // computation, and a torn last line is never shown. The curves' reduction keeps what a
 // per-pixel min/max of the raw rows draws.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "runs/CurveSeries.h"
 #include "runs/RunFollower.h"
@@ -231,6 +234,33 @@ TEST(RunModel, SummaryDepthReadsSummaryJsonNotTheHistory) {
     old.poll(RunModel::Depth::Summary);
     EXPECT_GT(old.metricsOffset(), 0);
     EXPECT_TRUE(old.summary().sameNumbers(wholeFile(dir)));
+}
+
+// A checkpoint saved within the file system's time tick of the listing just read leaves the
+// folder's stat as it was (simulated here by setting the time back): the list still follows.
+TEST(RunModel, ACheckpointSavedInTheSameTimeTickIsStillSeen) {
+    TempDir d;
+    const std::string dir = d / "run";
+    makeRunFolder(dir);
+    auto addCheckpoint = [&](const std::string& name, int64_t step) {
+        fs::create_directories(dir + "/checkpoints/" + name);
+        std::ifstream in(std::string(SRLAB_SOURCE_DIR) + "/resources/models/speech-16k-x4/model.json");
+        auto j = nlohmann::json::parse(in);
+        j["step"] = step;
+        std::ofstream(dir + "/checkpoints/" + name + "/model.json") << j.dump();
+    };
+    addCheckpoint("epoch-0001", 100);
+    struct stat before {};
+    ASSERT_EQ(::stat((dir + "/checkpoints").c_str(), &before), 0);
+    RunModel model(dir);
+    model.poll(RunModel::Depth::Summary);
+    ASSERT_EQ(model.checkpoints().size(), 1u);
+    addCheckpoint("last", 120);
+    const struct timespec times[2] = {before.st_atim, before.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, (dir + "/checkpoints").c_str(), times, 0), 0);  // the same tick
+    model.poll(RunModel::Depth::Summary);
+    ASSERT_EQ(model.checkpoints().size(), 2u);
+    EXPECT_EQ(model.checkpoints()[1].meta.step, 120);
 }
 
 TEST(RunFollower, FindsRunsAsTheyAppearAndReportsChangesInBatches) {
