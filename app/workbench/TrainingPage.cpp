@@ -187,10 +187,14 @@ void TrainingPage::start() {
         return;
     }
     const QString base = workspace_.isEmpty() ? QDir::homePath() + "/SRLab" : workspace_;
-    const QString dir = QString("%1/runs/%2")
+    QString dir = QString("%1/runs/%2")
                             .arg(base, !name.isEmpty() ? name
                                                        : QString("%1-%2-%3").arg(q(c.model.arch), q(c.model.preset),
                                                                                  QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
+    // Two runs started in the same second get distinct folders; a name given is the user's.
+    QString unique = dir;
+    for (int k = 2; name.isEmpty() && QFileInfo::exists(unique); ++k) unique = QString("%1-%2").arg(dir).arg(k);
+    dir = unique;
     active_ = dir;
     notes_.clear();
     resetProgress(dir);

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <QLabel>
+#include <QLineEdit>
+#include "DatasetsPage.h"
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
@@ -127,6 +129,10 @@ TEST(TrainingTruth, TheRunsTableShowsFourRunsOnALaptopAndKeepsItsSwatches) {
     EXPECT_LE(w.minimumSizeHint().height(), 728);
     auto* table = w.trainingPage()->findChild<RunTable*>()->table();
     EXPECT_GE(table->viewport()->height(), 4 * table->verticalHeader()->defaultSectionSize());
+    w.showPage("datasets");  // and the Datasets page's input has room for a path
+    app().processEvents();
+    for (auto* edit : w.datasetsPage()->findChildren<QLineEdit*>())
+        if (edit->placeholderText().startsWith("folders or files")) EXPECT_GE(edit->width(), 200);
 
     RunTable runs;
     TempDir d;
