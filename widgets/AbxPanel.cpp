@@ -15,8 +15,10 @@ namespace srlab {
 AbxPanel::AbxPanel(Player& player, QWidget* parent) : QWidget(parent), player_(player) {
     a_ = new QComboBox;
     b_ = new QComboBox;
-    for (QComboBox* c : {a_, b_})
+    for (QComboBox* c : {a_, b_}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToContents);  // names are cut to 220 px (setComparison)
         connect(c, &QComboBox::currentIndexChanged, c, [c] { c->setToolTip(c->currentData(Qt::ToolTipRole).toString()); });
+    }
     trials_ = new QSpinBox;
     trials_->setRange(5, 100);
     trials_->setValue(16);

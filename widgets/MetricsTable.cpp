@@ -44,10 +44,16 @@ void MetricsTable::setComparison(const Comparison& c) {
             setItem(r, k, item);
         }
     }
-    // Every version's row is visible without scrolling: the table asks for their height.
+    // Every version's row is visible without scrolling where there is room: the table asks for
+    // their height. Its minimum is five rows, so many versions (checkpoints side by side) still
+    // fit a laptop screen, scrolling there.
     int h = horizontalHeader()->height() + 2 * frameWidth();
-    for (int r = 0; r < rowCount(); ++r) h += rowHeight(r);
-    setMinimumHeight(std::min(h, 400));
+    int five = h;
+    for (int r = 0; r < rowCount(); ++r) {
+        h += rowHeight(r);
+        if (r < 5) five += rowHeight(r);
+    }
+    setMinimumHeight(std::min({h, five, 400}));
     rowsHeight_ = h;
     updateGeometry();
 }

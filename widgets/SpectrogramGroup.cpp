@@ -42,8 +42,6 @@ SpectrogramGroup::SpectrogramGroup(QWidget* parent) : QWidget(parent) {
     colorBar_ = new QCPColorScale(colorBarPlot_);
     colorBar_->setLabel("dB");
     colorBarPlot_->plotLayout()->addElement(0, 0, colorBar_);
-    diffBar_ = new QCPColorScale(colorBarPlot_);  // laid out while a difference pane is shown
-    diffBar_->setLabel("difference dB");
     body->addWidget(colorBarPlot_);
     outer->addLayout(body, 1);
     auto restyleOn = [this] { restyle(); };
@@ -90,13 +88,18 @@ void SpectrogramGroup::showScales() {
     for (auto* p : panes_) diff |= p->isDifference();
     if (diff == diffBarShown_) return;
     diffBarShown_ = diff;
+    // Made while a difference pane is shown and removed (deleted) with it: a colour scale out of
+    // the layout would still draw its label.
     if (diff) {
+        diffBar_ = new QCPColorScale(colorBarPlot_);
+        diffBar_->setLabel("difference dB");
         colorBarPlot_->plotLayout()->addElement(1, 0, diffBar_);
     } else {
-        colorBarPlot_->plotLayout()->take(diffBar_);
+        colorBarPlot_->plotLayout()->remove(diffBar_);
         colorBarPlot_->plotLayout()->simplify();
+        diffBar_ = nullptr;
     }
-    colorBarPlot_->replot(QCustomPlot::rpQueuedReplot);
+    restyle();
 }
 
 QImage SpectrogramGroup::renderFigure(const QString& title) const {
@@ -179,8 +182,10 @@ void SpectrogramGroup::restyle() {
     style_.scale = FreqScale(scale_->currentIndex());
     colorBar_->setGradient(colorMap(style_.colorMap));
     colorBar_->setDataRange(QCPRange(style_.floorDb, style_.floorDb + style_.rangeDb));
-    diffBar_->setGradient(divergingMap());  // as the difference panes draw (SpectrogramPane)
-    diffBar_->setDataRange(QCPRange(-style_.rangeDb / 4, style_.rangeDb / 4));
+    if (diffBar_) {  // as the difference panes draw (SpectrogramPane)
+        diffBar_->setGradient(divergingMap());
+        diffBar_->setDataRange(QCPRange(-style_.rangeDb / 4, style_.rangeDb / 4));
+    }
     colorBarPlot_->replot(QCustomPlot::rpQueuedReplot);
     for (auto* p : panes_) p->applyStyle(style_);
 }

@@ -60,7 +60,8 @@ private:
     std::vector<SpectrogramPane*> panes_;
     QVBoxLayout* paneLayout_;
     QCustomPlot* colorBarPlot_;
-    QCPColorScale *colorBar_, *diffBar_;
+    QCPColorScale* colorBar_;
+    QCPColorScale* diffBar_ = nullptr;  // while a difference pane is shown
     bool diffBarShown_ = false;
     QLabel* readout_;
     QDoubleSpinBox *floor_, *range_;

@@ -14,7 +14,7 @@ constexpr double kLogMinHz = 30.0;
 SpectrogramPane::SpectrogramPane(QWidget* parent) : QCustomPlot(parent) {
     // Compact, so six panes and the metrics fit a 768-pixel-high laptop screen: the title sits
     // inside the plot, and only the bottom pane of a group labels the time axis.
-    setMinimumHeight(60);
+    setMinimumHeight(44);  // seven panes (two checkpoints compared) still fit a laptop screen
     axisRect()->setAutoMargins(QCP::msLeft | QCP::msBottom);
     axisRect()->setMargins(QMargins(0, 2, 0, 0));
     map_ = new QCPColorMap(xAxis, yAxis);

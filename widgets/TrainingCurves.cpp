@@ -251,6 +251,17 @@ void TrainingCurves::redrawNow(bool force) {
         for (int g = 0; g < p->graphCount(); ++g) hasData |= p->graph(g)->dataCount() > 0;
         if (hasData) {
             p->rescaleAxes();  // each y axis to its own runs' values: none is cut off by another's
+            // A margin, so the extreme points (the newest, as often as not) are not drawn on the frame.
+            for (QCPAxis* a : {p->yAxis, p->yAxis2}) {
+                const QCPRange r = a->range();
+                if (log && r.lower > 0) {
+                    const double f = std::pow(std::max(r.upper / r.lower, 1.01), 0.05);
+                    a->setRange(r.lower / f, r.upper * f);
+                } else {
+                    const double pad = r.size() > 0 ? 0.05 * r.size() : std::max(0.05 * std::abs(r.lower), 1e-9);
+                    a->setRange(r.lower - pad, r.upper + pad);
+                }
+            }
         } else {
             p->xAxis->setRange(0, 1);
             p->yAxis->setRange(log ? QCPRange(0.1, 1) : QCPRange(0, 1));
@@ -263,6 +274,7 @@ void TrainingCurves::redrawNow(bool force) {
         if (i >= 2) {  // each run's baselines as dashed lines in its colour, inside the y range
             bool any = hasData;
             QCPRange y = hasData ? p->yAxis->range() : QCPRange();
+            std::vector<std::pair<QCPItemText*, double>> labels;
             for (const auto& [name, refs] : refs_)
                 for (size_t k = 0; k < refs.size(); ++k) {
                     const BaselineReference& b = refs[k];
@@ -277,7 +289,7 @@ void TrainingCurves::redrawNow(bool force) {
                     // Each baseline's label at its own place along the line: two close values
                     // (spline and sinc often are) never print over each other.
                     auto* label = new QCPItemText(p);
-                    label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+                    labels.emplace_back(label, v);
                     label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
                     label->position->setCoords(0.99 - 0.14 * double(k % 4), v);
                     label->setText(QString::fromStdString(b.name));
@@ -289,6 +301,9 @@ void TrainingCurves::redrawNow(bool force) {
                 const double pad = std::max(0.05 * y.size(), (1.0 - y.size()) / 2);
                 p->yAxis->setRange(y.lower - pad, y.upper + pad);
             }
+            // Above its line in the plot's lower half, below it in the upper: never off the plot.
+            for (const auto& [label, v] : labels)
+                label->setPositionAlignment(Qt::AlignRight | (v > p->yAxis->range().center() ? Qt::AlignTop : Qt::AlignBottom));
         }
         p->replot(force ? QCustomPlot::rpImmediateRefresh : QCustomPlot::rpQueuedReplot);
     }

@@ -48,10 +48,11 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
     auto* browseIn = new QPushButton("Files...");
     browseIn->setToolTip("Pick audio files (or use Folder... for a whole folder)");
     auto* browseDir = new QPushButton("Folder...");
+    // The buttons under the field: the field has the column's whole width for a path.
     auto* inRow = new QHBoxLayout;
-    inRow->addWidget(input_);
     inRow->addWidget(browseIn);
     inRow->addWidget(browseDir);
+    inRow->addStretch();
     output_ = new QLineEdit;
     output_->setPlaceholderText("dataset.h5, or dataset.json to stream (in the workspace)");
     output_->setToolTip("The dataset to write; a relative name goes into the workspace.\n"
@@ -88,7 +89,8 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
                          "fixed filter.");
     padShort_ = new QCheckBox("zero-pad files shorter than one patch (default: skip them)");
     lowRes_ = new QCheckBox("inputs are real low-res audio (no labels)");
-    form->addRow("Input", inRow);
+    form->addRow("Input", input_);
+    form->addRow("", inRow);
     form->addRow("Output", output_);
     form->addRow("Target rate (Hz)", rate_);
     form->addRow("Scale r", scale_);

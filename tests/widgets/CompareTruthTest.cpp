@@ -58,13 +58,15 @@ TEST(CompareTruth, LongCheckpointNamesDoNotWidenTheWindow) {
     writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
     const std::string run = "spectral-tiny-20261206-0123456789-a-very-long-run-name-indeed";
     MainWindow w;
+    w.resize(1366, 728);
     w.show();
     ComparePage* page = w.comparePage();
     page->compareCheckpoints({checkpointOf(d, run, "epoch-0001"), checkpointOf(d, run, "best")});
     page->openFile(QString::fromStdString(d / "speech.wav"));
     ASSERT_TRUE(settle(*page));
     ASSERT_EQ(page->superResIndex() >= 0, true) << page->header().toStdString();
-    app().processEvents();
+    w.showPage("compare");
+    settleLayouts();
     const QSize min = w.minimumSizeHint();
     EXPECT_LE(min.width(), 1366) << min.width() << "x" << min.height();
     EXPECT_LE(min.height(), 768 - 40) << min.width() << "x" << min.height();
@@ -75,6 +77,8 @@ TEST(CompareTruth, LongCheckpointNamesDoNotWidenTheWindow) {
     for (auto* c : page->abx()->findChildren<QComboBox*>()) {
         EXPECT_TRUE(c->itemText(c->count() - 1).endsWith("/best")) << c->itemText(c->count() - 1).toStdString();
         EXPECT_TRUE(c->itemData(c->count() - 1, Qt::ToolTipRole).toString().contains(QString::fromStdString(run)));
+        // Wide enough for what it shows: "B" names which super-res version, not "super-re".
+        EXPECT_GE(c->width(), c->fontMetrics().horizontalAdvance(c->currentText())) << c->currentText().toStdString();
     }
 }
 
@@ -158,6 +162,7 @@ TEST(CompareTruth, TheModelNotUsedReasonIsShownWhole) {
     page.setModel(kSpeechModel);
     page.openFile(QString::fromStdString(d / "song.wav"));
     ASSERT_TRUE(settle(page));
+    settleLayouts();
     auto* note = page.findChild<QLabel*>("modelNote");
     ASSERT_NE(note, nullptr);
     EXPECT_TRUE(note->isVisible());

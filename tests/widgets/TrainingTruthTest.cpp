@@ -125,14 +125,20 @@ TEST(TrainingTruth, TheRunsTableShowsFourRunsOnALaptopAndKeepsItsSwatches) {
     w.resize(1366, 728);
     w.show();
     w.showPage("training");
-    app().processEvents();
+    settleLayouts();
     EXPECT_LE(w.minimumSizeHint().height(), 728);
     auto* table = w.trainingPage()->findChild<RunTable*>()->table();
     EXPECT_GE(table->viewport()->height(), 4 * table->verticalHeader()->defaultSectionSize());
     w.showPage("datasets");  // and the Datasets page's input has room for a path
-    app().processEvents();
+    settleLayouts();
+    QLineEdit* input = nullptr;
     for (auto* edit : w.datasetsPage()->findChildren<QLineEdit*>())
-        if (edit->placeholderText().startsWith("folders or files")) EXPECT_GE(edit->width(), 200);
+        if (edit->placeholderText().startsWith("folders or files")) input = edit;
+    ASSERT_NE(input, nullptr);
+    EXPECT_GE(input->width(), 200);
+    const QRect field(input->mapTo(&w, QPoint(0, 0)), input->size());
+    for (auto* b : w.datasetsPage()->findChildren<QPushButton*>())  // nothing lies over it
+        if (b->isVisible()) EXPECT_FALSE(field.intersects(QRect(b->mapTo(&w, QPoint(0, 0)), b->size()))) << b->text().toStdString();
 
     RunTable runs;
     TempDir d;

@@ -17,6 +17,12 @@ inline QApplication& app() {
     return *a;
 }
 
+// Lays out every widget whose size hint changed: each level of nesting posts its request to the
+// next, so one pass of the event loop is not enough; the depth of the widget tree is.
+inline void settleLayouts() {
+    for (int i = 0; i < 32; ++i) QApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+}
+
 template <typename Pred>
 bool waitFor(Pred done, int ms = 60000) {
     QElapsedTimer t;
