@@ -59,7 +59,7 @@ std::vector<std::string> splitSourceFiles(const std::string& manifestJson, Split
             if (e.value("used", false) && e.at("split").get<std::string>() == toString(split))
                 out.push_back(e.at("path").get<std::string>());
     } catch (const nlohmann::json::exception& e) {
-        throw Error("manifest", std::string("malformed: ") + e.what());
+        throw Error("manifest", std::string("malformed: ") + jsonProblem(e));
     }
     return out;
 }

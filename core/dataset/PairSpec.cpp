@@ -92,7 +92,7 @@ PairSpec PairSpec::fromJson(const std::string& text) {
         s.lowResInput = j.value("low_res_input", false);
         s.degrade = j.value("degrade", std::string());
     } catch (const nlohmann::json::exception& e) {
-        throw Error("build settings", std::string("malformed JSON: ") + e.what());
+        throw Error("build settings", std::string("malformed JSON: ") + jsonProblem(e));
     }
     s.validate();
     return s;

@@ -219,7 +219,7 @@ StreamedDataset::StreamedDataset(const std::string& path) : d_(new Impl) {
     try {
         j = parseJson(d_->manifest);
     } catch (const nlohmann::json::exception& e) {
-        throw Error(path, std::string("not a streamed dataset (JSON: ") + e.what() + ")");
+        throw Error(path, std::string("not a streamed dataset (JSON: ") + jsonProblem(e) + ")");
     } catch (const Error& e) {
         throw Error(path, e.what());
     }
@@ -272,7 +272,7 @@ StreamedDataset::StreamedDataset(const std::string& path) : d_(new Impl) {
             d_->sources.push_back(std::move(s));
         }
     } catch (const nlohmann::json::exception& e) {
-        throw d_->damaged(e.what());
+        throw d_->damaged(jsonProblem(e));
     } catch (const std::invalid_argument&) {
         throw d_->damaged("a number that is not one");
     } catch (const std::out_of_range&) {

@@ -181,7 +181,7 @@ ModelConfig ModelConfig::fromJson(const std::string& text) {
         c.vit = j.value("vit", c.vit);
         c.griffinLimIters = j.value("griffin_lim_iters", c.griffinLimIters);
     } catch (const nlohmann::json::exception& e) {
-        throw Error("model config", std::string("malformed JSON: ") + e.what());
+        throw Error("model config", std::string("malformed JSON: ") + jsonProblem(e));
     }
     c.validate();
     return c;
@@ -208,7 +208,7 @@ ModelConfig readCheckpointConfig(const std::string& checkpointDir) {
     try {
         return ModelConfig::fromJson(parseJson(text).at("model").dump());
     } catch (const nlohmann::json::exception& e) {
-        throw Error(file, std::string("malformed checkpoint description: ") + e.what());
+        throw Error(file, std::string("malformed checkpoint description: ") + jsonProblem(e));
     } catch (const Error& e) {
         throw Error(file, e.what());
     }
@@ -239,7 +239,7 @@ CheckpointMeta readCheckpointMeta(const std::string& checkpoint) {
         m.valSnr = num("val_snr_db");
         m.valLsd = num("val_lsd_db");
     } catch (const nlohmann::json::exception& e) {
-        throw Error(file, std::string("malformed checkpoint description: ") + e.what());
+        throw Error(file, std::string("malformed checkpoint description: ") + jsonProblem(e));
     }
     return m;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "util/Json.h"
 #include "runs/RunSummary.h"
 
 #include <algorithm>
@@ -70,7 +71,7 @@ RunSummary RunSummary::fromJson(const std::string& text) {
         if (j.contains("last_step_row") && j["last_step_row"].is_string())
             s.hasLastStep = parseMetricsRow(j["last_step_row"].get<std::string>(), &s.lastStep);
     } catch (const nlohmann::json::exception& e) {
-        throw Error("summary.json", std::string("malformed: ") + e.what());
+        throw Error("summary.json", std::string("malformed: ") + jsonProblem(e));
     }
     return s;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "util/Json.h"
 #include "runs/Snapshots.h"
 
 #include <cstdio>
@@ -49,7 +50,7 @@ SnapshotIndex readSnapshotIndex(const std::string& runDir) {
                                  c.value("source", std::string()), c.value("offset_s", 0.0), c.value("seconds", 0.0)});
         for (const auto& s : j.at("steps")) idx.steps.push_back(s.get<int64_t>());
     } catch (const nlohmann::json::exception& e) {
-        throw Error(p.string(), std::string("damaged snapshot index (") + e.what() + ")");
+        throw Error(p.string(), std::string("damaged snapshot index (") + jsonProblem(e) + ")");
     }
     return idx;
 }

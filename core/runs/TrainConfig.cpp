@@ -65,7 +65,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
         c.snapshotClips = j.value("snapshot_clips", 0);  // runs of earlier SRLab have none
         c.snapshotSeconds = j.value("snapshot_seconds", c.snapshotSeconds);
     } catch (const nlohmann::json::exception& e) {
-        throw Error("training settings", std::string("malformed JSON: ") + e.what());
+        throw Error("training settings", std::string("malformed JSON: ") + jsonProblem(e));
     }
     c.validate();
     return c;

@@ -26,6 +26,17 @@ inline void tameNumbers(nlohmann::json& j) {
     }
 }
 
+// An nlohmann error as a user reads it: without the library's "[json.exception.type_error.302] "
+// tag, which names its own internals, not the file's problem.
+inline std::string jsonProblem(const nlohmann::json::exception& e) {
+    std::string w = e.what();
+    if (w.rfind("[json.exception.", 0) == 0) {
+        const size_t end = w.find("] ");
+        if (end != std::string::npos) w.erase(0, end + 2);
+    }
+    return w;
+}
+
 // Throws nlohmann::json::exception for syntax errors, Error for numbers out of range.
 inline nlohmann::json parseJson(const std::string& text) {
     nlohmann::json j = nlohmann::json::parse(text);

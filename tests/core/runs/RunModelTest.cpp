@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runs/CurveSeries.h"
+#include "runs/ModelConfig.h"
+#include "util/Error.h"
 #include "runs/RunFollower.h"
 #include "runs/RunModel.h"
 #include "runs/RunWriter.h"
@@ -261,6 +263,26 @@ TEST(RunModel, ACheckpointSavedInTheSameTimeTickIsStillSeen) {
     model.poll(RunModel::Depth::Summary);
     ASSERT_EQ(model.checkpoints().size(), 2u);
     EXPECT_EQ(model.checkpoints()[1].meta.step, 120);
+}
+
+// A damaged checkpoint description is named with its problem in words, without the JSON
+// library's internal tag.
+TEST(RunModel, ADamagedCheckpointDescriptionIsSaidWithoutTheLibrarysTag) {
+    TempDir d;
+    fs::create_directories(d / "ck");
+    std::ifstream in(std::string(SRLAB_SOURCE_DIR) + "/resources/models/speech-16k-x4/model.json");
+    auto j = nlohmann::json::parse(in);
+    j["step"] = "many";
+    std::ofstream(d / "ck/model.json") << j.dump();
+    try {
+        readCheckpointMeta(d / "ck");
+        FAIL() << "a step that is not a number was taken";
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.find("[json.exception"), std::string::npos) << what;
+        EXPECT_NE(what.find("model.json"), std::string::npos) << what;
+        EXPECT_NE(what.find("must be number"), std::string::npos) << what;
+    }
 }
 
 TEST(RunFollower, FindsRunsAsTheyAppearAndReportsChangesInBatches) {
