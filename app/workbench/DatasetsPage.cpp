@@ -179,16 +179,28 @@ void DatasetsPage::setWorkspace(const QString& dir) {
     refreshDatasets();
 }
 
+// The workspace's datasets, listed on a job: the folder grows with the work, and telling a
+// streamed dataset's index from other JSON reads the start of each .json file.
 void DatasetsPage::refreshDatasets() {
-    datasets_->clear();
-    if (workspace_.isEmpty()) return;
-    const QDir dir(workspace_);
-    for (const QString& name : dir.entryList({"*.h5", "*.hdf5", "*.json"}, QDir::Files, QDir::Name)) {
-        // A workspace holds other JSON too: only streamed datasets' indexes are listed.
-        if (name.endsWith(".json") && !looksLikeStreamedDataset(dir.filePath(name).toStdString())) continue;
-        auto* item = new QListWidgetItem(name, datasets_);
-        item->setData(Qt::UserRole, dir.filePath(name));
+    if (workspace_.isEmpty()) {
+        listJob_.abandon();
+        datasets_->clear();
+        return;
     }
+    using Listing = QList<QPair<QString, QString>>;  // name, path
+    listJob_.start<Listing>(
+        [dir = QDir(workspace_)](JobContext&) {
+            Listing out;
+            for (const QString& name : dir.entryList({"*.h5", "*.hdf5", "*.json"}, QDir::Files, QDir::Name))
+                if (!name.endsWith(".json") || looksLikeStreamedDataset(dir.filePath(name).toStdString()))
+                    out.append({name, dir.filePath(name)});
+            return out;
+        },
+        [this](Listing found) {
+            datasets_->clear();
+            for (const auto& [name, path] : found) (new QListWidgetItem(name, datasets_))->setData(Qt::UserRole, path);
+        },
+        [](const JobFailure&) {});
 }
 QString DatasetsPage::reportText() const { return report_->toPlainText(); }
 

@@ -33,7 +33,7 @@ public:
     void setWorkspace(const QString& dir);  // where relative outputs go and dialogs start
     void startBuild();
     void openDataset(const QString& path);
-    bool busy() const { return busy_ || patchJob_.running(); }
+    bool busy() const { return busy_ || patchJob_.running() || listJob_.running(); }
     QString reportText() const;
     QStringList workspaceDatasets() const;  // as listed
     QString openedDataset() const { return dataset_; }
@@ -71,6 +71,7 @@ private:
     QString datasetFilter_;
     JobRunner job_;       // build or open
     JobRunner patchJob_;  // the patch being read
+    JobRunner listJob_;   // the workspace's datasets being listed
 };
 
 }  // namespace srlab

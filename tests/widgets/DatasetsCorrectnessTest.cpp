@@ -60,6 +60,7 @@ TEST(DatasetsCorrectness, APatchOpensInCompareAtItsPlaceAndTheDatasetsSettings) 
     fs::copy_file(d / "set.h5", d / "ws/tones.h5");
     MainWindow w;
     w.setWorkspace(QString::fromStdString(d / "ws"));
+    ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));  // listed on a job
     EXPECT_EQ(w.datasetsPage()->workspaceDatasets(), QStringList{"tones.h5"});  // the workspace's list
     w.datasetsPage()->openDataset(QString::fromStdString(d / "set.h5"));
     ASSERT_TRUE(waitFor([&] { return !w.datasetsPage()->busy(); }));
