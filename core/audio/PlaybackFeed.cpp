@@ -36,15 +36,21 @@ struct PlaybackFeed::State {
     static void run(const std::shared_ptr<State>& s) {
         std::vector<Version> versions;
         uint64_t seen = ~uint64_t(0);
+        bool fileBacked = false;  // any version read from a file: else there is nothing to feed
         for (;;) {
             {
                 std::unique_lock<std::mutex> lock(s->m);
-                // A 10 ms poll follows the callback's position; a seek or new versions wake it at once.
-                s->cv.wait_for(lock, std::chrono::milliseconds(10), [&] { return s->quit || s->generation != seen; });
+                // A 10 ms poll follows the callback's position while a version is on disk; a seek
+                // or new versions wake it at once. With every version in memory it only waits.
+                const auto woken = [&] { return s->quit || s->generation != seen; };
+                if (fileBacked) s->cv.wait_for(lock, std::chrono::milliseconds(10), woken);
+                else s->cv.wait(lock, woken);
                 if (s->quit) return;
                 if (s->generation != seen) {
                     seen = s->generation;
                     versions = s->versions;
+                    fileBacked = false;
+                    for (const auto& v : versions) fileBacked |= v.source && !v.direct;
                 }
             }
             size_t frames = 0;
