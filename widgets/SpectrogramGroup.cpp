@@ -103,13 +103,16 @@ void SpectrogramGroup::showScales() {
 }
 
 QImage SpectrogramGroup::renderFigure(const QString& title) const {
-    // As laid out on screen; a group never shown gets a printable size.
+    // As laid out (last) on screen, shown now or not; a pane never laid out (Qt's default
+    // geometry) gets a printable height.
     const int barW = 90;
     int paneW = 0;
     std::vector<int> heights;
     for (auto* p : panes_) {
         paneW = std::max(paneW, p->width());
-        heights.push_back(p->isVisible() && p->height() >= 60 ? p->height() : 180);
+        const bool laidOut = p->testAttribute(Qt::WA_Resized) || p->testAttribute(Qt::WA_WState_Visible) ||
+                             (p->height() >= p->minimumHeight() && p->height() < 480);
+        heights.push_back(laidOut ? p->height() : 180);
     }
     if (paneW < 300) paneW = 1200;
     int panesH = 0;

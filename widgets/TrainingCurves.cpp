@@ -253,6 +253,7 @@ void TrainingCurves::redrawNow(bool force) {
             p->rescaleAxes();  // each y axis to its own runs' values: none is cut off by another's
             // A margin, so the extreme points (the newest, as often as not) are not drawn on the frame.
             for (QCPAxis* a : {p->yAxis, p->yAxis2}) {
+                if (a->plottables().isEmpty()) continue;  // an unused axis would grow every redraw
                 const QCPRange r = a->range();
                 if (log && r.lower > 0) {
                     const double f = std::pow(std::max(r.upper / r.lower, 1.01), 0.05);

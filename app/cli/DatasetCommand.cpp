@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `srlab dataset build` and `srlab dataset inspect`.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -91,6 +92,8 @@ void runBuild(BuildOptions& o) {
     // Hours of audio: the sources' length (patches overlap by dim - stride).
     std::printf("  %-6s %7s %9s %8s\n", "split", "files", "patches", "hours");
     size_t downmixed = 0, resampled = 0;
+    // Real low-res input is kept at the low rate; everything else is made the target rate.
+    const int sourceRate = o.spec.lowResInput ? int(std::lround(o.spec.lowRate())) : o.spec.rate;
     for (Split s : kSplits) {
         size_t files = 0;
         double seconds = 0;
@@ -103,10 +106,10 @@ void runBuild(BuildOptions& o) {
     }
     for (const auto& r : rep.sources) {
         downmixed += r.used && r.channels > 1;
-        resampled += r.used && r.rate != o.spec.rate;
+        resampled += r.used && r.rate != sourceRate;
     }
     if (downmixed || resampled)
-        std::printf("  sources: %zu averaged to mono, %zu resampled to %d Hz\n", downmixed, resampled, o.spec.rate);
+        std::printf("  sources: %zu averaged to mono, %zu resampled to %d Hz\n", downmixed, resampled, sourceRate);
     std::printf("  files used %zu, skipped %zu\n", rep.used(), rep.skipped());
     for (const auto& r : rep.sources)
         if (!r.used) std::printf("  skipped %s: %s\n", r.path.c_str(), r.reason.c_str());

@@ -76,7 +76,7 @@ QString ComparePage::figureTitle() const {
                     .arg(lastFilter_.trimmed());
     for (const auto& v : comparison_.versions)
         if (!v.source.empty()) t += QString("\n%1: %2").arg(QString::fromStdString(v.name), QString::fromStdString(v.source));
-    if (note_->isVisible()) t += "\n" + note_->text();
+    if (!note_->text().isEmpty()) t += "\n" + note_->text();  // shown or not (another tab)
     return t;
 }
 

@@ -180,6 +180,7 @@ int ComparePage::modelEntry(const QStringList& checkpoints) {
 
 void ComparePage::modelChosen() {
     const QStringList dirs = model_->currentData().toStringList();
+    modelRate_ = modelScale_ = 0;  // until a model's settings are read below
     if (dirs == QStringList{kPickCheckpoint}) {
         const QString dir = QFileDialog::getExistingDirectory(this, "Checkpoint folder (holds model.pt and model.json)");
         if (dir.isEmpty()) {
@@ -190,7 +191,6 @@ void ComparePage::modelChosen() {
         return;
     }
     model_->setToolTip(model_->currentData(Qt::ToolTipRole).toString());
-    modelRate_ = 0;
     if (!dirs.isEmpty()) {
         // The model fixes the scale. The truth's rate stays the file's: a model for another rate
         // is refused with the reason shown, never allowed to change the truth. A target rate
@@ -201,6 +201,7 @@ void ComparePage::modelChosen() {
             const QSignalBlocker b1(rate_), b2(scale_);
             scale_->setValue(cfg.scale);
             modelRate_ = cfg.rate;
+            modelScale_ = cfg.scale;
             if (rate_->currentData().toInt() != 0 && rate_->currentData().toInt() != cfg.rate) rate_->setCurrentIndex(0);
         } catch (const std::exception& e) {
             file_->setText(QString("error: %1").arg(e.what()));
@@ -288,7 +289,8 @@ public:
     }
     void modelRefused(const std::string& why, bool loadFailed) override {
         ctx_.post([p = page_, w = QString::fromStdString(why), loadFailed] {
-            p->note_->setText("model not used: " + w);
+            // Each checkpoint refused says why, on a line of its own.
+            p->note_->setText((p->note_->text().isEmpty() ? QString() : p->note_->text() + "\n") + "model not used: " + w);
             p->note_->setVisible(true);
             if (loadFailed) Q_EMIT p->modelRefused(w);  // an error; a mismatch is only shown
         });
@@ -338,10 +340,13 @@ void ComparePage::openFile(const QString& path) {
     r.settings.rate = rate_->currentData().toInt();
     r.settings.scale = scale_->value();
     r.settings.modelRate = modelRate_;
+    r.settings.modelScale = modelScale_;
     lastFilter_ = filter_->currentText();
     try {
         r.settings.filter = Degradation::parse(lastFilter_.trimmed().toStdString());
     } catch (const std::exception& e) {
+        load_.abandon();  // a load still running under the old settings shows nothing more
+        for (auto& j : detailJobs_) j->abandon();
         fail(JobFailure{false, QString::fromStdString(e.what())});
         return;
     }

@@ -92,7 +92,7 @@ private:
 
     QComboBox *rate_, *filter_, *model_;
     QString lastFilter_;  // the degradation text the shown comparison was made with
-    int modelRate_ = 0;  // the first checkpoint's rate (CompareSettings::modelRate)
+    int modelRate_ = 0, modelScale_ = 0;  // the first checkpoint's (CompareSettings::modelRate)
     bool unreadable_ = false;  // the last load failed because the file cannot be read
     QSpinBox* scale_;
     QDoubleSpinBox* windowMs_;

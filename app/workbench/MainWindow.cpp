@@ -202,9 +202,12 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     if (training_->training()) {
         const auto answer = QMessageBox::question(
             this, "Quit SRLab",
-            QString("A run is training (%1). Quitting stops it: a checkpoint is saved, and Resume on the Training "
-                    "page continues from there. Quit now?")
-                .arg(QDir(training_->activeRun()).dirName()),
+            training_->hasCheckpointToResume()
+                ? QString("A run is training (%1). Quitting stops it: a checkpoint is saved, and Resume on the "
+                          "Training page continues from there. Quit now?")
+                      .arg(QDir(training_->activeRun()).dirName())
+                : QString("A run is being created (%1): quitting now stops it before it has trained. Quit now?")
+                      .arg(QDir(training_->activeRun()).dirName()),
             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
         if (answer != QMessageBox::Yes) {
             e->ignore();

@@ -162,6 +162,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
 TrainingPage::~TrainingPage() = default;
 
 bool TrainingPage::training() const { return controller_->busy(); }
+bool TrainingPage::hasCheckpointToResume() const { return controller_->state() != TrainingController::State::Creating; }
 
 void TrainingPage::watchRun(const QString& runDir) { selectRun(QDir(runDir).absolutePath()); }
 
@@ -238,8 +239,12 @@ void TrainingPage::showActiveProgress(const RunSummary& s) {
 // The bar of the run being trained: its step of the total and the time left; while paused, no
 // time left (none passes) but the word "paused".
 void TrainingPage::showProgress(int64_t step, int64_t total, double eta) {
-    if (total <= 0) {
-        progress_->setMaximum(0);
+    lastStep_ = step;
+    lastTotal_ = total;
+    lastEta_ = eta;
+    if (total <= 0) {  // a determinate bar at 0: an indeterminate one shows no text
+        progress_->setRange(0, 1);
+        progress_->setValue(0);
         progress_->setFormat(QString("step %1").arg(step));
         return;
     }
@@ -279,6 +284,8 @@ void TrainingPage::applyChanges(const RunFollower::Changes& changes) {
             rows.push_back(m.get());
             models.push_back(std::move(m));
         }
+    // A row's new text can hide or show it under the filter, and so change what is selected.
+    const QStringList selectedBefore = runs_->selectedFolders();
     {
         const QSignalBlocker block(runs_);
         runs_->updateRuns(rows);
@@ -311,7 +318,7 @@ void TrainingPage::applyChanges(const RunFollower::Changes& changes) {
     }
     if (checkpoints) showCheckpoints();
     showRunColours();
-    if (!pendingSelect_.isEmpty() || changes.listChanged) showSelection();
+    if (!pendingSelect_.isEmpty() || changes.listChanged || runs_->selectedFolders() != selectedBefore) showSelection();
 }
 
 void TrainingPage::finished(const QString& runDir, RunState state, const QString& message) {
@@ -334,11 +341,10 @@ void TrainingPage::setPaused(bool paused) {
         const QSignalBlocker block(pause_);  // the button shows the state, however it was set
         pause_->setChecked(controller_->state() == TrainingController::State::Paused);
     }
-    if (training()) status_->setText(paused ? "paused" : "training");
-    if (training() && paused) {
-        throughput_->setText("paused: no steps are taken");
-        progress_->setFormat(progress_->format().section("  ETA", 0, 0) + "  paused");
-    }
+    const bool isPaused = controller_->state() == TrainingController::State::Paused;  // a --nproc run cannot
+    if (training()) status_->setText(isPaused ? "paused" : "training");
+    if (training() && isPaused) throughput_->setText("paused: no steps are taken");
+    if (training() && lastTotal_ > 0) showProgress(lastStep_, lastTotal_, lastEta_);
     updateButtons();
 }
 
@@ -416,7 +422,7 @@ void TrainingPage::showSelection() {
     curves_->removeRunsExcept(names);
     showRunColours();
     showCheckpoints();
-    const QString heard = selectedRun().isEmpty() ? active_ : selectedRun();
+    const QString heard = !selectedRun().isEmpty() ? selectedRun() : training() ? active_ : QString();
     if (heard != heardRun_) {
         heardRun_ = heard;
         strip_->setRun(heard, runs_->folders());

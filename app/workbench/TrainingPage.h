@@ -53,6 +53,8 @@ public:
     // A run in this process (one rank, on the trainer thread) or a data-parallel `srlab train
     // --nproc N` started as a child process and followed through its run folder.
     bool training() const;
+    // Past creating: stopping it leaves a checkpoint that Resume continues from.
+    bool hasCheckpointToResume() const;
     void setRanks(int ranks);
     // Adds a run folder from anywhere (e.g. one a server writes into a mounted folder) to the
     // runs table; like every selected run, it is followed live.
@@ -108,6 +110,8 @@ private:
     QList<QPair<QString, bool>> pendingSelect_;  // runs to select once their rows arrive (added?)
     QString shownColours_, shownCheckpoints_;  // what the swatches and the checkpoint list show
     QString notes_;  // the trainer's remarks on the active run, kept under its status
+    int64_t lastStep_ = 0, lastTotal_ = 0;  // the bar's last figures, redrawn on pause/resume
+    double lastEta_ = 0;
     TrainingController* controller_;
     std::shared_ptr<RunFollower> follower_ = std::make_shared<RunFollower>();
     JobRunner follow_, listenJob_;

@@ -47,10 +47,13 @@ bool onlyText(int argc, char** argv) {
     return false;
 }
 
-// A window needs a display; without one, Qt would abort with its own plugin trace.
-bool haveDisplay() {
+// A window needs a display (or a platform named with -platform); without one, Qt would abort
+// with its own plugin trace.
+bool haveDisplay(int argc, char** argv) {
     for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
         if (const char* s = std::getenv(v); s && *s) return true;
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0) return true;
     return false;
 }
 
@@ -63,10 +66,11 @@ int main(int argc, char** argv) {
         QCoreApplication::setApplicationVersion(srlab::kVersion);
         QCommandLineParser cl;
         describeOptions(cl);
+        cl.addOption({"platform", "Qt's platform plugin (e.g. offscreen).", "name"});  // Qt's own, taken here too
         cl.process(text);  // prints and exits
         return 0;
     }
-    if (!haveDisplay()) {
+    if (!haveDisplay(argc, argv)) {
         std::fprintf(stderr, "srlab-workbench: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); "
                              "run it in a desktop session, with QT_QPA_PLATFORM=offscreen, or use the srlab command line\n");
         return 1;

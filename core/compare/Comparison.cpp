@@ -13,7 +13,7 @@ double rmsOf(const std::vector<float>& x) {
 
 int targetRate(const CompareSettings& s, int fileRate) {
     if (s.rate != 0) return s.rate;
-    if (s.modelRate > 0 && int64_t(fileRate) * s.scale == s.modelRate) return s.modelRate;
+    if (s.modelRate > 0 && s.scale == s.modelScale && int64_t(fileRate) * s.scale == s.modelRate) return s.modelRate;
     return fileRate;
 }
 

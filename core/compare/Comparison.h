@@ -44,10 +44,11 @@ struct CompareSettings {
     // never made up by upsampling nor cut by a model's rate; a rate asks for a resample to it.
     int rate = 0;
     int scale = 4;
-    // The rate of the model picked, if any: with rate 0, a file at exactly modelRate / scale is
-    // that model's low-res input, so the comparison is at modelRate with no ground truth (an
-    // 11025 Hz song for a 44.1 kHz x4 model). Every other file keeps its own rate.
-    int modelRate = 0;
+    // The rate and scale of the model picked, if any: with rate 0 and the model's scale, a file
+    // at exactly modelRate / scale is that model's low-res input, so the comparison is at
+    // modelRate with no ground truth (an 11025 Hz song for a 44.1 kHz x4 model). Every other
+    // file keeps its own rate.
+    int modelRate = 0, modelScale = 0;
     // How the low-res version is made from the truth: the published filter, or any degradation
     // (a filter family, a resampler, a codec: docs/reference.md §6), to hear what a model does
     // to MP3-damaged or differently filtered input.

@@ -68,7 +68,10 @@ DatasetStats computeDatasetStats(const PatchDataset& reader, size_t maxPatches, 
     const size_t dim = size_t(info.spec.dim), idim = size_t(info.inputDim);
     double totalWork = 0, done = 0;
     for (Split s : kSplits) totalWork += double(reader.count(s));
-    // Hours of audio are the sources' (the manifest's), not the patches' (which overlap).
+    // Hours of audio are the sources' (the manifest's), not the patches' (which overlap). A
+    // dataset whose manifest cannot be read still gets its statistics, with the hours its
+    // patches span (an upper bound) and a note saying so.
+    const int sourceRate = info.spec.lowResInput ? int(std::lround(info.spec.lowRate())) : rate;
     try {
         const auto manifest = parseJson(reader.manifestJson());
         for (const auto& e : manifest.at("sources")) {
@@ -76,14 +79,18 @@ DatasetStats computeDatasetStats(const PatchDataset& reader, size_t maxPatches, 
             const Split sp = parseSplit(e.at("split").get<std::string>());
             out.splits[size_t(sp)].hours += e.value("seconds", 0.0) / 3600.0;
             if (e.value("channels", 1) > 1) ++out.downmixed;
-            const int from = e.value("rate", rate);
-            if (from != rate) {
+            const int from = e.value("rate", sourceRate);
+            if (from != sourceRate) {
                 ++out.resampled;
                 out.resampledFrom.insert(from);
             }
         }
-    } catch (const std::exception& e) {
-        throw Error(reader.path(), std::string("its manifest does not list its sources: ") + e.what());
+    } catch (const std::exception&) {
+        out.hoursFromPatches = true;
+        out.downmixed = out.resampled = 0;
+        out.resampledFrom.clear();
+        for (Split s : kSplits)
+            out.splits[size_t(s)].hours = double(reader.count(s)) * double(dim) / rate / 3600.0;
     }
 
     for (Split s : kSplits) {
@@ -174,9 +181,11 @@ std::string describeDataset(const PatchDataset& reader, const DatasetStats& st, 
     if (st.downmixed || st.resampled) {
         std::string from;
         for (int r : st.resampledFrom) from += (from.empty() ? "" : ", ") + std::to_string(r) + " Hz";
+        const int to = s.lowResInput ? int(std::lround(s.lowRate())) : s.rate;
         o += "  sources: " + std::to_string(st.downmixed) + " averaged to mono, " + std::to_string(st.resampled) +
-             " resampled to " + std::to_string(s.rate) + " Hz" + (from.empty() ? std::string() : " (from " + from + ")") + "\n";
+             " resampled to " + std::to_string(to) + " Hz" + (from.empty() ? std::string() : " (from " + from + ")") + "\n";
     }
+    if (st.hoursFromPatches) o += "  (the manifest lists no sources: hours are the patches' span, overlaps counted)\n";
     add("  %-6s %7s %9s %8s %11s\n", "split", "files", "patches", "hours", "non-finite");
     size_t bad = 0;
     for (Split sp : kSplits) {

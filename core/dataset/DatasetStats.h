@@ -38,6 +38,7 @@ struct DatasetStats {
     // mono, and how many resampled (from which rates), so no conversion goes unsaid.
     size_t downmixed = 0, resampled = 0;
     std::set<int> resampledFrom;
+    bool hoursFromPatches = false;  // the manifest could not be read: hours are the patches' span
     std::vector<double> bandEdgesHz;
     int specBins = 0;          // size of the mean spectra (nfft / 2 + 1)
 };

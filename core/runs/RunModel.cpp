@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runs/RunModel.h"
 
-#include <ctime>
-
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -38,16 +36,17 @@ bool RunModel::reread(Stamp& stamp, const std::string& file, Read read, Store st
 // The checkpoints folder changes in place, and a file system's times move in ticks: a save's
 // second rename in the tick of a listing just read leaves the folder's stat as it was, and the
 // list would look current for ever (a run's last checkpoint missing once it ends). As git does
-// with a racily clean index, a listing whose stat is younger than two seconds is taken again
-// at the next poll; it counts as a change only when the list differs.
+// with a racily clean index, the folder is listed again at every poll for two seconds after a
+// change was seen, by this machine's own clock (a mounted folder's server may keep another);
+// it counts as a change only when the list differs.
 bool RunModel::pollCheckpoints() {
-    constexpr int64_t kRacyNs = 2'000'000'000;
     const Stamp s = stampOf(dir_ + "/checkpoints");
-    if (s == checkpointsStamp_ && !checkpointsRacy_) return false;
-    struct timespec now {};
-    ::clock_gettime(CLOCK_REALTIME, &now);
-    checkpointsStamp_ = s;
-    checkpointsRacy_ = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - s.mtimeNs < kRacyNs;
+    const auto now = std::chrono::steady_clock::now();
+    if (s == checkpointsStamp_ && now >= checkpointsRecheckUntil_) return false;
+    if (!(s == checkpointsStamp_)) {
+        checkpointsStamp_ = s;
+        checkpointsRecheckUntil_ = now + std::chrono::seconds(2);
+    }
     // Each checkpoint's model.json is read again only when it changed (best and last are
     // replaced as the run goes; epoch-N never change).
     decltype(checkpointCache_) cache;

@@ -15,6 +15,7 @@
 // Threads: poll() runs on RunFollower's thread (or any one thread at a time); feed() on the
 // trainer's; the getters on any thread (the GUI's), each a short copy under the model's mutex.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -87,7 +88,8 @@ private:
     uint64_t revision_ = 0;
     // The tail of metrics.csv: poll()'s thread only.
     Stamp configStamp_, statusStamp_, summaryStamp_, noteStamp_, checkpointsStamp_, metricsStamp_;
-    bool checkpointsRacy_ = false;  // the listing's stamp was too recent to trust (pollCheckpoints)
+    // Until then the checkpoints folder is listed at every poll (pollCheckpoints).
+    std::chrono::steady_clock::time_point checkpointsRecheckUntil_{};
     int64_t offset_ = 0;
     std::string lastLine_;          // the last whole line consumed, to notice a rewrite in place
     RunSummary tailSummary_;        // from the rows read

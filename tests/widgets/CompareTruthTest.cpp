@@ -149,6 +149,13 @@ TEST(CompareTruth, AFileAtAModelsInputRateIsItsLowResInput) {
     EXPECT_EQ(page.comparison().rate, 44100);
     EXPECT_FALSE(page.comparison().hasTruth);
     EXPECT_GE(page.superResIndex(), 0) << page.header().toStdString();
+    // At another scale than the model's, a 22050 Hz file is not its input: it keeps its truth.
+    writeMonoWav(d / "half.wav", chirp(100, 9000, 22050, 22050 * 2), 22050);
+    page.findChild<QSpinBox*>()->setValue(2);
+    page.openFile(QString::fromStdString(d / "half.wav"));
+    ASSERT_TRUE(settle(page));
+    EXPECT_EQ(page.comparison().rate, 22050);
+    EXPECT_TRUE(page.comparison().hasTruth);
 }
 
 // Why the model was not used is on a line of its own, wrapped, whole.
@@ -170,6 +177,10 @@ TEST(CompareTruth, TheModelNotUsedReasonIsShownWhole) {
     EXPECT_TRUE(note->text().contains("16000 Hz")) << note->text().toStdString();
     EXPECT_TRUE(note->text().contains("pick that target rate to resample it")) << note->text().toStdString();
     EXPECT_LE(note->heightForWidth(note->width()), note->height());  // every line fits
+    // Two checkpoints refused: each says why, on its own line.
+    page.compareCheckpoints({checkpointOf(d, "run", "epoch-0001"), checkpointOf(d, "run", "best")});
+    ASSERT_TRUE(settle(page));
+    EXPECT_EQ(note->text().count("model not used"), 2) << note->text().toStdString();
     page.setModel(kSpeechModel);  // a file it fits: the note goes
     writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
     page.openFile(QString::fromStdString(d / "speech.wav"));

@@ -114,6 +114,7 @@ TEST(TrainingTruth, ARunsEndPausesAndResumesShowThatRunsOwnState) {
     EXPECT_TRUE(listed(page).isEmpty());
     EXPECT_FALSE(page->findChild<QPushButton*>("listen")->isEnabled());
     EXPECT_TRUE(page->curves()->runs().isEmpty());
+    EXPECT_EQ(page->listeningStrip()->heading(), "no run selected");
     table->setFilter("");
 }
 
