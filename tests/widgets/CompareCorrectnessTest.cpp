@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "CompareTestSupport.h"
 #include "ComparePage.h"
 #include "MainWindow.h"
 #include "MetricsTable.h"
@@ -22,15 +23,6 @@ namespace srlab {
 using namespace test;
 namespace fs = std::filesystem;
 
-namespace {
-const QString kSpeechModel = QString(SRLAB_SOURCE_DIR) + "/resources/models/speech-16k-x4";
-const QString kMusicModel = QString(SRLAB_SOURCE_DIR) + "/resources/models/music-44k-x4";
-
-bool load(ComparePage& page, const std::string& file) {
-    page.openFile(QString::fromStdString(file));
-    return waitFor([&] { return !page.busy(); });
-}
-}  // namespace
 
 TEST(CompareCorrectness, TheFilesRateIsTheTruthWhateverModelIsPicked) {
     app();
@@ -167,16 +159,9 @@ TEST(CompareCorrectness, SeveralCheckpointsSideBySide) {
     app();
     TempDir d;
     writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
-    for (const char* ck : {"run/checkpoints/epoch-0001", "run/checkpoints/best"}) {
-        fs::create_directories(d / ck);
-        for (const char* f : {"model.pt", "model.json"})
-            fs::copy_file((kSpeechModel + "/" + f).toStdString(), d / ck + "/" + f);
-    }
     ComparePage page;
-    page.compareCheckpoints({QString::fromStdString(d / "run/checkpoints/epoch-0001"),
-                             QString::fromStdString(d / "run/checkpoints/best")});
-    page.openFile(QString::fromStdString(d / "speech.wav"));
-    ASSERT_TRUE(waitFor([&] { return !page.busy(); }));
+    page.compareCheckpoints({checkpointOf(d, "run", "epoch-0001"), checkpointOf(d, "run", "best")});
+    ASSERT_TRUE(load(page, d / "speech.wav"));
     const auto& v = page.comparison().versions;
     ASSERT_EQ(v.size(), 6u) << page.header().toStdString();  // truth, low-res, spline, linear, two models
     EXPECT_EQ(v[v.size() - 2].name, "super-res: spectral/small run/epoch-0001");

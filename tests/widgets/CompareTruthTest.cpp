@@ -15,6 +15,7 @@
 #include <fstream>
 
 #include "AbxPanel.h"
+#include "CompareTestSupport.h"
 #include "ComparePage.h"
 #include "MainWindow.h"
 #include "PlayerBar.h"
@@ -27,19 +28,6 @@ using namespace test;
 namespace fs = std::filesystem;
 
 namespace {
-const QString kSpeechModel = QString(SRLAB_SOURCE_DIR) + "/resources/models/speech-16k-x4";
-const QString kMusicModel = QString(SRLAB_SOURCE_DIR) + "/resources/models/music-44k-x4";
-
-bool settle(ComparePage& page) { return waitFor([&] { return !page.busy(); }); }
-
-// Copies of the speech model as checkpoints of a run: RUN/checkpoints/NAME.
-QString checkpointOf(const TempDir& d, const std::string& run, const std::string& name) {
-    const std::string dir = d / (run + "/checkpoints/" + name);
-    fs::create_directories(dir);
-    for (const char* f : {"model.pt", "model.json"}) fs::copy_file((kSpeechModel + "/" + f).toStdString(), dir + "/" + f);
-    return QString::fromStdString(dir);
-}
-
 void typeFilter(ComparePage& page, const QString& text) {
     QLineEdit* edit = nullptr;
     for (auto* c : page.findChildren<QComboBox*>())
