@@ -9,6 +9,7 @@
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
 #include "dataset/StreamedDataset.h"
+#include "eval/LowBandMethod.h"
 #include "infer/ModelUpsampler.h"
 #include "eval/Evaluator.h"
 #include "util/AtomicFile.h"
@@ -21,7 +22,7 @@ namespace {
 struct EvalOptions {
     std::vector<std::string> inputs, baselines{"spline"}, checkpoints;
     int rate = 16000, scale = 4, threads = 0;
-    std::string filter = "cheby", degradations, csv, json, split = "test", device = "auto";
+    std::string filter = "cheby", degradations, csv, json, split = "test", device = "auto", lowBand = "input";
 };
 
 void runEval(EvalOptions o) {
@@ -58,7 +59,14 @@ void runEval(EvalOptions o) {
         std::string name = m.arch + "/" + m.preset;
         for (const auto& other : methods)
             if (other.name == name) name += " (" + c + ")";  // two checkpoints of one preset
-        methods.push_back(modelMethod(model, name));
+        // Low-band consistency is applied here, per method, so `both` scores one loaded model twice.
+        model->setLowBand(false);
+        const Method raw = modelMethod(model, name);
+        if (o.lowBand != "model") methods.push_back(withLowBand(raw, o.scale, model->lowRate()));
+        if (o.lowBand != "input") {
+            methods.push_back(raw);
+            if (o.lowBand == "both") methods.back().name += " (model's low band)";
+        }
     }
     const auto files = collectAudioFiles(inputs);
     if (files.empty()) throw Error("--input", "no audio files found");
@@ -101,6 +109,11 @@ void addEvalCommand(CLI::App& root) {
                   "Robustness matrix: DEFAULT (filter families x orders, resamplers, codecs x qualities) or a file "
                   "of degradations, one per line; prints one row per case and the mean (docs/reference.md §6)");
     e->add_option("--baseline", o->baselines, "Baselines to score: spline, linear, sinc (repeatable)")
+        ->capture_default_str();
+    e->add_option("--low-band", o->lowBand,
+                  "Models' low band: input (keep the input's own band below its edge), model (the network's "
+                  "output as is) or both (each model scored both ways)")
+        ->check(CLI::IsMember({"input", "model", "both"}))
         ->capture_default_str();
     e->add_option("--threads", o->threads, "Worker threads (0 = all cores)");
     e->add_option("--csv", o->csv, "Write the table as CSV");

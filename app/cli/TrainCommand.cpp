@@ -122,6 +122,12 @@ void addTrainCommand(CLI::App& root) {
     t->add_option("--epochs", c.epochs, "Epochs")->capture_default_str();
     t->add_option("--steps-per-epoch", c.stepsPerEpoch, "Cap on steps per epoch (0 = whole split)")->capture_default_str();
     t->add_option("--val-items", c.valItems, "Validation patches per epoch (0 = all)")->capture_default_str();
+    t->add_option_function<std::string>(
+         "--val-low-band", [&c](const std::string& v) { c.valLowBand = v == "input"; },
+         "Validation scores the estimate with the input's own low band kept (input, as `srlab upsample` "
+         "gives it) or the network's output as is (model)")
+        ->check(CLI::IsMember({"input", "model"}))
+        ->default_str("input");
     t->add_option("--seed", c.seed, "Seed for initialisation, shuffling and dropout")->capture_default_str();
     t->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
     t->add_option("--threads", c.threads, "CPU threads (0 = all cores)")->capture_default_str();

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct UpsampleOptions {
-    std::string checkpoint, out, device = "auto", format = "wav", precision = "fp32";
+    std::string checkpoint, out, device = "auto", format = "wav", precision = "fp32", lowBand = "input";
     std::vector<std::string> inputs;
     size_t chunk = 0, overlap = 0;
     int threads = 0;
@@ -89,6 +89,9 @@ void runUpsample(const UpsampleOptions& o) {
             }
             progress.note(file + ": note: " + why + "; it is cut to that first (--auto skips such files)");
         }
+        // Low-band consistency: the input's band below the file's own edge (the model's low-rate
+        // Nyquist when the file has none) is kept as it is (docs/reference.md §4.1).
+        model->setLowBand(o.lowBand == "input", bw.fullBand ? 0.0 : bw.cutoffHz);
         const std::string dest = toFile ? o.out : (fs::path(o.out) / (fs::path(file).stem().string() + "." + o.format)).string();
         // The output appears under its name only once complete (an error or Ctrl-C leaves none).
         AudioWriter writer(dest, model->config().rate);
@@ -122,6 +125,11 @@ void addUpsampleCommand(CLI::App& root) {
         ->capture_default_str();
     u->add_option("--chunk", o->chunk, "Chunk length in output samples (0 = the training patch length)");
     u->add_option("--overlap", o->overlap, "Crossfaded overlap between chunks (0 = a quarter chunk)");
+    u->add_option("--low-band", o->lowBand,
+                  "input: keep the input's own band below its edge, take only the band above from the model "
+                  "(low-band consistency); model: the network's output as is")
+        ->check(CLI::IsMember({"input", "model"}))
+        ->capture_default_str();
     u->add_flag("--auto", o->autoPick,
                 "Pick the shipped model from each file's detected bandwidth, not its container rate, and skip "
                 "files that are already full-band (docs/reference.md §5); --checkpoint still wins");

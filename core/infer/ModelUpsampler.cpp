@@ -7,6 +7,7 @@
 
 #include "audio/Resampler.h"
 #include "dsp/Interpolate.h"
+#include "eval/LowBandMethod.h"
 #include "model/Nets.h"
 #include "train/Checkpoint.h"
 #include "train/ChunkedInference.h"
@@ -22,6 +23,8 @@ struct ModelUpsampler::Impl {
     ChunkPlan plan;
     int batch = 4;
     int threads = 1;  // CPU threads a run uses
+    bool lowBand = true;
+    LowBandEdge edge;  // edgeHz 0: detected per signal
 
     // (m, 1, T) baseline chunks -> estimates on the CPU.
     torch::ScalarType dtype = torch::kFloat;
@@ -72,6 +75,13 @@ void ModelUpsampler::setPrecision(const std::string& precision) {
     d_->net->to(d_->dtype);
 }
 
+void ModelUpsampler::setLowBand(bool keepInput, double edgeHz) {
+    d_->lowBand = keepInput;
+    d_->edge = edgeHz > 0 ? lowBandEdgeAt(edgeHz, lowRate()) : LowBandEdge{};
+}
+
+bool ModelUpsampler::keepsLowBand() const { return d_->lowBand; }
+
 void ModelUpsampler::setChunking(size_t chunk, size_t overlap) {
     const size_t mult = size_t(config().multiple());
     if (chunk == 0) {
@@ -93,7 +103,11 @@ std::vector<float> ModelUpsampler::runSinglePass(const std::vector<float>& low, 
     auto t = torch::zeros({1, 1, int64_t(padded)});
     std::copy(x.begin(), x.end(), t.data_ptr<float>());
     auto y = d_->forward(t);
-    return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + n);
+    std::vector<float> out(y.data_ptr<float>(), y.data_ptr<float>() + n);
+    if (!d_->lowBand) return out;
+    const size_t probe = std::min(low.size(), size_t(std::ceil(LowBandStream::kProbeSeconds * lowRate())));
+    const LowBandEdge e = d_->edge.edgeHz > 0 ? d_->edge : detectLowBandEdge(low.data(), probe, lowRate());
+    return keepLowBand(low, config().scale, lowRate(), out, e);
 }
 
 namespace {
@@ -133,8 +147,10 @@ private:
 }  // namespace
 
 std::unique_ptr<MethodStream> ModelUpsampler::stream(const CancelToken* cancel) const {
-    return std::make_unique<ModelStream>([this](const torch::Tensor& t) { return d_->forward(t); }, config(), d_->plan,
-                                         size_t(d_->batch), d_->device.is_cpu(), d_->threads, cancel);
+    auto s = std::make_unique<ModelStream>([this](const torch::Tensor& t) { return d_->forward(t); }, config(), d_->plan,
+                                           size_t(d_->batch), d_->device.is_cpu(), d_->threads, cancel);
+    if (!d_->lowBand) return s;
+    return std::make_unique<LowBandStream>(std::move(s), config().scale, lowRate(), d_->edge);
 }
 
 std::vector<float> ModelUpsampler::run(const std::vector<float>& low, size_t n, const CancelToken* cancel) const {

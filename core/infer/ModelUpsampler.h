@@ -36,12 +36,19 @@ public:
     // an error under -30 dB of the float32 output). Throws Error for spectral models (their
     // STFTs need float32).
     void setPrecision(const std::string& precision);
+    // Low-band consistency (docs/reference.md §4.1), on by default: the output keeps the input's
+    // own band below its edge and takes only the band above from the network. edgeHz 0: the
+    // edge is detected per signal (from its first 30 s); else that edge (clamped to 0.95 x the
+    // low-rate Nyquist). Off: the network's output as is.
+    void setLowBand(bool keepInput, double edgeHz = 0);
+    bool keepsLowBand() const;
 
     // Low-res samples at lowRate() -> exactly n samples at config().rate. Thread-safe.
     std::vector<float> run(const std::vector<float>& low, size_t n, const CancelToken* cancel = nullptr) const;
     // run() as a stream (the cancel token must outlive it). One stream per thread.
     std::unique_ptr<MethodStream> stream(const CancelToken* cancel = nullptr) const;
-    // The same network on the whole signal at once (the reference chunking is checked against).
+    // The same network on the whole signal at once (the reference chunking is checked against),
+    // with the same low-band consistency.
     std::vector<float> runSinglePass(const std::vector<float>& low, size_t n) const;
     // A source at any rate, read to its end: resampled to lowRate(), interpolated and run a
     // block of chunks at a time; `sink` gets round(frames * rate / inRate) samples at

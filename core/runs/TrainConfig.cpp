@@ -34,6 +34,7 @@ std::string TrainConfig::toJson() const {
                      {"loss", loss}, {"stft_weight", stftWeight}, {"adv_weight", advWeight},
                      {"lr", lr}, {"lr_schedule", lrSchedule}, {"warmup_steps", warmupSteps}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
                      {"device", device}, {"threads", threads}, {"loaders", loaders}, {"precision", precision}, {"val_items", valItems},
+                     {"val_low_band", valLowBand},
                      {"steps_per_epoch", stepsPerEpoch}, {"time_limit_s", timeLimitS},
                      {"snapshot_clips", snapshotClips}, {"snapshot_seconds", snapshotSeconds},
                      {"optimizer", {{"name", "adam"}, {"beta1", 0.9}, {"beta2", 0.999}}}};
@@ -60,6 +61,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
         c.loaders = j.value("loaders", c.loaders);
         c.precision = j.value("precision", c.precision);  // runs of earlier SRLab: auto
         c.valItems = j.value("val_items", c.valItems);
+        c.valLowBand = j.value("val_low_band", false);  // runs of earlier SRLab scored the raw output
         c.stepsPerEpoch = j.value("steps_per_epoch", c.stepsPerEpoch);
         c.timeLimitS = j.value("time_limit_s", c.timeLimitS);
         c.snapshotClips = j.value("snapshot_clips", 0);  // runs of earlier SRLab have none

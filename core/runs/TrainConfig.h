@@ -33,6 +33,9 @@ struct TrainConfig {
     std::string precision = "auto";  // auto | fp32 | bf16
     bool useBf16(bool cuda) const;
     int valItems = 256;           // validation patches per epoch (0 = all)
+    // Validation scores what users get: the estimate with the input's own low band kept
+    // (dsp/LowBand.h), unless false (the network's output as is).
+    bool valLowBand = true;
     int64_t stepsPerEpoch = 0;    // 0 = the whole training split
     double timeLimitS = 0;        // 0 = none; a run past it stops with a checkpoint
     int snapshotClips = 3;        // validation clips heard at every validation (0 = none)

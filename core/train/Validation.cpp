@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dsp/Interpolate.h"
+#include "dsp/LowBand.h"
 #include "metrics/Metrics.h"
 #include "util/AtomicFile.h"
 #include "train/BatchLoader.h"
@@ -37,6 +38,16 @@ Validation validate(SrNet& net, const PatchDataset& reader, const TrainConfig& c
         for (size_t i = 0; i < m; ++i) {
             const float* yi = y.data_ptr<float>() + i * dim;
             const float* ei = e.data_ptr<float>() + i * dim;
+            std::vector<float> kept;
+            if (cfg.valLowBand) {
+                // The patch's low-res samples: every r-th sample of the interpolated input
+                // (readItems interpolates a stored low-res patch too).
+                const float* xi = x.data_ptr<float>() + i * dim;
+                std::vector<float> low(size_t(dim / scale));
+                for (size_t k = 0; k < low.size(); ++k) low[k] = xi[k * size_t(scale)];
+                kept = keepLowBand(low, scale, double(rate) / scale, std::vector<float>(ei, ei + dim));
+                ei = kept.data();
+            }
             v.snr += snrDb(yi, ei, size_t(dim));
             v.lsd += lsdStandard(yi, ei, size_t(dim), rate, scale).all;
         }

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dsp/LowBand.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/Bandwidth.h"
+#include "dsp/Interpolate.h"
+#include "dsp/Stft.h"
+
+namespace srlab {
+namespace {
+
+constexpr double kNominal = 0.95;   // of the Nyquist: sinc interpolation's passband (SOXR_VHQ)
+constexpr double kWidth = 0.05;     // crossfade, of fc
+constexpr double kMinWidthHz = 20;
+constexpr double kAttenuationDb = 60;  // of the model's low band (and the input's high band)
+constexpr size_t kMaxTaps = 16385;
+
+double besselI0(double x) {
+    double sum = 1, term = 1;
+    for (int k = 1; k < 64; ++k) {
+        term *= (x / (2 * k)) * (x / (2 * k));
+        sum += term;
+        if (term < sum * 1e-17) break;
+    }
+    return sum;
+}
+
+}  // namespace
+
+LowBandEdge lowBandEdgeAt(double edgeHz, double lowRate) {
+    const double nominal = kNominal * lowRate / 2;
+    LowBandEdge e;
+    e.edgeHz = edgeHz > 0 ? std::min(edgeHz, nominal) : nominal;
+    e.widthHz = std::max(kMinWidthHz, kWidth * e.edgeHz);
+    e.widthHz = std::min(e.widthHz, e.edgeHz / 2);
+    return e;
+}
+
+LowBandEdge detectLowBandEdge(const float* low, size_t m, double lowRate) {
+    const double nominal = kNominal * lowRate / 2;
+    // 1. Where the content meets the floor, by SRLab's bandwidth detection, run at 4x the low
+    //    rate on the band-limited interpolation: the detector judges an edge by the level up to
+    //    1 kHz either side of it, which the low rate's Nyquist would cut off; above it the
+    //    interpolation is empty, so a full-band input shows its edge there.
+    const int r = 4;
+    const std::vector<float> x(low, low + m);
+    const Bandwidth b = estimateBandwidth(sincUpsample(x, r, m * r), int(std::lround(lowRate * r)));
+    const double top = b.fullBand ? nominal : std::min(nominal, b.cutoffHz);
+    // 2. That is where the low-pass has already taken 40 dB or more away; the input's band is
+    //    right only up to where its level starts to fall. The long-term spectrum (running median
+    //    over 1 % of the Nyquist) is followed up from 0.7 x top while it stays within 6 dB of its
+    //    level over 0.5-0.7 x top: the edge is where it leaves that, or `top`.
+    double edge = top;
+    const int nfft = 1024;
+    if (m >= size_t(nfft)) {
+        const Spectrogram s = powerSpectrogram(x.data(), m, {nfft, nfft / 2, 0, false});
+        std::vector<double> level(s.bins, 0.0);
+        for (size_t f = 0; f < s.frames; ++f)
+            for (size_t k = 0; k < s.bins; ++k) level[k] += s.at(f, k);
+        const double hzPerBin = lowRate / nfft;
+        const size_t half = std::max<size_t>(1, size_t(0.005 * s.bins));
+        std::vector<double> db(s.bins);
+        for (size_t k = 0; k < s.bins; ++k) {
+            std::vector<double> w;
+            for (size_t j = k >= half ? k - half : 0; j <= std::min(s.bins - 1, k + half); ++j)
+                w.push_back(10 * std::log10(level[j] / double(s.frames) + 1e-20));
+            std::nth_element(w.begin(), w.begin() + long(w.size() / 2), w.end());
+            db[k] = w[w.size() / 2];
+        }
+        const auto bin = [&](double hz) { return std::min(s.bins - 1, size_t(std::lround(hz / hzPerBin))); };
+        std::vector<double> ref(db.begin() + long(bin(0.5 * top)), db.begin() + long(bin(0.7 * top)) + 1);
+        std::nth_element(ref.begin(), ref.begin() + long(ref.size() / 2), ref.end());
+        const double floorDb = ref[ref.size() / 2] - 6;
+        for (size_t k = bin(0.7 * top); k <= bin(top); ++k)
+            if (db[k] < floorDb) {
+                edge = std::max(0.7 * top, double(k) * hzPerBin);
+                break;
+            }
+    }
+    LowBandEdge e = lowBandEdgeAt(edge, lowRate);
+    e.detected = edge < nominal;
+    return e;
+}
+
+std::vector<float> lowBandTaps(double rate, const LowBandEdge& e) {
+    // Kaiser's formulas: beta for the attenuation, length for a transition of w.
+    const double a = kAttenuationDb, beta = 0.1102 * (a - 8.7);
+    const double dw = 2 * M_PI * e.widthHz / rate;
+    size_t len = size_t(std::ceil((a - 8) / (2.285 * dw))) + 1;
+    len = std::min(kMaxTaps, len | 1);
+    const long half = long(len / 2);
+    const double fc = (e.edgeHz - e.widthHz / 2) / rate;  // cycles per sample, half gain
+    std::vector<double> h(len);
+    double sum = 0;
+    const double i0b = besselI0(beta);
+    for (long i = -half; i <= half; ++i) {
+        const double t = double(i) / double(half);
+        const double win = besselI0(beta * std::sqrt(std::max(0.0, 1 - t * t))) / i0b;
+        const double s = i == 0 ? 2 * fc : std::sin(2 * M_PI * fc * double(i)) / (M_PI * double(i));
+        h[size_t(i + half)] = s * win;
+        sum += s * win;
+    }
+    std::vector<float> out(len);
+    for (size_t i = 0; i < len; ++i) out[i] = float(h[i] / sum);  // DC gain exactly 1
+    return out;
+}
+
+LowBandMixer::LowBandMixer(std::vector<float> taps)
+    : taps_(std::move(taps)), half_(taps_.size() / 2), d_(half_, 0.0f), dBase_(-static_cast<long long>(half_)) {}
+
+void LowBandMixer::pushInput(const float* x, size_t n, const SampleSink& out) {
+    xq_.insert(xq_.end(), x, x + n);
+    pair(out);
+}
+
+void LowBandMixer::pushModel(const float* y, size_t n, const SampleSink& out) {
+    yq_.insert(yq_.end(), y, y + n);
+    pair(out);
+}
+
+void LowBandMixer::pair(const SampleSink& out) {
+    const size_t k = std::min(xq_.size(), yq_.size());
+    if (k == 0) return;
+    for (size_t i = 0; i < k; ++i) d_.push_back(xq_[i] - yq_[i]);
+    y_.insert(y_.end(), yq_.begin(), yq_.begin() + long(k));
+    xq_.erase(xq_.begin(), xq_.begin() + long(k));
+    yq_.erase(yq_.begin(), yq_.begin() + long(k));
+    paired_ += k;
+    if (paired_ > half_) emit(paired_ - half_, out);
+}
+
+void LowBandMixer::finish(const SampleSink& out) {
+    xq_.clear();
+    yq_.clear();
+    d_.insert(d_.end(), half_, 0.0f);
+    emit(paired_, out);
+}
+
+void LowBandMixer::emit(size_t upTo, const SampleSink& out) {
+    if (upTo <= outNext_) return;
+    const size_t count = upTo - outNext_, len = taps_.size();
+    std::vector<float> block(count);
+    const float* h = taps_.data();
+    for (size_t j = 0; j < count; ++j) {
+        // d index (outNext_ + j) - half_ is the window's first; d_[0] holds index dBase_.
+        const float* d = d_.data() + (long long)(outNext_ + j) - (long long)half_ - dBase_;
+        // Eight partial sums: a dot product the compiler vectorises without reordering floats.
+        float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 8 <= len; i += 8)
+            for (size_t q = 0; q < 8; ++q) s[q] += h[i + q] * d[i + q];
+        float acc = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        for (; i < len; ++i) acc += h[i] * d[i];
+        block[j] = y_[j] + acc;
+    }
+    out(block.data(), count);
+    outNext_ = upTo;
+    y_.erase(y_.begin(), y_.begin() + long(count));
+    // Keep d from the next window's start on.
+    const long long keepFrom = (long long)outNext_ - (long long)half_;
+    if (keepFrom - dBase_ > 65536) {
+        d_.erase(d_.begin(), d_.begin() + long(keepFrom - dBase_));
+        dBase_ = keepFrom;
+    }
+}
+
+std::vector<float> keepLowBand(const std::vector<float>& low, int scale, double lowRate,
+                               const std::vector<float>& estimate, LowBandEdge e) {
+    if (e.edgeHz <= 0) e = detectLowBandEdge(low.data(), low.size(), lowRate);
+    const std::vector<float> x = sincUpsample(low, scale, estimate.size());
+    LowBandMixer mix(lowBandTaps(lowRate * scale, e));
+    std::vector<float> out;
+    out.reserve(estimate.size());
+    const SampleSink sink = [&out](const float* s, size_t k) { out.insert(out.end(), s, s + k); };
+    mix.pushInput(x.data(), x.size(), sink);
+    mix.pushModel(estimate.data(), estimate.size(), sink);
+    mix.finish(sink);
+    return out;
+}
+
+}  // namespace srlab
