@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ComparePage.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QDoubleSpinBox>
@@ -28,6 +29,7 @@
 #include "util/AtomicFile.h"
 #include "MetricsTable.h"
 #include "runs/DefaultModels.h"
+#include "eval/LowBandMethod.h"
 #include "infer/ModelUpsampler.h"
 #include "runs/ModelConfig.h"
 #include "PlayerBar.h"
@@ -78,6 +80,12 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     for (const auto& m : shippedModels())
         model_->addItem(QString("model: %1").arg(QString::fromStdString(m.name)), QStringList{QString::fromStdString(m.dir)});
     model_->addItem("checkpoint...", QStringList{kPickCheckpoint});
+    lowBand_ = new QCheckBox("keep low band");
+    lowBand_->setObjectName("lowBand");
+    lowBand_->setChecked(true);
+    lowBand_->setToolTip("Low-band consistency (docs/reference.md §4.1): a model's version keeps the input's own\n"
+                         "band below its edge and takes only the band above it from the network, as\n"
+                         "`srlab upsample` does by default. Off: the network's output as is.");
     file_ = new QLabel("Open a file, drop one on the window, or pick a dataset item");
     // Paths are long: the header takes the room there is and never widens the window.
     file_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -100,6 +108,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     top->addWidget(filter_);
     top->addWidget(windowMs_);
     top->addWidget(model_);
+    top->addWidget(lowBand_);
     top->addWidget(file_, 1);
     top->addWidget(progress_);
     top->addWidget(cancel_);
@@ -137,6 +146,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
         if (filter_->currentText() != lastFilter_) reload();
     });
     connect(windowMs_, &QDoubleSpinBox::editingFinished, this, reload);
+    connect(lowBand_, &QCheckBox::toggled, this, reload);
     connect(model_, &QComboBox::activated, this, [this] { modelChosen(); });
     connect(player_, &PlayerBar::playheadMoved, group_, &SpectrogramGroup::setPlayhead);
     connect(group_, &SpectrogramGroup::regionSelected, this, [this](double t0, double t1) {
@@ -220,7 +230,11 @@ struct ModelCache {
     std::shared_ptr<const ModelUpsampler> model;
     std::shared_ptr<const ModelUpsampler> get(const std::string& checkpoint) {
         std::lock_guard<std::mutex> lock(mu);
-        if (!model || model->checkpoint() != checkpoint) model = std::make_shared<ModelUpsampler>(checkpoint);
+        if (!model || model->checkpoint() != checkpoint) {
+            auto m = std::make_shared<ModelUpsampler>(checkpoint);
+            m->setLowBand(false);  // kept or not per comparison, by the method (withLowBand)
+            model = std::move(m);
+        }
         return model;
     }
 };
@@ -362,13 +376,16 @@ void ComparePage::openFile(const QString& path) {
     for (const QString& dir : checkpoints) {
         const bool several = checkpoints.size() > 1;
         const std::string where = QString("%1/%2").arg(dir.section('/', -3, -3), dir.section('/', -1)).toStdString();
-        r.models.push_back([checkpoint = dir.toStdString(), cache = models_, several, where] {
+        r.models.push_back([checkpoint = dir.toStdString(), cache = models_, several, where, keep = lowBand_->isChecked()] {
             const auto model = cache->get(checkpoint);
             const auto& m = model->config();
             const std::string name = m.arch + "/" + m.preset + (several ? " " + where : "");
             std::error_code ec;
             const auto time = std::filesystem::last_write_time(checkpoint, ec).time_since_epoch().count();
-            return CompareModel{name, m.rate, m.scale, modelMethod(model, name), checkpoint + "|" + std::to_string(time), checkpoint};
+            Method method = modelMethod(model, name);
+            if (keep) method = withLowBand(std::move(method), m.scale, model->lowRate());
+            return CompareModel{name, m.rate, m.scale, std::move(method),
+                                checkpoint + "|" + std::to_string(time) + (keep ? "|low band kept" : "|raw"), checkpoint};
         });
     }
     const FreqScale scale = group_->style().scale;

@@ -11,6 +11,7 @@
 #include "SpectrogramGroup.h"
 #include "compare/CompareSession.h"
 
+class QCheckBox;
 class QComboBox;
 class QSpinBox;
 class QDoubleSpinBox;
@@ -91,6 +92,7 @@ private:
     int modelEntry(const QStringList& checkpoints);
 
     QComboBox *rate_, *filter_, *model_;
+    QCheckBox* lowBand_;  // low-band consistency of the model versions
     QString lastFilter_;  // the degradation text the shown comparison was made with
     int modelRate_ = 0, modelScale_ = 0;  // the first checkpoint's (CompareSettings::modelRate)
     bool unreadable_ = false;  // the last load failed because the file cannot be read

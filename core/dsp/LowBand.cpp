@@ -128,17 +128,17 @@ void LowBandMixer::pair(const SampleSink& out) {
     xq_.erase(xq_.begin(), xq_.begin() + long(k));
     yq_.erase(yq_.begin(), yq_.begin() + long(k));
     paired_ += k;
-    if (paired_ > half_) emit(paired_ - half_, out);
+    if (paired_ > half_) release(paired_ - half_, out);
 }
 
 void LowBandMixer::finish(const SampleSink& out) {
     xq_.clear();
     yq_.clear();
     d_.insert(d_.end(), half_, 0.0f);
-    emit(paired_, out);
+    release(paired_, out);
 }
 
-void LowBandMixer::emit(size_t upTo, const SampleSink& out) {
+void LowBandMixer::release(size_t upTo, const SampleSink& out) {
     if (upTo <= outNext_) return;
     const size_t count = upTo - outNext_, len = taps_.size();
     std::vector<float> block(count);

@@ -43,7 +43,7 @@ public:
 
 private:
     void pair(const SampleSink& out);
-    void emit(size_t upTo, const SampleSink& out);
+    void release(size_t upTo, const SampleSink& out);
     std::vector<float> taps_;
     size_t half_;                 // (taps - 1) / 2
     std::vector<float> xq_, yq_;  // samples of one stream the other has not reached

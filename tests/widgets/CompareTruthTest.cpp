@@ -5,12 +5,15 @@
 // model was not used is shown whole, and exports say what they show.
 #include <gtest/gtest.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <cmath>
+#include <complex>
 #include <filesystem>
 #include <fstream>
 
@@ -222,6 +225,67 @@ TEST(CompareTruth, ExportsSayWhatTheyShow) {
     for (int i = 0; i < page.spectrograms()->paneCount(); ++i) panes += page.spectrograms()->pane(i)->height();
     EXPECT_GE(png.height(), panes);
     EXPECT_LT(png.height(), panes + 120);
+}
+
+
+namespace {
+// Power of x below `hz` (Blackman-windowed DFT, every 5th bin).
+double powerBelow(const std::vector<float>& x, double rate, double hz) {
+    const size_t n = x.size();
+    double p = 0;
+    for (size_t k = 1; double(k) < hz * double(n) / rate; k += 5) {
+        std::complex<double> s = 0;
+        for (size_t i = 0; i < n; ++i) {
+            const double t = 2 * M_PI * double(i) / double(n - 1);
+            s += (0.42 - 0.5 * std::cos(t) + 0.08 * std::cos(2 * t)) * double(x[i]) *
+                 std::polar(1.0, -2 * M_PI * double(k) * double(i) / double(n));
+        }
+        p += std::norm(s);
+    }
+    return p;
+}
+}  // namespace
+
+// Low-band consistency is on by default and can be switched off: the model's version then keeps
+// the low-res version's band below the input's edge, and off it is the network's own.
+TEST(CompareTruth, TheModelKeepsTheInputsLowBandUnlessSwitchedOff) {
+    app();
+    SRLAB_REQUIRE_DEV_AUDIO(audio);
+    ComparePage page;
+    page.setModel(kSpeechModel);
+    auto* keep = page.findChild<QCheckBox*>("lowBand");
+    ASSERT_NE(keep, nullptr);
+    EXPECT_TRUE(keep->isChecked());
+    std::string file;
+    for (const auto& e : fs::directory_iterator(audio + "/speech")) file = e.path().string();
+    ASSERT_TRUE(load(page, file));
+    // The low band's difference between the model's and the low-res (band-limited) version,
+    // relative to the low-res version's, over 1 s in the middle; below 0.75 x the low Nyquist.
+    const auto lowBandDifference = [&page] {
+        const Comparison& c = page.comparison();
+        const int sr = page.superResIndex();
+        EXPECT_GE(sr, 0);
+        int lowRes = -1;
+        for (size_t i = 0; i < c.versions.size(); ++i)
+            if (c.versions[i].name == "low-res") lowRes = int(i);
+        EXPECT_GE(lowRes, 0);
+        if (sr < 0 || lowRes < 0) return 1.0;
+        const size_t n = size_t(c.rate), from = c.frames / 2 - n / 2;
+        const auto y = c.versions[size_t(sr)].audio->copy(from, n), x = c.versions[size_t(lowRes)].audio->copy(from, n);
+        std::vector<float> d(n);
+        for (size_t i = 0; i < n; ++i) d[i] = y[i] - x[i];
+        const double edge = 0.75 * c.rate / (2.0 * c.scale);
+        return powerBelow(d, c.rate, edge) / powerBelow(x, c.rate, edge);
+    };
+    const double kept = lowBandDifference();
+    EXPECT_LT(kept, 1e-4);
+    keep->setChecked(false);
+    ASSERT_TRUE(settle(page));
+    const double raw = lowBandDifference();
+    EXPECT_GT(raw, 10 * kept) << "kept " << kept << " raw " << raw;
+    keep->setChecked(true);
+    ASSERT_TRUE(settle(page));
+    EXPECT_NEAR(lowBandDifference(), kept, 1e-3 * kept + 1e-12);
 }
 
 }  // namespace srlab
