@@ -15,8 +15,8 @@ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSRLAB_BUILD_GUI
 cmake --build "$build"
 SRLAB_DEV_AUDIO=$(bash "$here/scripts/dev-audio.sh")
 export SRLAB_DEV_AUDIO
-SRLAB_TB_PYTHON=$(bash "$here/scripts/tensorboard-venv.sh")
-export SRLAB_TB_PYTHON
+SRLAB_REF_PYTHON=$(bash "$here/scripts/reference-venv.sh")
+export SRLAB_REF_PYTHON
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0
 export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

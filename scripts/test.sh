@@ -6,8 +6,8 @@ bash "$here/scripts/install-deps.sh"
 source "$here/scripts/torch-flavour.sh"   # cpu or torch2, and the build folder for it
 SRLAB_DEV_AUDIO=$(bash "$here/scripts/dev-audio.sh")
 export SRLAB_DEV_AUDIO
-SRLAB_TB_PYTHON=$(bash "$here/scripts/tensorboard-venv.sh")
-export SRLAB_TB_PYTHON
+SRLAB_REF_PYTHON=$(bash "$here/scripts/reference-venv.sh")
+export SRLAB_REF_PYTHON
 bash "$here/scripts/build.sh" -DSRLAB_BUILD_TESTS=ON
 cd "$SRLAB_BUILD_DIR"
 export QT_QPA_PLATFORM=offscreen

@@ -464,7 +464,7 @@ void addMetrics(Comparison& c, const CancelToken& cancel) {
     // measure, without a spectrogram of the whole file per version (2x its samples each), and
     // read through the page cache, so nothing of a cached version stays in memory.
     constexpr size_t kMetricBlock = size_t(1) << 20;
-    LogMelPeak peak(c.rate);
+    ReferencePass peak(c.rate);
     forBlocks(y, cancel, [&](const float* x, size_t n) { peak.push(x, n); });
     MetricStream metrics(y.size(), c.rate, c.scale, todo.size(), peak.finish(y.size()));
     std::vector<float> ref(std::min(kMetricBlock, y.size())), est(ref.size());

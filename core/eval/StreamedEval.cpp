@@ -70,7 +70,7 @@ std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int sca
                                       const std::vector<Method>& methods, size_t minLength, const CancelToken& cancel,
                                       const std::function<void(double)>& onProgress) {
     bool silent = true;
-    LogMelPeak peak(rate);
+    ReferencePass peak(rate);
     const size_t n = streamTarget(file, rate, scale, d.gainDb, size_t(-1), [&](const float* x, size_t k) {
         for (size_t i = 0; i < k && silent; ++i) silent = x[i] == 0.0f;
         peak.push(x, k);
@@ -78,7 +78,7 @@ std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int sca
     if (n < minLength)
         throw Error(file, "too short to evaluate (under " + std::to_string(minLength) + " samples at the target rate)");
     if (silent) throw Error(file, "digital silence: SNR and LSD against a silent reference are undefined");
-    const float top = peak.finish(n);
+    const ReferencePeaks top = peak.finish(n);
 
     MetricStream metrics(n, rate, scale, methods.size(), top);
     DegradeStream degrade(n, rate, scale, d);

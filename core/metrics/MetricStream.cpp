@@ -130,13 +130,14 @@ Spectra spectraOf(const FrameMaker& frames, const Window& w, size_t f0, size_t f
 
 }  // namespace
 
-struct LogMelPeak::Impl {
+struct ReferencePass::Impl {
     FrameMaker frames;
     MelBank bank;
     Window w;
     size_t next = 0;
     float top = -1e30f;
-    explicit Impl(int rate) : bank(melFilterbank(rate, metricStft().nfft, 128)) {}
+    StoiTop stoi;
+    explicit Impl(int rate) : bank(melFilterbank(rate, metricStft().nfft, 128)), stoi(rate) {}
     void advance(bool all) {
         const size_t ready = frames.readyUpTo(w.end());
         while (next < ready && (all || ready - next >= kFrameBlock)) {
@@ -148,25 +149,26 @@ struct LogMelPeak::Impl {
     }
 };
 
-LogMelPeak::LogMelPeak(int rate) : d_(std::make_unique<Impl>(rate)) {}
-LogMelPeak::~LogMelPeak() = default;
+ReferencePass::ReferencePass(int rate) : d_(std::make_unique<Impl>(rate)) {}
+ReferencePass::~ReferencePass() = default;
 
-void LogMelPeak::push(const float* y, size_t n) {
+void ReferencePass::push(const float* y, size_t n) {
     d_->w.x.insert(d_->w.x.end(), y, y + n);
+    d_->stoi.push(y, n);
     d_->advance(false);
 }
 
-float LogMelPeak::finish(size_t length) {
-    if (length != d_->w.end()) throw Error("metrics", "log-mel peak: stream length mismatch");
+ReferencePeaks ReferencePass::finish(size_t length) {
+    if (length != d_->w.end()) throw Error("metrics", "reference pass: stream length mismatch");
     d_->frames.setLength(length);
     d_->advance(true);
-    return d_->top;
+    return {d_->top, d_->stoi.finish()};
 }
 
 struct MetricStream::Impl {
     size_t n;
     int rate, scale;
-    float top;
+    ReferencePeaks peaks;
     FrameMaker frames;
     MelBank bank;
     Window ref;
@@ -175,9 +177,9 @@ struct MetricStream::Impl {
     std::vector<size_t> scored;  // samples scored per estimate
     size_t nextFrame = 0;
 
-    Impl(size_t length, int r, int s, size_t k, float t)
-        : n(length), rate(r), scale(s), top(t), frames(length), bank(melFilterbank(r, metricStft().nfft, 128)),
-          est(k), sums(k, MetricSums(length, r, s)), scored(k, 0) {}
+    Impl(size_t length, int r, int s, size_t k, const ReferencePeaks& p)
+        : n(length), rate(r), scale(s), peaks(p), frames(length), bank(melFilterbank(r, metricStft().nfft, 128)),
+          est(k), sums(k, MetricSums(length, r, s, p)), scored(k, 0) {}
 
     void scoreSamples(size_t k) {
         const size_t to = std::min({ref.end(), est[k].end(), n});
@@ -196,7 +198,7 @@ struct MetricStream::Impl {
             // Estimates side by side on the pool (each has its own sums; the reference is shared).
             parallelFor(est.size(), [&](size_t k) {
                 const Spectra e = spectraOf(frames, est[k], nextFrame, to, bank);
-                sums[k].addFrames(r.s, e.s, r.mel, e.mel, top);
+                sums[k].addFrames(r.s, e.s, r.mel, e.mel, peaks.logMelTop);
             });
             nextFrame = to;
         }
@@ -214,8 +216,8 @@ struct MetricStream::Impl {
     }
 };
 
-MetricStream::MetricStream(size_t length, int rate, int scale, size_t estimates, float logMelTop)
-    : d_(std::make_unique<Impl>(length, rate, scale, estimates, logMelTop)) {
+MetricStream::MetricStream(size_t length, int rate, int scale, size_t estimates, const ReferencePeaks& peaks)
+    : d_(std::make_unique<Impl>(length, rate, scale, estimates, peaks)) {
     if (length == 0) throw Error("metrics", "empty signal");
     if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
 }

@@ -6,7 +6,7 @@
 // (the centred STFT's reflected edges included), so memory is the lag between the streams, not
 // the length. The numbers equal MetricReference::measure on the whole signals: both add up
 // through MetricSums in the same order. The signal's length must be known up front, and for
-// the log-mel PSNR the reference's log-mel peak (LogMelPeak, a first pass over the reference).
+// the log-mel PSNR and STOI the reference's peaks (ReferencePass, a first pass over the reference).
 //
 // Threads: one thread at a time; a block of frames is scored on the shared pool, estimates
 // side by side.
@@ -18,13 +18,14 @@
 
 namespace srlab {
 
-// The reference's log-mel peak, from its stream (whose length is known at its end).
-class LogMelPeak {
+// The reference's peaks (its log-mel peak and loudest STOI frame), from its stream (whose length
+// is known at its end).
+class ReferencePass {
 public:
-    explicit LogMelPeak(int rate);
-    ~LogMelPeak();
+    explicit ReferencePass(int rate);
+    ~ReferencePass();
     void push(const float* y, size_t n);
-    float finish(size_t length);  // length: the samples pushed
+    ReferencePeaks finish(size_t length);  // length: the samples pushed
 
 private:
     struct Impl;
@@ -33,7 +34,7 @@ private:
 
 class MetricStream {
 public:
-    MetricStream(size_t length, int rate, int scale, size_t estimates, float logMelTop);
+    MetricStream(size_t length, int rate, int scale, size_t estimates, const ReferencePeaks& peaks);
     ~MetricStream();
     MetricStream(const MetricStream&) = delete;
     MetricStream& operator=(const MetricStream&) = delete;

@@ -146,9 +146,9 @@ double nrmse(const float* y, const float* yh, size_t n) {
     return std::sqrt(e) / std::max(std::sqrt(s), 1e-12);
 }
 
-MetricSums::MetricSums(size_t length, int rate, int scale)
-    : length_(length), patchLen_(std::min<size_t>(length, 8192)), patches_(std::max<size_t>(1, length / 8192)) {
-    (void)rate;
+MetricSums::MetricSums(size_t length, int rate, int scale, const ReferencePeaks& peaks)
+    : length_(length), patchLen_(std::min<size_t>(length, 8192)), patches_(std::max<size_t>(1, length / 8192)),
+      stoi_(rate, peaks.stoiTopDb) {
     split_ = size_t(std::ceil(double(kLsdStft.nfft) / (2.0 * scale)));
 }
 
@@ -164,6 +164,8 @@ void MetricSums::addSamples(const float* y, const float* yh, size_t n, size_t at
             const double d = double(yh[i]) - y[i], yy = double(y[i]) * y[i], e = d * d;
             yy_ += yy;
             ee_ += e;
+            yh_ += double(y[i]) * yh[i];
+            hh_ += double(yh[i]) * yh[i];
             if (inPatch) {
                 patchYy_ += yy;
                 patchEe_ += e;
@@ -175,6 +177,7 @@ void MetricSums::addSamples(const float* y, const float* yh, size_t n, size_t at
             patchYy_ = patchEe_ = 0;
         }
     }
+    stoi_.add(y, yh, n);
 }
 
 void MetricSums::addFrames(const Spectrogram& a, const Spectrogram& b, const std::vector<float>& am,
@@ -229,6 +232,13 @@ MetricSet MetricSums::result() const {
     for (double v : kuleshov_) sum += std::sqrt(v / frames + 1e-8);
     m.lsdKuleshov = std::min(sum / double(std::max<size_t>(bins_, 1)), 10.0);
     m.psnrMel = 10.0 * std::log10(1.0 / std::max(melErr_ / double(melCount_), 1e-12));
+    // SI-SDR: the estimate's projection on the reference, a y, against the rest:
+    // a = <yh, y> / |y|^2, |yh - a y|^2 = |yh|^2 - a^2 |y|^2.
+    const double a = yy_ > 0 ? yh_ / yy_ : 0, target = a * a * yy_;
+    m.siSdr = 10.0 * std::log10(std::max(target, 1e-20) / std::max(hh_ - target, 1e-20));
+    const StoiResult st = stoi_.result();
+    m.stoi = st.stoi;
+    m.estoi = st.estoi;
     m.nrmse = std::sqrt(ee_) / std::max(std::sqrt(yy_), 1e-12);
     m.mse = ee_ / double(length_);
     return m;
@@ -244,7 +254,10 @@ MetricReference::MetricReference(const std::vector<float>& y, int rate, int scal
     spec_ = powerSpectrogram(y.data(), y.size(), kLsdStft, threads);
     bank_ = melFilterbank(rate, kLsdStft.nfft, 128);
     logMel_ = logMelOf(bank_, spec_);
-    logMelTop_ = peak(logMel_);
+    peaks_.logMelTop = peak(logMel_);
+    StoiTop top(rate);
+    top.push(y.data(), y.size());
+    peaks_.stoiTopDb = top.finish();
 }
 
 MetricSet MetricReference::measure(const std::vector<float>& yh) const {
@@ -255,9 +268,9 @@ MetricSet MetricReference::measure(const std::vector<float>& yh) const {
     // All cores: when several estimates are measured at once (a parallelFor over versions),
     // the nested loop runs on whichever pool threads are free, so the last one is not alone.
     const Spectrogram s = powerSpectrogram(yh.data(), n, kLsdStft, 0);
-    MetricSums sums(n, rate_, scale_);
+    MetricSums sums(n, rate_, scale_, peaks_);
     sums.addSamples(y_.data(), yh.data(), n, 0);
-    sums.addFrames(spec_, s, logMel_, logMelOf(bank_, s), logMelTop_);
+    sums.addFrames(spec_, s, logMel_, logMelOf(bank_, s), peaks_.logMelTop);
     return sums.result();
 }
 
@@ -272,11 +285,14 @@ const std::vector<MetricInfo>& metricCatalogue() {
     static const std::vector<MetricInfo> cat = {
         {"snr", "SNR dB, whole utterance: 20log10(|y|/|yh-y|)", &MetricSet::snr, true},
         {"snr_patch", "SNR dB, Kuleshov patch variant (8192-sample patches, averaged)", &MetricSet::snrPatch, true},
+        {"si_sdr", "SI-SDR dB: 10log10(|a y|^2/|yh - a y|^2), a = <yh,y>/|y|^2 (no mean removed)", &MetricSet::siSdr, true},
         {"lsd", "LSD standard: log10 power, STFT 2048/512 Hann, RMS over bins, mean over frames", &MetricSet::lsd, false},
         {"lsd_hf", "LSD standard over bins at/above the low-res Nyquist", &MetricSet::lsdHf, false},
         {"lsd_lf", "LSD standard over bins below the low-res Nyquist", &MetricSet::lsdLf, false},
         {"lsd_kuleshov", "LSD Kuleshov code: ln power, RMS over time per bin, mean over bins (~2.3x standard)", &MetricSet::lsdKuleshov, false},
         {"psnr_mel", "PSNR dB of [0,1]-normalised log-mel (128 mels, 80 dB range)", &MetricSet::psnrMel, true},
+        {"stoi", "STOI (Taal 2011, as pystoi): 10 kHz, 1/3-octave bands, 384 ms segments; for speech", &MetricSet::stoi, true},
+        {"estoi", "ESTOI (Jensen & Taal 2016, as pystoi); for speech", &MetricSet::estoi, true},
         {"nrmse", "|yh-y|/|y|", &MetricSet::nrmse, false},
         {"mse", "mean (yh-y)^2", &MetricSet::mse, false},
     };

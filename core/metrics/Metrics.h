@@ -9,6 +9,7 @@
 
 #include "dsp/Mel.h"
 #include "dsp/Stft.h"
+#include "metrics/Stoi.h"
 
 namespace srlab {
 
@@ -40,8 +41,15 @@ double mse(const float* y, const float* yh, size_t n);
 double nrmse(const float* y, const float* yh, size_t n);  // ||yh - y|| / ||y||
 
 struct MetricSet {
-    double snr = 0, snrPatch = 0, lsd = 0, lsdHf = 0, lsdLf = 0, lsdKuleshov = 0, psnrMel = 0,
-           nrmse = 0, mse = 0;
+    double snr = 0, snrPatch = 0, siSdr = 0, lsd = 0, lsdHf = 0, lsdLf = 0, lsdKuleshov = 0, psnrMel = 0,
+           stoi = 0, estoi = 0, nrmse = 0, mse = 0;
+};
+
+// What a reference contributes to every estimate's metrics before any estimate is scored: its
+// log-mel peak (the PSNR's normalisation) and its loudest STOI frame (the silence threshold).
+struct ReferencePeaks {
+    float logMelTop = 0;
+    double stoiTopDb = 0;
 };
 
 MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& yh, int rate, int scale);
@@ -51,7 +59,7 @@ MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& 
 // measure and the streamed one (metrics/MetricStream.h) both add up through this, in the same
 // order, so they give the same numbers.
 struct MetricSums {
-    MetricSums(size_t length, int rate, int scale);
+    MetricSums(size_t length, int rate, int scale, const ReferencePeaks& peaks);
     // y, yh: samples [at, at + n) of reference and estimate.
     void addSamples(const float* y, const float* yh, size_t n, size_t at);
     // Frames of both spectrograms (same frames, in order) and their log-mel images.
@@ -61,7 +69,8 @@ struct MetricSums {
 
 private:
     size_t length_, patchLen_, patches_, split_;
-    double yy_ = 0, ee_ = 0;                      // whole signal
+    double yy_ = 0, ee_ = 0, yh_ = 0, hh_ = 0;    // whole signal: y.y, e.e, y.yh, yh.yh
+    StoiSums stoi_;
     double patchSum_ = 0, patchYy_ = 0, patchEe_ = 0;  // the patch SNR: done patches, the open one
     double lsdAll_ = 0, lsdLf_ = 0, lsdHf_ = 0;
     size_t frames_ = 0, bins_ = 0;
@@ -90,7 +99,7 @@ private:
     Spectrogram spec_;
     MelBank bank_;
     std::vector<float> logMel_;
-    float logMelTop_ = 0;
+    ReferencePeaks peaks_;
 };
 
 struct MetricInfo {

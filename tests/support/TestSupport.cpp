@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "support/TestSupport.h"
 
+#include <cstdlib>
 #include <sndfile.h>
 #include <sys/wait.h>
 
@@ -55,6 +56,11 @@ CommandResult run(const std::string& command) {
 }
 
 std::string cli() { return SRLAB_CLI; }
+
+CommandResult runReferencePython(const std::string& scriptAndArgs) {
+    const char* python = std::getenv("SRLAB_REF_PYTHON");
+    return run(std::string(python ? python : "false") + " " + SRLAB_PYTHON_DIR + "/" + scriptAndArgs);
+}
 
 CommandResult runPython(const std::string& scriptAndArgs) {
     return run("/usr/bin/python3 " + std::string(SRLAB_PYTHON_DIR) + "/" + scriptAndArgs);

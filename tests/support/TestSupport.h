@@ -99,5 +99,8 @@ std::string cli();  // path of the srlab binary under test
 
 // Runs Debian's python3 (which sees python3-scipy/numpy/h5py) on a tests/python script.
 CommandResult runPython(const std::string& scriptAndArgs);
+// Runs the reference virtual environment's python (SRLAB_REF_PYTHON, scripts/reference-venv.sh:
+// PyPI's tensorboard, pystoi, fast-bss-eval) on a tests/python script.
+CommandResult runReferencePython(const std::string& scriptAndArgs);
 
 }  // namespace srlab::test

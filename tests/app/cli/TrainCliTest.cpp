@@ -214,13 +214,13 @@ TEST(TrainCli, TrainUpsampleEvalAndReadTheCheckpointBack) {
 }
 
 // A run that TensorBoard opens: its own reader (PyPI's tensorboard, in the virtual environment
-// scripts/tensorboard-venv.sh makes) finds every scalar of metrics.csv with equal values, and
+// scripts/reference-venv.sh makes) finds every scalar of metrics.csv with equal values, and
 // every audio snapshot, in the event file the trainer wrote into the run folder.
 TEST(TrainCli, TensorBoardReadsTheRunsScalarsAndAudio) {
-    const char* python = std::getenv("SRLAB_TB_PYTHON");
+    const char* python = std::getenv("SRLAB_REF_PYTHON");
     if (!python || !*python) {
-        if (std::getenv("CI")) FAIL() << "SRLAB_TB_PYTHON is not set in CI (scripts/test.sh sets it)";
-        GTEST_SKIP() << "set SRLAB_TB_PYTHON to a python with tensorboard (scripts/tensorboard-venv.sh)";
+        if (std::getenv("CI")) FAIL() << "SRLAB_REF_PYTHON is not set in CI (scripts/test.sh sets it)";
+        GTEST_SKIP() << "set SRLAB_REF_PYTHON to a python with tensorboard (scripts/reference-venv.sh)";
     }
     TempDir d;
     const auto ds = makeDataset(d);
