@@ -23,6 +23,7 @@
 
 
 #include "AbxPanel.h"
+#include "MushraPanel.h"
 #include "audio/AudioFile.h"
 #include "audio/AudioStream.h"
 #include <filesystem>
@@ -127,7 +128,18 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     player_ = new PlayerBar;
     lay->addWidget(player_);
     abx_ = new AbxPanel(player_->player());
-    lay->addWidget(abx_);
+    auto* tests = new QHBoxLayout;
+    tests->addWidget(abx_, 1);
+    auto* mushraButton = new QPushButton("MUSHRA test...");
+    mushraButton->setObjectName("mushraButton");
+    mushraButton->setToolTip("A MUSHRA listening test (ITU-R BS.1534) of this file's versions, with a hidden\n"
+                             "reference and the 3.5 and 7 kHz anchors; results go to the workspace's mushra/results.csv");
+    connect(mushraButton, &QPushButton::clicked, this, [this] {
+        mushra()->show();
+        mushra()->raise();
+    });
+    tests->addWidget(mushraButton);
+    lay->addLayout(tests);
 
     connect(open, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Open audio", QString(),
@@ -400,6 +412,7 @@ void ComparePage::openFile(const QString& path) {
     metrics_->setComparison(comparison_);
     player_->setComparison(comparison_);
     abx_->setComparison(comparison_);
+    if (mushra_) mushra_->setComparison(comparison_);
     file_->setText(QString("loading %1 ...").arg(path));
     progress_->setVisible(true);
     progress_->setRange(0, 0);
@@ -456,6 +469,7 @@ void ComparePage::showVersions(const Comparison& c) {
     metrics_->setComparison(comparison_);
     player_->setComparison(comparison_);
     abx_->setComparison(comparison_);
+    if (mushra_) mushra_->setComparison(comparison_);
     file_->setToolTip(QString::fromStdString(c.path));
     file_->setText(QString("%1   %2 Hz x%3, %4 s%5%6")
                        .arg(QFileInfo(QString::fromStdString(c.path)).fileName())
@@ -507,6 +521,7 @@ void ComparePage::showModelVersion(size_t k, const Version& v, const PaneData& p
     player_->setComparison(comparison_);
     metrics_->setComparison(comparison_);
     abx_->setComparison(comparison_);
+    if (mushra_) mushra_->setComparison(comparison_);
     Q_EMIT stageShown(complete ? "model" : "model (view)");
 }
 
@@ -544,6 +559,7 @@ void ComparePage::fail(const JobFailure& f) {
     metrics_->setComparison(comparison_);
     player_->setComparison(comparison_);
     abx_->setComparison(comparison_);
+    if (mushra_) mushra_->setComparison(comparison_);
     file_->setText(QString("error: %1").arg(f.message));
     Q_EMIT failed(f.message);
 }

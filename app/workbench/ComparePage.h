@@ -10,6 +10,7 @@
 #include "JobRunner.h"
 #include "SpectrogramGroup.h"
 #include "compare/CompareSession.h"
+#include "compare/Mushra.h"
 
 class QCheckBox;
 class QComboBox;
@@ -25,6 +26,7 @@ struct ModelCache;
 class SpectrogramGroup;
 class MetricsTable;
 class AbxPanel;
+class MushraPanel;
 class PlayerBar;
 
 class ComparePage : public QWidget {
@@ -46,6 +48,11 @@ public:
     // comparison's at a time, reused when the same file and settings are opened again. Empty:
     // in memory.
     void setCacheRoot(const QString& dir) { cacheRoot_ = dir; }
+    // Where MUSHRA results go (the workspace's mushra/): results.csv, every session appended.
+    // Empty: they are summarised but not kept.
+    void setResultsDir(const QString& dir) { resultsDir_ = dir; }
+    // The MUSHRA test's window (made on first use; its Start makes the anchors on a job).
+    MushraPanel* mushra();
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
     // load shows its super-res version, at the model's rate and scale.
     void setModel(const QString& checkpoint);
@@ -90,6 +97,10 @@ private:
     JobRunner& detailJob(int pane);
     void modelChosen();
     int modelEntry(const QStringList& checkpoints);
+    // MUSHRA (CompareMushra.cpp): the anchors made on a job, then the test; the ratings
+    // appended to results.csv and every session's summarised on a job.
+    void startMushra();
+    void saveMushra(std::vector<MushraRating> ratings);
 
     QComboBox *rate_, *filter_, *model_;
     QCheckBox* lowBand_;  // low-band consistency of the model versions
@@ -105,6 +116,8 @@ private:
     MetricsTable* metrics_;
     PlayerBar* player_;
     AbxPanel* abx_;
+    MushraPanel* mushra_ = nullptr;
+    QString resultsDir_;
     Comparison comparison_;  // what is shown: the stages that have arrived
     QString path_;
     double viewFrom_ = -1, viewTo_ = -1;  // a range to show once the panes arrive (openAt)
@@ -118,7 +131,7 @@ private:
     std::vector<Samples> differenceSources_;
     bool hasDifference_ = false;
     std::shared_ptr<ModelCache> models_;  // the last model loaded, reused across files
-    JobRunner load_, export_;
+    JobRunner load_, export_, mushraJob_;
     std::vector<std::unique_ptr<JobRunner>> detailJobs_;  // one per pane
 };
 

@@ -174,6 +174,7 @@ void MainWindow::setWorkspace(const QString& dir) {
     training_->setWorkspace(dir);
     datasets_->setWorkspace(dir);
     compare_->setCacheRoot(dir.isEmpty() ? QString() : dir + "/.srlab-cache/compare");
+    compare_->setResultsDir(dir.isEmpty() ? QString() : dir + "/mushra");
     setWindowTitle(QString("SRLab workbench - %1").arg(dir));
 }
 
