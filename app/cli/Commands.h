@@ -11,6 +11,7 @@ void addEvalCommand(CLI::App& root);
 void addBenchCommand(CLI::App& root);
 void addTrainCommand(CLI::App& root);
 void addUpsampleCommand(CLI::App& root);
+void addMushraCommand(CLI::App& root);
 
 // Thrown by a command that ends on purpose with a non-zero status (a stopped run: 130).
 struct ExitCode {

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     srlab::cli::addTrainCommand(app);
     srlab::cli::addUpsampleCommand(app);
     srlab::cli::addBenchCommand(app);
+    srlab::cli::addMushraCommand(app);
     srlab::cli::installInterruptHandler();
     try {
         app.parse(argc, argv);

@@ -190,4 +190,40 @@ TEST(Cli, UpsampleAutoGoesByTheDetectedBandwidth) {
     EXPECT_NE(plain.output.find("note: content up to 22.1 kHz already reaches past"), std::string::npos) << plain.output;
 }
 
+// Low-band consistency from the command line: on by default, `--low-band model` turns it off
+// (a different output), and eval's `both` scores a model both ways with the new metrics.
+TEST(Cli, LowBandSwitchAndPerceptualMetrics) {
+    TempDir d;
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    const std::string model = std::string(SRLAB_SOURCE_DIR) + "/resources/models/speech-16k-x4";
+    writeMonoWav(d / "low.wav", chirp(100, 1500, 4000, 4000 * 2), 4000);
+    for (const char* how : {"input", "model"}) {
+        const auto r = run(cli() + " upsample --checkpoint " + model + " --low-band " + how + " --in " + (d / "low.wav") +
+                           " --out " + (d / (std::string(how) + ".wav")));
+        ASSERT_EQ(r.code, 0) << r.output;
+    }
+    EXPECT_NE(readBytes(d / "input.wav"), readBytes(d / "model.wav"));
+    EXPECT_NE(run(cli() + " upsample --checkpoint " + model + " --low-band maybe --in " + (d / "low.wav") + " --out " +
+                  (d / "x.wav")).code, 0);
+    const auto e = run(cli() + " eval --input " + (d / "speech.wav") + " --checkpoint " + model + " --low-band both");
+    ASSERT_EQ(e.code, 0) << e.output;
+    for (const char* want : {"spectral/small (model's low band)", "si_sdr", "stoi", "estoi"})
+        EXPECT_NE(e.output.find(want), std::string::npos) << want << "\n" << e.output;
+}
+
+// `srlab mushra` summarises results files as the workbench does, and names a bad one.
+TEST(Cli, MushraSummary) {
+    TempDir d;
+    writeText(d / "r.csv", "listener,file,excerpt,trial,condition,score\nA,f,e,1,hidden reference,100\n"
+                           "A,f,e,1,model,70\nB,f,e,1,hidden reference,50\nB,f,e,1,model,10\n");
+    const auto r = run(cli() + " mushra " + (d / "r.csv") + " --csv " + (d / "s.csv"));
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("left out 1"), std::string::npos) << r.output;
+    EXPECT_NE(readBytes(d / "s.csv").find("\"model\",1,70"), std::string::npos) << readBytes(d / "s.csv");
+    writeText(d / "bad.csv", "hello\n");
+    const auto b = run(cli() + " mushra " + (d / "bad.csv"));
+    EXPECT_NE(b.code, 0);
+    EXPECT_NE(b.output.find("bad.csv"), std::string::npos) << b.output;
+}
+
 }  // namespace srlab
