@@ -120,8 +120,19 @@ void MushraPanel::begin(std::vector<std::string> conditions, std::vector<int> pl
     plays_.clear();
     sliders_.clear();
     values_.clear();
+    // BS.1534's scale beside the sliders: five equal intervals, Excellent at the top.
+    auto* scale = new QWidget;
+    auto* words = new QVBoxLayout(scale);
+    words->setContentsMargins(0, 0, 0, 0);
+    for (const char* w : {"Excellent", "Good", "Fair", "Poor", "Bad"}) {
+        auto* l = new QLabel(w);
+        l->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        words->addWidget(l, 1);
+    }
+    slots_->addWidget(scale, 1, 0);
     for (size_t s = 0; s < session_->slotCount(); ++s) {
         auto* button = new QPushButton(QString("Play %1").arg(QChar('A' + int(s))));
+        button->setCheckable(true);  // the one playing stays pressed
         auto* slider = new QSlider(Qt::Vertical);
         slider->setRange(0, 100);
         slider->setMinimumHeight(140);
@@ -129,9 +140,9 @@ void MushraPanel::begin(std::vector<std::string> conditions, std::vector<int> pl
         slider->setTickInterval(20);
         auto* shown = new QLabel("-");
         shown->setAlignment(Qt::AlignCenter);
-        slots_->addWidget(button, 0, int(s));
-        slots_->addWidget(slider, 1, int(s), Qt::AlignHCenter);
-        slots_->addWidget(shown, 2, int(s));
+        slots_->addWidget(button, 0, int(s) + 1);
+        slots_->addWidget(slider, 1, int(s) + 1, Qt::AlignHCenter);
+        slots_->addWidget(shown, 2, int(s) + 1);
         connect(button, &QPushButton::clicked, this, [this, s] { play(int(s)); });
         connect(slider, &QSlider::valueChanged, this, [this, s](int v) { rate(int(s), v); });
         // A slider left at 0 and released there is rated 0 (valueChanged does not fire).
@@ -163,6 +174,7 @@ void MushraPanel::showTrial() {
         const QSignalBlocker block(sliders_[s]);
         sliders_[s]->setValue(0);
         values_[s]->setText("-");
+        plays_[s]->setChecked(false);
     }
     const MushraExcerpt& e = session_->excerpt();
     player_.setLoop(e.from, e.to);
@@ -176,6 +188,9 @@ void MushraPanel::showTrial() {
 void MushraPanel::play(int slot) {
     if (!session_ || session_->finished()) return;
     const int v = slot < 0 ? referenceIndex_ : playerIndex_[session_->conditionAt(size_t(slot))];
+    for (size_t k = 0; k < plays_.size(); ++k) plays_[k]->setChecked(int(k) == slot);
+    reference_->setCheckable(true);
+    reference_->setChecked(slot < 0);
     player_.select(v);
     if (!player_.isPlaying()) player_.play();
 }
