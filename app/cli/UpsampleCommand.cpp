@@ -89,8 +89,8 @@ void runUpsample(const UpsampleOptions& o) {
             }
             progress.note(file + ": note: " + why + "; it is cut to that first (--auto skips such files)");
         }
-        // Low-band consistency: the input's band below the file's own edge (the model's low-rate
-        // Nyquist when the file has none) is kept as it is (docs/reference.md §4.1).
+        // Low-band consistency: the input's band below the file's own band edge is kept as it is;
+        // a file with no edge has it detected from its first 30 s (docs/reference.md §4.1).
         model->setLowBand(o.lowBand == "input", bw.fullBand ? 0.0 : bw.cutoffHz);
         const std::string dest = toFile ? o.out : (fs::path(o.out) / (fs::path(file).stem().string() + "." + o.format)).string();
         // The output appears under its name only once complete (an error or Ctrl-C leaves none).
