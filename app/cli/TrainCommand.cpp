@@ -112,6 +112,9 @@ void addTrainCommand(CLI::App& root) {
     t->add_option("--preset", o->preset, "Size preset (see --list-presets)")->capture_default_str();
     t->add_option("--run", o->run, "New run folder (config.json, metrics.csv, checkpoints/)");
     t->add_option("--resume", o->resume, "Continue the run in this folder from its last checkpoint");
+    t->add_option("--init", c.init,
+                  "Start from this checkpoint's weights (a fresh optimiser and schedule): fine-tuning; the same "
+                  "architecture, preset, rate and scale");
     t->add_option("--loss", c.loss, "mse, mrstft or mse+mrstft")->capture_default_str();
     t->add_option("--stft-weight", c.stftWeight, "Weight of the MR-STFT term in mse+mrstft")->capture_default_str();
     t->add_option("--lr", c.lr, "Adam learning rate")->capture_default_str();

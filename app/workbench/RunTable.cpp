@@ -133,7 +133,11 @@ void RunTable::fillRow(int row, const RunModel& run) {
     table_->item(row, 0)->setToolTip(folder);
     set(1, QFileInfo(q(c.dataset)).fileName());
     table_->item(row, 1)->setToolTip(q(c.dataset));
-    set(2, q(c.model.arch + "/" + c.model.preset));
+    // A warm start names the checkpoint it began from (run/checkpoint; the path on hover).
+    const QString from = c.init.empty() ? QString() : QDir(q(c.init)).absolutePath().section('/', -3, -3) + "/" +
+                                                              QDir(q(c.init)).dirName();
+    set(2, q(c.model.arch + "/" + c.model.preset) + (from.isEmpty() ? QString() : " from " + from));
+    table_->item(row, 2)->setToolTip(c.init.empty() ? QString() : "warm start from " + q(c.init));
     set(3, c.loss == "mse+mrstft" ? QString("mse+mrstft×%1").arg(c.stftWeight) : q(c.loss));
     set(4, QString::number(c.lr), c.lr);
     set(5, c.warmupSteps > 0 ? QString("%1, warm-up %2").arg(q(c.lrSchedule)).arg(c.warmupSteps) : q(c.lrSchedule));

@@ -59,6 +59,16 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     seed_ = new QSpinBox;
     seed_->setRange(0, std::numeric_limits<int>::max());
     seed_->setToolTip("Seed for initialisation, shuffling and dropout: the same seed gives the same run");
+    init_ = new QLineEdit;
+    init_->setObjectName("startFrom");
+    init_->setPlaceholderText("random weights, or a checkpoint folder to fine-tune");
+    init_->setToolTip("A warm start: the weights of this checkpoint (same model, preset, rate and scale) with a\n"
+                      "fresh optimiser and schedule, as `srlab train --init` does");
+    auto* browseInit = new QPushButton("...");
+    connect(browseInit, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getExistingDirectory(this, "Checkpoint to start from", workspace_);
+        if (!p.isEmpty()) init_->setText(p);
+    });
     runName_ = new QLineEdit;
     runName_->setPlaceholderText("model-preset-date (default)");
     runName_->setToolTip("The run's folder name under the workspace's runs/");
@@ -96,6 +106,10 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     form->addRow("batch", row({{"", batch_}, {"epochs", epochs_}, {"steps/epoch", steps_}}));
     form->addRow("device", row({{"", device_}, {"precision", precision_}, {"ranks", ranks_}}));
     form->addRow("seed", row({{"", seed_}, {"run name", runName_}}));
+    auto* initRow = new QHBoxLayout;
+    initRow->addWidget(init_, 1);
+    initRow->addWidget(browseInit);
+    form->addRow("start from", initRow);
     auto syncStftWeight = [this] { stftWeight_->setEnabled(loss_->currentText() == "mse+mrstft"); };
     connect(loss_, &QComboBox::currentTextChanged, this, syncStftWeight);
     syncStftWeight();
@@ -127,6 +141,7 @@ TrainConfig TrainingForm::config() const {
     c.stepsPerEpoch = steps_->value();
     c.device = device_->currentText().toStdString();
     c.precision = precision_->currentText().toStdString();
+    c.init = init_->text().trimmed().toStdString();
     return c;
 }
 

@@ -32,7 +32,7 @@ public:
     void setWorkspace(const QString& dir);  // where the dataset dialog opens
 
 private:
-    QLineEdit *dataset_, *runName_;
+    QLineEdit *dataset_, *runName_, *init_;
     QComboBox *arch_, *preset_, *loss_, *device_, *precision_, *schedule_;
     QDoubleSpinBox *lr_, *stftWeight_;
     QSpinBox *batch_, *epochs_, *steps_, *ranks_, *warmup_, *seed_;

@@ -30,7 +30,7 @@ void TrainConfig::validate() const {
 }
 
 std::string TrainConfig::toJson() const {
-    nlohmann::json j{{"dataset", dataset}, {"model", nlohmann::json::parse(model.toJson())},
+    nlohmann::json j{{"dataset", dataset}, {"init", init}, {"model", nlohmann::json::parse(model.toJson())},
                      {"loss", loss}, {"stft_weight", stftWeight}, {"adv_weight", advWeight},
                      {"lr", lr}, {"lr_schedule", lrSchedule}, {"warmup_steps", warmupSteps}, {"batch", batch}, {"epochs", epochs}, {"seed", seed},
                      {"device", device}, {"threads", threads}, {"loaders", loaders}, {"precision", precision}, {"val_items", valItems},
@@ -47,6 +47,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
         auto j = parseJson(text);
         c.dataset = j.at("dataset").get<std::string>();
         c.model = ModelConfig::fromJson(j.at("model").dump());
+        c.init = j.value("init", std::string());
         c.loss = j.value("loss", c.loss);
         c.stftWeight = j.value("stft_weight", c.stftWeight);
         c.advWeight = j.value("adv_weight", c.advWeight);

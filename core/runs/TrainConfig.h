@@ -10,6 +10,9 @@ namespace srlab {
 
 struct TrainConfig {
     std::string dataset;          // from `srlab dataset build`: HDF5 (.h5) or streamed (.json)
+    // A warm start: the generator's weights of this checkpoint folder (same architecture, preset,
+    // rate and scale), with a fresh optimiser and schedule. Empty: random initialisation.
+    std::string init;
     ModelConfig model;            // rate/scale/dim are taken from the dataset
     std::string loss = "mse";     // mse | mrstft | mse+mrstft
     double stftWeight = 1.0;

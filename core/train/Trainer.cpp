@@ -55,6 +55,21 @@ void createRun(const std::string& runDir, TrainConfig cfg) {
                                      " training patches, fewer than one batch of " + std::to_string(cfg.batch));
     cfg.model.fitTo(info.spec.rate, info.spec.scale, info.spec.dim);
     cfg.model.validate();
+    if (!cfg.init.empty()) {
+        // A warm start must be the same network: its weights are loaded by name and shape.
+        const std::string ck = checkpointDir(cfg.init);
+        const ModelConfig a = readCheckpointConfig(ck);
+        const ModelConfig& b = cfg.model;
+        const auto describe = [](const ModelConfig& m) {
+            return m.arch + "/" + m.preset + " at " + std::to_string(m.rate) + " Hz x" + std::to_string(m.scale);
+        };
+        if (a.arch != b.arch || a.preset != b.preset || a.rate != b.rate || a.scale != b.scale)
+            throw Error(cfg.init, "is a " + describe(a) + " checkpoint; this run trains " + describe(b) +
+                                      ": a warm start needs the same architecture, preset, rate and scale");
+        cfg.init = fs::absolute(ck).string();
+        auto net = makeNet(cfg.model);
+        loadWeights(cfg.init, *net);  // every tensor present with its shape, or one clear line now
+    }
     auto j = nlohmann::json::parse(cfg.toJson());
     j["dataset"] = fs::absolute(cfg.dataset).string();
     j["dataset_sha256"] = sha256File(cfg.dataset);
@@ -226,9 +241,11 @@ void RunSession::setUp() {
         log("resumed from step " + std::to_string(at_.step) + " (epoch " + std::to_string(at_.epoch + 1) + ")");
     } else {
         if (writer_) writer_->startMetrics(0);
+        if (!cfg_.init.empty()) loadWeights(cfg_.init, *net_);  // a warm start: weights only
         log("started: " + cfg_.model.arch + "/" + cfg_.model.preset + ", " + std::to_string(countParameters(*net_)) +
             " parameters, loss " + cfg_.loss + ", on " + describe(device_) +
-            (bf16_ ? ", forward in bf16 autocast" : ""));
+            (bf16_ ? ", forward in bf16 autocast" : "") +
+            (cfg_.init.empty() ? std::string() : ", from the weights of " + cfg_.init));
     }
     if (dp_) {  // rank 0's weights everywhere, as DDP starts
         dp_->useDevice(device_);

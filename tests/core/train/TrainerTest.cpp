@@ -3,6 +3,7 @@
 #include "train/BatchLoader.h"
 #include "train/ChunkedInference.h"
 #include "train/Checkpoint.h"
+#include "train/Losses.h"
 #include "train/SnapshotWriter.h"
 #include "runs/Snapshots.h"
 #include "audio/AudioFile.h"
@@ -624,6 +625,67 @@ TEST(RunFolder, DamagedMetricsRowsAreSkipped) {
     EXPECT_EQ(rows[3].step, 5);  // "0." parses: a row cut inside a number is still a number
     test::writeText(d / "status.json", "[1, 2]");
     EXPECT_EQ(readRunStatus(d.str()).state, RunState::Unknown);
+}
+
+}  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// A warm start (`srlab train --init`): the new run's first step is taken from the checkpoint's
+// weights (its loss equals that checkpoint's loss on the same batch), with a fresh optimiser;
+// a checkpoint of another network is refused with one line naming both.
+TEST(Trainer, AWarmStartBeginsFromTheCheckpointsWeights) {
+    TempDir d;
+    const auto ds = makeDataset(d);
+    auto cfg = smallRun(ds);
+    cfg.model.dropout = 0;  // the step's loss is then a function of the weights and the batch
+    cfg.epochs = 1;
+    createRun(d / "a", cfg);
+    TrainEvents quiet;
+    TrainControl control;
+    trainRun(d / "a", quiet, control);
+    const std::string ck = d / "a/checkpoints/last";
+    // The loss the checkpoint gives on the first batch of epoch 0.
+    const auto reader = openDataset(ds);
+    const auto order = epochOrder(reader->count(Split::Train), cfg.seed, 0);
+    const int64_t dim = reader->info().spec.dim;
+    auto x = torch::empty({cfg.batch, 1, dim}), y = torch::empty({cfg.batch, 1, dim});
+    readItems(*reader, Split::Train, order.data(), size_t(cfg.batch), x.data_ptr<float>(), y.data_ptr<float>(), 0);
+    auto net = loadModel(ck);
+    net->train();
+    const double expected = computeLoss(LossSpec{cfg.loss, cfg.stftWeight, 16000}, net->forward(x), y).item<double>();
+
+    auto warm = cfg;
+    warm.init = ck;
+    warm.epochs = 1;
+    createRun(d / "b", warm);
+    TrainControl control2;
+    StopAt stop(control2, 1);
+    trainRun(d / "b", stop, control2);
+    const auto rows = readRunMetrics(d / "b");
+    ASSERT_FALSE(rows.empty());
+    EXPECT_NEAR(rows.front().trainLoss, expected, 1e-6 * std::max(1.0, expected));
+    EXPECT_NE(readBytes(d / "b/config.json").find("\"init\": \"" + fs::absolute(ck).string()), std::string::npos);
+    // A fresh start on the same batch has another loss (the weights did move the first).
+    createRun(d / "c", cfg);
+    TrainControl control3;
+    StopAt stop3(control3, 1);
+    trainRun(d / "c", stop3, control3);
+    EXPECT_GT(std::abs(readRunMetrics(d / "c").front().trainLoss - expected), 1e-4 * expected);
+    // Another architecture is refused, naming both.
+    auto other = cfg;
+    other.model = makeModelConfig("tfilm", "tiny");
+    other.init = ck;
+    try {
+        createRun(d / "d", other);
+        FAIL();
+    } catch (const Error& e) {
+        const std::string w = e.what();
+        EXPECT_NE(w.find("audiounet/tiny"), std::string::npos) << w;
+        EXPECT_NE(w.find("tfilm/tiny"), std::string::npos) << w;
+    }
+    EXPECT_FALSE(fs::exists(d / "d/config.json"));
 }
 
 }  // namespace srlab
