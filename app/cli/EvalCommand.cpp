@@ -2,6 +2,7 @@
 // `srlab eval`: per-file and mean metrics of trained models beside the baselines, on audio files
 // or on the held-back source files of a dataset split (with that dataset's rate, r and filter).
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 
@@ -9,6 +10,7 @@
 #include "cli/TerminalProgress.h"
 #include "dataset/PairBuilder.h"
 #include "dataset/StreamedDataset.h"
+#include "eval/ExternalOutput.h"
 #include "eval/LowBandMethod.h"
 #include "infer/ModelUpsampler.h"
 #include "eval/Evaluator.h"
@@ -20,7 +22,7 @@ namespace srlab::cli {
 namespace {
 
 struct EvalOptions {
-    std::vector<std::string> inputs, baselines{"spline"}, checkpoints;
+    std::vector<std::string> inputs, baselines{"spline"}, checkpoints, outputs;
     int rate = 16000, scale = 4, threads = 0;
     std::string filter = "cheby", degradations, csv, json, split = "test", device = "auto", lowBand = "input";
 };
@@ -70,6 +72,20 @@ void runEval(EvalOptions o) {
     }
     const auto files = collectAudioFiles(inputs);
     if (files.empty()) throw Error("--input", "no audio files found");
+    // Other systems' outputs, matched to the truth files by name (docs/reference.md §6.4).
+    const auto notes = std::make_shared<OutputNotes>();
+    for (const auto& spec : o.outputs) {
+        const size_t eq = spec.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+            throw Error("--outputs", "'" + spec + "' is not NAME=FOLDER_OR_FILE");
+        const std::string name = spec.substr(0, eq), where = spec.substr(eq + 1);
+        if (!std::filesystem::exists(where)) throw Error(where, "does not exist (--outputs " + name + ")");
+        if (!std::filesystem::is_directory(where) && files.size() > 1)
+            throw Error(where, "is one file, for " + std::to_string(files.size()) + " truth files: give a folder of outputs named as the truth files");
+        for (const auto& m : methods)
+            if (m.name == name) throw Error("--outputs", "the name '" + name + "' is already taken by another method");
+        methods.push_back(externalMethod(name, where, notes));
+    }
     for (const auto* out : {&o.csv, &o.json})
         if (!out->empty()) checkWritableDir(*out);
     TerminalProgress progress("files");
@@ -85,6 +101,7 @@ void runEval(EvalOptions o) {
         if (!o.csv.empty()) writeFileAtomically(o.csv, m.toCsv());
         if (!o.json.empty()) writeFileAtomically(o.json, m.toJson());
     }
+    for (const auto& line : notes->lines()) std::fprintf(stdout, "%s\n", line.c_str());
     if (m.cases.front().rows.empty()) throw Error("--input", "no file could be evaluated");
 }
 
@@ -97,6 +114,9 @@ void addEvalCommand(CLI::App& root) {
                   "Audio files or folders, or a dataset, .h5 or streamed .json (its --split source files)")
         ->required();
     e->add_option("--checkpoint", o->checkpoints, "Trained model checkpoint (repeatable)");
+    e->add_option("--outputs", o->outputs,
+                  "NAME=FOLDER_OR_FILE: another system's outputs, matched to the truth files by name, resampled, "
+                  "their delay (+-50 ms) and length lined up, scored beside the rest (repeatable)");
     e->add_option("--split", o->split, "Split of a dataset input: train, val, test")->capture_default_str();
     e->add_option("--device", o->device, "Model device: auto, cpu, cuda")->capture_default_str();
     e->add_option("--rate", o->rate, "Target (high) rate in Hz")->capture_default_str();

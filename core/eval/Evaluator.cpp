@@ -28,6 +28,11 @@ Method baselineMethod(const std::string& name, int scale) {
             [b, scale](const CancelToken&) { return baselineStream(b, scale); }};
 }
 
+std::unique_ptr<MethodStream> methodStreamFor(const Method& m, const std::string& file, int rate, int scale, size_t n,
+                                              const CancelToken& cancel) {
+    return m.forFile ? m.forFile(file, rate, scale, n, cancel) : m.stream(cancel);
+}
+
 namespace {
 struct Skip {};  // a file whose every case streamed: no whole-file read
 }  // namespace
@@ -57,7 +62,7 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
     };
     // Cases that stream go through one at a time; the rest share one whole-file read.
     const bool methodsStream =
-        std::all_of(methods.begin(), methods.end(), [](const Method& m) { return bool(m.stream); });
+        std::all_of(methods.begin(), methods.end(), [](const Method& m) { return m.stream || m.forFile; });
     std::vector<bool> streamed(cases.size());
     for (size_t c = 0; c < cases.size(); ++c)
         streamed[c] = mode == EvalMode::Auto && methodsStream && degradationStreams(cases[c]);
@@ -91,7 +96,16 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
                 kbps[i][c] = low.codecKbps;
                 const MetricReference reference(truth, rate, scale, 1);
                 for (const Method& m : methods) {
-                    const auto est = m.run(low.low, truth.size(), cancel);
+                    std::vector<float> est;
+                    if (m.forFile) {  // through its stream, fed the low-res signal at its pace
+                        est.reserve(truth.size());
+                        const SampleSink append = [&est](const float* y, size_t k) { est.insert(est.end(), y, y + k); };
+                        auto s = m.forFile(files[i], rate, scale, truth.size(), cancel);
+                        s->push(low.low.data(), low.low.size(), append);
+                        s->finish(truth.size(), append);
+                    } else {
+                        est = m.run(low.low, truth.size(), cancel);
+                    }
                     perFile[i][c].push_back({files[i], m.name, reference.measure(est)});
                 }
             }

@@ -38,7 +38,17 @@ struct Method {
     // The same method as a stream (every baseline and model has one): with it, files stream
     // through evaluation and memory does not grow with their length.
     std::function<std::unique_ptr<MethodStream>(const CancelToken& cancel)> stream;
+    // Set instead of run/stream for a method that is not a function of the low-res signal:
+    // another system's output for each file (eval/ExternalOutput.h), given the truth file, the
+    // target rate, the scale and the truth's length there. Its stream ignores the low-res samples' values.
+    std::function<std::unique_ptr<MethodStream>(const std::string& file, int rate, int scale, size_t n,
+                                                 const CancelToken& cancel)>
+        forFile;
 };
+
+// The method's stream for one file (forFile where set).
+std::unique_ptr<MethodStream> methodStreamFor(const Method& m, const std::string& file, int rate, int scale, size_t n,
+                                              const CancelToken& cancel);
 
 struct EvalRow {
     std::string file, method;

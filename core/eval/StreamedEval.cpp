@@ -85,7 +85,7 @@ std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int sca
     std::vector<std::unique_ptr<MethodStream>> streams;
     std::vector<SampleSink> estimates;
     for (size_t k = 0; k < methods.size(); ++k) {
-        streams.push_back(methods[k].stream(cancel));
+        streams.push_back(methodStreamFor(methods[k], file, rate, scale, n, cancel));
         estimates.push_back([&metrics, k](const float* y, size_t m) { metrics.pushEstimate(k, y, m); });
     }
     const SampleSink low = [&](const float* x, size_t m) {
