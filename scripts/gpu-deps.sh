@@ -2,9 +2,9 @@
 # Downloads (never installs) the Debian packages that core and the CLI build and run against,
 # into .gpu-deps/ (ignored by git), for scripts/gpu-proof.sh to unpack on a GPU machine that has
 # PyTorch, CMake and ninja but none of these libraries (and no network). The runtime list is the
-# closure of the libraries srlab links directly (ldd), less what every Linux has (libstdc++,
+# closure of the libraries srlab links directly (ldd), less what every Linux has (libc, libstdc++,
 # libgcc); the -dev packages give the headers, pkg-config files and protoc (25 MiB). Beside them,
-# .gpu-deps/audio/ holds 40 speech recordings of the development set (16 MiB), the data the
+# .gpu-deps/audio/ holds 40 speech recordings of the development set (11 MiB), the data the
 # proof trains its shipped-model candidate on.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

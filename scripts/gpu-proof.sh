@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The CUDA proof, in one call on a GPU machine (../shared/testing/GPU.md; run there by the
-# `device` tool with .gpu-deps carried, made here by scripts/gpu-deps.sh). Within 8 minutes:
+# The CUDA proof, in one call on a GPU machine that has PyTorch, CMake and ninja but not SRLab's
+# other libraries, with .gpu-deps/ (scripts/gpu-deps.sh) copied beside the sources. Within 8 minutes:
 #  1. unpacks the carried Debian packages into $DEPS (never /) and builds core + CLI against the
 #     machine's own PyTorch (SRLAB_BUILD_GUI=OFF, all cores);
 #  2. trains tfilm/published and apbwe/published for a fixed number of steps on CUDA on a small
-#     dataset of made signals, and the same TFiLM U-Net in PyTorch eager mode
-#     (tests/python/eager_bench.py, same batch, length, loss and optimiser): steps/s of both,
+#     dataset of made signals, in float32, and the same TFiLM U-Net in PyTorch eager mode
+#     (tests/python/eager_bench.py, same batch, length, loss, optimiser and precision; random
+#     batches kept on the GPU, where SRLab reads real ones through its loader): steps/s of both,
 #     GPU busy share and memory (nvidia-smi sampled every 200 ms);
 #  3. trains a shipped-model candidate (spectral/small, under 16 MiB) on the carried speech for a
 #     fixed time and evaluates it on its test split;
@@ -77,7 +78,7 @@ for model in tfilm/published apbwe/published; do
   rm -rf "$run"
   pid=$(sample_gpu "$OUT/smi-${model%/*}.csv")
   "$srlab" train --quiet --dataset "$data/made.h5" --run "$run" --model "${model%/*}" --preset published \
-    --device "$device" --batch "$batch" --epochs 1 --steps-per-epoch $((steps + 20)) --val-items 8 \
+    --device "$device" --precision fp32 --batch "$batch" --epochs 1 --steps-per-epoch $((steps + 20)) --val-items 8 \
     > "$OUT/train-${model%/*}.log" 2>&1 || { kill "$pid" 2> /dev/null; tail -20 "$OUT/train-${model%/*}.log"; exit 1; }
   kill "$pid" 2> /dev/null || true
   # Steps/s after 20 warm-up steps, from the run's own wall clock (metrics.csv: step, epoch, wall_s).
@@ -99,7 +100,9 @@ rm -rf "$cand"
   --stft-weight 0.05 --batch 16 --epochs 100000 --steps-per-epoch 200 --val-items 64 --time-limit "$candidate_s" \
   --device "$device" --lr-schedule cosine > "$OUT/candidate-train.log" 2>&1
 mkdir -p "$OUT/candidate"
-cp "$cand/checkpoints/best/model.pt" "$cand/checkpoints/best/model.json" "$cand/metrics.csv" "$cand/config.json" "$OUT/candidate/"
+ck=$cand/checkpoints/best
+[ -f "$ck/model.pt" ] || ck=$cand/checkpoints/last  # stopped before its first validation
+cp "$ck/model.pt" "$ck/model.json" "$cand/metrics.csv" "$cand/config.json" "$OUT/candidate/"
 "$srlab" eval --input "$data/speech.h5" --split test --checkpoint "$OUT/candidate" --baseline spline --baseline sinc \
   > "$OUT/candidate/test-metrics.txt" 2>&1 || true
 say "candidate spectral/small: $(du -h "$OUT/candidate/model.pt" | cut -f1), $(tail -1 "$cand/metrics.csv" | cut -d, -f1) steps in ${candidate_s} s"

@@ -2,6 +2,7 @@
 // `srlab eval`: per-file and mean metrics of trained models beside the baselines, on audio files
 // or on the held-back source files of a dataset split (with that dataset's rate, r and filter).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
@@ -101,7 +102,13 @@ void runEval(EvalOptions o) {
         if (!o.csv.empty()) writeFileAtomically(o.csv, m.toCsv());
         if (!o.json.empty()) writeFileAtomically(o.json, m.toJson());
     }
-    for (const auto& line : notes->lines()) std::fprintf(stdout, "%s\n", line.c_str());
+    // One line per output file (a matrix lines each up once per case: the same figures).
+    std::vector<std::string> said;
+    for (const auto& line : notes->lines())
+        if (std::find(said.begin(), said.end(), line) == said.end()) {
+            said.push_back(line);
+            std::fprintf(stdout, "%s\n", line.c_str());
+        }
     if (m.cases.front().rows.empty()) throw Error("--input", "no file could be evaluated");
 }
 

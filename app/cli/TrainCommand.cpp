@@ -72,6 +72,8 @@ void runTrain(TrainOptions& o) {
     if (o.nproc < 1) throw Error("--nproc", "must be at least 1");
     if (o.nproc > 1 && dist.active()) throw Error("--nproc", "cannot be combined with torchrun's WORLD_SIZE (already a rank)");
     std::string dir = o.resume;
+    if (!dir.empty() && !o.cfg.init.empty())
+        throw Error("--init", "starts a new run from a checkpoint's weights; a resumed run goes on from its own");
     if (dir.empty()) {
         if (o.run.empty()) throw Error("--run", "name a run folder for a new run (or --resume DIR)");
         if (o.cfg.dataset.empty()) throw Error("--dataset", "a new run needs a dataset (.h5 from `srlab dataset build`)");

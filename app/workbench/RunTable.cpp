@@ -134,8 +134,11 @@ void RunTable::fillRow(int row, const RunModel& run) {
     set(1, QFileInfo(q(c.dataset)).fileName());
     table_->item(row, 1)->setToolTip(q(c.dataset));
     // A warm start names the checkpoint it began from (run/checkpoint; the path on hover).
-    const QString from = c.init.empty() ? QString() : QDir(q(c.init)).absolutePath().section('/', -3, -3) + "/" +
-                                                              QDir(q(c.init)).dirName();
+    // A run's checkpoint reads RUN/CHECKPOINT; any other folder (a shipped model) its own name.
+    const QString initDir = QDir(q(c.init)).absolutePath();
+    const QString from = c.init.empty()                                 ? QString()
+                         : initDir.section('/', -2, -2) == "checkpoints" ? initDir.section('/', -3, -3) + "/" + initDir.section('/', -1)
+                                                                         : initDir.section('/', -1);
     set(2, q(c.model.arch + "/" + c.model.preset) + (from.isEmpty() ? QString() : " from " + from));
     table_->item(row, 2)->setToolTip(c.init.empty() ? QString() : "warm start from " + q(c.init));
     set(3, c.loss == "mse+mrstft" ? QString("mse+mrstft×%1").arg(c.stftWeight) : q(c.loss));

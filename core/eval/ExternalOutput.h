@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Another system's outputs as a method (`srlab eval --outputs NAME=DIR_OR_FILE`, Compare's "Add
-// version from file..."; docs/reference.md §6.4): for each truth file, the output of the same
+// Another system's outputs as a method (`srlab eval --outputs NAME=DIR_OR_FILE`; docs/reference.md
+// §6.4): for each truth file, the output of the same
 // name, brought to the truth's rate, with its constant delay (within +-50 ms) found by
 // cross-correlation and removed, then trimmed or zero-padded to the truth's length. What cannot
 // be matched is refused with one line naming the file: no output of that name, one shorter than

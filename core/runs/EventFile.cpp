@@ -97,6 +97,45 @@ void EventFile::scalar(const std::string& tag, int64_t step, double value) {
     write(e.SerializeAsString());
 }
 
+namespace {
+void hparamsSummary(tb::Event& e, const std::string& tag, const tb::HParamsPluginData& data) {
+    auto* v = e.mutable_summary()->add_value();
+    v->set_tag(tag);
+    auto* plugin = v->mutable_metadata()->mutable_plugin_data();
+    plugin->set_plugin_name("hparams");
+    plugin->set_content(data.SerializeAsString());
+}
+}  // namespace
+
+void EventFile::sessionStart(const std::vector<HParam>& hparams, const std::string& group) {
+    tb::HParamsPluginData data;
+    data.set_version(0);
+    auto* start = data.mutable_session_start_info();
+    for (const auto& h : hparams) {
+        tb::HParamValue value;
+        if (h.isNumber) value.set_number_value(h.number);
+        else value.set_string_value(h.text);
+        (*start->mutable_hparams())[h.name] = value;
+    }
+    start->set_group_name(group);
+    start->set_start_time_secs(now());
+    tb::Event e;
+    e.set_wall_time(now());
+    hparamsSummary(e, "_hparams_/session_start_info", data);
+    write(e.SerializeAsString());
+}
+
+void EventFile::sessionEnd(int status) {
+    tb::HParamsPluginData data;
+    data.set_version(0);
+    data.mutable_session_end_info()->set_status(status);
+    data.mutable_session_end_info()->set_end_time_secs(now());
+    tb::Event e;
+    e.set_wall_time(now());
+    hparamsSummary(e, "_hparams_/session_end_info", data);
+    write(e.SerializeAsString());
+}
+
 void EventFile::audio(const std::string& tag, int64_t step, const std::vector<float>& samples, int rate) {
     tb::Event e;
     e.set_wall_time(now());

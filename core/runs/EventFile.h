@@ -26,6 +26,16 @@ public:
     void scalar(const std::string& tag, int64_t step, double value);  // NaN values are skipped
     // Mono float samples in [-1, 1] as a 16-bit WAV clip.
     void audio(const std::string& tag, int64_t step, const std::vector<float>& samples, int rate);
+    // TensorBoard's HParams dashboard: a session's hyper-parameters (numbers or text) at its
+    // start, and its end (status 1 success, 2 failure).
+    struct HParam {
+        std::string name;
+        bool isNumber = false;
+        double number = 0;
+        std::string text;
+    };
+    void sessionStart(const std::vector<HParam>& hparams, const std::string& group);
+    void sessionEnd(int status);
 
 private:
     void write(const std::string& eventBytes);

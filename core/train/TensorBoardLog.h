@@ -2,7 +2,9 @@
 #pragma once
 // TensorBoard output of a run, as an observer of the trainer's events: every metrics.csv
 // column as a scalar, and the audio snapshots (plus, once, the clips' truth and input) as WAV
-// audio, in an event file in the run folder (runs/EventFile.h).
+// audio, in an event file in the run folder (runs/EventFile.h); and for the HParams dashboard,
+// the run's hyper-parameters at its start, its best validation SNR and LSD so far as the
+// scalars hparams/best_val_snr_db and hparams/best_val_lsd_db, and its end.
 //
 // Threads: the training thread (the writer rank's) only.
 #include <memory>
@@ -15,14 +17,17 @@ namespace srlab {
 
 class TensorBoardLog final : public TrainEvents {
 public:
-    explicit TensorBoardLog(const std::string& runDir);  // throws Error when it cannot create the file
+    // Throws Error when it cannot create the file.
+    TensorBoardLog(const std::string& runDir, const TrainConfig& cfg);
     void row(const TrainRow& r) override;
     void snapshot(int64_t step) override;
+    void end(bool success);  // the session's end, for the HParams dashboard
 
 private:
     std::string runDir_;
     EventFile file_;
     bool loggedClips_ = false;
+    double bestSnr_ = -1e300, bestLsd_ = 1e300;
 };
 
 // Sends every event to each of a list of observers, in order.

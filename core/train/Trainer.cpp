@@ -142,6 +142,10 @@ public:
     void fail(const std::string& what) {
         status(RunState::Failed, what);
         log("failed: " + what);
+        ended(false);
+    }
+    void ended(bool success) {
+        if (tensorboard_) tensorboard_->end(success);
     }
     const TrainConfig& config() const { return cfg_; }
 
@@ -291,7 +295,7 @@ void RunSession::setUp() {
         if (std::isfinite(b.valLoss)) bestVal_ = b.valLoss;
     }
     if (writer_) {
-        tensorboard_ = std::make_unique<TensorBoardLog>(runDir_);
+        tensorboard_ = std::make_unique<TensorBoardLog>(runDir_, cfg_);
         events_ = TrainEventsFanOut({&userEvents_, tensorboard_.get()});
     }
     t0_ = Clock::now();
@@ -429,7 +433,10 @@ RunOutcome trainRun(const std::string& runDir, TrainEvents& events, TrainControl
     // train.log: status.json never keeps saying "running" for a run that is gone.
     try {
         run.setUp();
-        return run.trainEpochs();
+        const RunOutcome outcome = run.trainEpochs();
+        // A stopped run goes on when resumed: only a finished one ends its HParams session.
+        if (outcome == RunOutcome::Finished) run.ended(true);
+        return outcome;
     } catch (const Error& e) {
         run.fail(e.what());
         throw;

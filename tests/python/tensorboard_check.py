@@ -43,4 +43,25 @@ for clip in index["clips"]:
     assert a.content_type == "audio/wav" and a.sample_rate == index["rate"], (a.content_type, a.sample_rate)
     assert a.encoded_audio_string[:4] == b"RIFF" and a.length_frames > 0
     assert "truth/" + clip["name"] in tags["audio"]
-print(f"ok {checked} scalars, {len(index['clips'])} clips x {len(index['steps'])} snapshots")
+# The HParams dashboard: the session's hyper-parameters, its end, and the best validation figures.
+from tensorboard.plugins.hparams import plugin_data_pb2
+
+with open(os.path.join(run, "config.json")) as f:
+    config = json.load(f)
+content = acc.PluginTagToContent("hparams")
+assert "_hparams_/session_start_info" in content, f"no HParams session; plugin tags: {content.keys()}"
+start = plugin_data_pb2.HParamsPluginData.FromString(content["_hparams_/session_start_info"]).session_start_info
+hp = start.hparams
+expect = {"model": config["model"]["arch"] + "/" + config["model"]["preset"], "loss": config["loss"]}
+for k, v in expect.items():
+    assert hp[k].string_value == v, f"hparam {k}: {hp[k]} != {v}"
+assert math.isclose(hp["lr"].number_value, config["lr"]) and hp["batch"].number_value == config["batch"], hp
+end = plugin_data_pb2.HParamsPluginData.FromString(content["_hparams_/session_end_info"]).session_end_info
+assert end.status == 1, f"session end status {end.status}"
+snr = [float(r["val_snr_db"]) for r in rows if r.get("val_snr_db")]
+best = [e.value for e in acc.Scalars("hparams/best_val_snr_db")]
+assert snr and math.isclose(best[-1], max(snr), rel_tol=1e-6), (best, snr)
+lsd = [float(r["val_lsd_db"]) for r in rows if r.get("val_lsd_db")]
+assert math.isclose(acc.Scalars("hparams/best_val_lsd_db")[-1].value, min(lsd), rel_tol=1e-6)
+print(f"ok {checked} scalars, {len(index['clips'])} clips x {len(index['steps'])} snapshots, "
+      f"{len(hp)} hyper-parameters")
