@@ -30,6 +30,7 @@
 #include "util/AtomicFile.h"
 #include "MetricsTable.h"
 #include "runs/DefaultModels.h"
+#include "eval/ExternalOutput.h"
 #include "eval/LowBandMethod.h"
 #include "infer/ModelUpsampler.h"
 #include "runs/ModelConfig.h"
@@ -139,6 +140,18 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
         mushra()->raise();
     });
     tests->addWidget(mushraButton);
+    auto* addOutput = new QPushButton("Add version from file...");
+    addOutput->setObjectName("addOutput");
+    addOutput->setToolTip("Another system's output of this file (AudioSR, NU-Wave 2, ...) as a version: resampled to the\n"
+                          "comparison's rate, its delay (up to 50 ms) removed and its length matched to the file's");
+    connect(addOutput, &QPushButton::clicked, this, [this] {
+        if (path_.isEmpty()) return;
+        const QString p = QFileDialog::getOpenFileName(this, "Another system's output of " + QFileInfo(path_).fileName(),
+                                                       QFileInfo(path_).absolutePath(),
+                                                       "Audio (*.wav *.flac *.ogg *.opus *.mp3 *.aiff);;All files (*)");
+        if (!p.isEmpty()) addOutputVersion(p);
+    });
+    tests->addWidget(addOutput);
     lay->addLayout(tests);
 
     connect(open, &QPushButton::clicked, this, [this] {
@@ -357,6 +370,7 @@ void ComparePage::resetZoom() {
 }
 
 void ComparePage::openFile(const QString& path) {
+    if (path != path_) outputs_.clear();  // other systems' outputs belong to the file they were added to
     path_ = path;
     unreadable_ = false;
     note_->clear();
@@ -400,6 +414,18 @@ void ComparePage::openFile(const QString& path) {
                                 checkpoint + "|" + std::to_string(time) + (keep ? "|low band kept" : "|raw"), checkpoint};
         });
     }
+    // Other systems' outputs of this file, lined up with it (eval/ExternalOutput.h).
+    for (const auto& [name, file] : outputs_)
+        r.models.push_back([name = name.toStdString(), file = file.toStdString()] {
+            Method m;
+            m.name = name;
+            m.forFile = [file](const std::string& truth, int rate, int scale, size_t n, const CancelToken&) {
+                return externalOutputStream(file, truth, rate, scale, n, nullptr);
+            };
+            std::error_code ec;
+            const auto time = std::filesystem::last_write_time(file, ec).time_since_epoch().count();
+            return CompareModel{name, 0, 0, m, "output|" + file + "|" + std::to_string(time), file};
+        });
     const FreqScale scale = group_->style().scale;
     // Nothing of the previous file stays on screen: its panes, rows and readout go now.
     for (auto& j : detailJobs_) j->abandon();
@@ -565,6 +591,14 @@ void ComparePage::fail(const JobFailure& f) {
 }
 
 QString ComparePage::header() const { return !note_->text().isEmpty() ? file_->text() + "   (" + note_->text() + ")" : file_->text(); }
+
+void ComparePage::addOutputVersion(const QString& file, const QString& name) {
+    QString n = name.isEmpty() ? QFileInfo(file).completeBaseName() : name;
+    for (int k = 2; std::any_of(outputs_.begin(), outputs_.end(), [&](const auto& o) { return o.first == n; }); ++k)
+        n = (name.isEmpty() ? QFileInfo(file).completeBaseName() : name) + QString(" (%1)").arg(k);
+    outputs_.emplace_back(n, file);
+    if (!path_.isEmpty()) openFile(path_);
+}
 
 int ComparePage::superResIndex() const {
     for (size_t i = 0; i < comparison_.versions.size(); ++i)

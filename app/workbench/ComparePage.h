@@ -51,6 +51,10 @@ public:
     // Where MUSHRA results go (the workspace's mushra/): results.csv, every session appended.
     // Empty: they are summarised but not kept.
     void setResultsDir(const QString& dir) { resultsDir_ = dir; }
+    // Another system's output of the open file as a version (named after the file unless given),
+    // lined up with it (docs/reference.md §6.4); the comparison reloads. Opening another file
+    // drops them.
+    void addOutputVersion(const QString& file, const QString& name = {});
     // The MUSHRA test's window (made on first use; its Start makes the anchors on a job).
     MushraPanel* mushra();
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
@@ -117,6 +121,7 @@ private:
     PlayerBar* player_;
     AbxPanel* abx_;
     MushraPanel* mushra_ = nullptr;
+    std::vector<std::pair<QString, QString>> outputs_;  // other systems' outputs: name, file
     QString resultsDir_;
     Comparison comparison_;  // what is shown: the stages that have arrived
     QString path_;

@@ -322,11 +322,15 @@ void tellDifference(const Comparison& c, size_t of, const CompareRequest& r, Com
                                                     r.windowMs, r.columns));
 }
 
+// A model's version is "super-res: NAME"; another system's output keeps its own name.
+std::string versionName(const CompareModel& m) { return m.method.forFile ? m.name : "super-res: " + m.name; }
+
 // The model over the focus range only (with a second of context either side), placed in a
 // silent full-length signal (a sparse file in the cache): what makes it audible and drawn where
 // the user looks, first. Returns false when the focus is (nearly) the whole file: then only the
 // full run is worth it.
 bool focusRun(const Comparison& c, const CompareRequest& r, const CompareModel& m, Version& v, const CancelToken& cancel) {
+    if (m.method.forFile) return false;  // another system's output: read whole, in order
     const double lowRate = double(c.rate) / c.scale;
     const size_t n = c.low->size();
     const auto at = [&](double seconds) { return size_t(std::clamp(seconds * lowRate, 0.0, double(n))); };
@@ -347,7 +351,7 @@ bool focusRun(const Comparison& c, const CompareRequest& r, const CompareModel& 
 Samples wholeFileRun(const Comparison& c, const CompareRequest& r, const CompareModel& m, const CancelToken& cancel) {
     auto make = [&](SampleWriter& w) {
         const SampleSink out = [&](const float* x, size_t n) { w.write(x, n); };
-        auto stream = m.method.stream(cancel);
+        auto stream = methodStreamFor(m.method, r.path, c.rate, c.scale, c.frames, cancel);
         forBlocks(*c.low, cancel, [&](const float* x, size_t n) { stream->push(x, n, out); });
         stream->finish(c.frames, out);
     };
@@ -406,7 +410,7 @@ std::optional<Version> earlyFocus(const CompareRequest& r, const CompareModel& m
     const CompareSettings& s = r.settings;
     const int rate = targetRate(s, inRate);
     const size_t scale = size_t(s.scale);
-    if (m.rate != rate || m.scale != s.scale) return std::nullopt;
+    if (m.method.forFile || m.rate != rate || m.scale != s.scale) return std::nullopt;
     const double lowRate = double(rate) / s.scale;
     const bool truth = inRate > lowRate * 1.001;
     size_t frames = inRate == rate ? size_t(inFrames) : size_t(std::llround(double(inFrames) * rate / inRate));
@@ -442,7 +446,7 @@ std::optional<Version> earlyFocus(const CompareRequest& r, const CompareModel& m
     SampleWriter w(r.cacheDir.empty() ? std::string() : (fs::path(r.cacheDir) / "focus.f32").string());
     w.resize(frames);
     w.writeAt(outBegin, part.data(), std::min(part.size(), outLen));
-    Version v{"super-res: " + m.name, {}, 0, false, {}, 0, m.source};
+    Version v{versionName(m), {}, 0, false, {}, 0, m.source};
     v.audio = w.finish();
     return v;
 }
@@ -566,7 +570,7 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
             return std::nullopt;
         }
         const CompareModel& m = *loaded[i];
-        if (m.rate != c.rate || m.scale != c.scale) {
+        if (!m.method.forFile && (m.rate != c.rate || m.scale != c.scale)) {
             events.modelRefused(m.name + " is made for " + std::to_string(m.rate) + " Hz x" + std::to_string(m.scale) +
                                     "; this comparison is " + std::to_string(c.rate) + " Hz x" + std::to_string(c.scale) +
                                     (c.hasTruth ? " (the file's truth is kept; pick that target rate to resample it)" : ""),
@@ -580,7 +584,7 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
         progress.progress(1, stages, "model");
         first = usable(0);
     }
-    Version mv{"super-res: " + (first ? first->name : std::string()), {}, 0, false, {}, 0, first ? first->source : std::string()};
+    Version mv{first ? versionName(*first) : std::string("super-res: "), {}, 0, false, {}, 0, first ? first->source : std::string()};
     const size_t k = c.versions.size();
     std::optional<Version> earlyView = early.valid() ? early.get() : std::nullopt;
     if (first && earlyView) mv = *earlyView;  // already shown
@@ -593,7 +597,13 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     double stage = 3;
     auto wholeFile = [&](const CompareModel& m, Version v) {
         progress.progress(stage++, stages, "model (whole file)");
-        v.audio = wholeFileRun(c, r, m, cancel);
+        try {
+            v.audio = wholeFileRun(c, r, m, cancel);
+        } catch (const Error& e) {
+            if (!m.method.forFile) throw;
+            events.modelRefused(e.what(), true);  // an output that cannot be lined up: the rest stands
+            return;
+        }
         v.rms = rmsOf(*v.audio);
         const size_t at = c.versions.size();
         c.versions.push_back(v);
@@ -603,7 +613,7 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
     };
     if (first) wholeFile(*first, mv);
     for (size_t i = 1; i < loading.size(); ++i)
-        if (auto m = usable(i)) wholeFile(*m, Version{"super-res: " + m->name, {}, 0, false, {}, 0, m->source});
+        if (auto m = usable(i)) wholeFile(*m, Version{versionName(*m), {}, 0, false, {}, 0, m->source});
     if (first) tellDifference(c, k, r, events);
     return c;
 }

@@ -18,6 +18,8 @@
 #include <fstream>
 
 #include "AbxPanel.h"
+#include "audio/AudioFile.h"
+#include "audio/Resampler.h"
 #include "CompareTestSupport.h"
 #include "ComparePage.h"
 #include "MainWindow.h"
@@ -286,6 +288,46 @@ TEST(CompareTruth, TheModelKeepsTheInputsLowBandUnlessSwitchedOff) {
     keep->setChecked(true);
     ASSERT_TRUE(settle(page));
     EXPECT_NEAR(lowBandDifference(), kept, 1e-3 * kept + 1e-12);
+}
+
+}  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// Another system's output as a version: lined up (another rate, a delay, a longer file) it scores
+// like the truth itself; one that cannot be lined up (silent) is refused with its reason while
+// the rest of the comparison stands.
+TEST(CompareTruth, AnotherSystemsOutputIsAVersion) {
+    app();
+    TempDir d;
+    const auto x = chirp(100, 6000, 16000, 16000 * 3);
+    writeMonoWav(d / "song.wav", x, 16000);
+    auto y = resample(x, 16000, 48000);
+    y.insert(y.begin(), 240, 0.0f);  // 5 ms late
+    y.resize(y.size() + 480, 0.0f);  // and 10 ms longer
+    writeAudio(d / "song_other.wav", y, 48000);
+    writeAudio(d / "silent.wav", std::vector<float>(y.size(), 0.0f), 48000);
+    ComparePage page;
+    QString refused;
+    QObject::connect(&page, &ComparePage::modelRefused, [&](const QString& m) { refused = m; });
+    ASSERT_TRUE(load(page, d / "song.wav"));
+    const size_t before = page.comparison().versions.size();
+    page.addOutputVersion(QString::fromStdString(d / "song_other.wav"));
+    ASSERT_TRUE(settle(page));
+    const Comparison& c = page.comparison();
+    ASSERT_EQ(c.versions.size(), before + 1) << page.header().toStdString();
+    EXPECT_EQ(c.versions.back().name, "song_other");
+    ASSERT_TRUE(c.versions.back().hasMetrics);
+    EXPECT_GT(c.versions.back().metrics.snr, 40.0);  // the truth itself, at another rate and delay
+    page.addOutputVersion(QString::fromStdString(d / "silent.wav"), "silent system");
+    ASSERT_TRUE(settle(page));
+    EXPECT_EQ(page.comparison().versions.size(), before + 1);
+    EXPECT_TRUE(refused.contains("is silent")) << refused.toStdString();
+    // Another file drops them.
+    writeMonoWav(d / "other.wav", x, 16000);
+    ASSERT_TRUE(load(page, d / "other.wav"));
+    EXPECT_EQ(page.comparison().versions.size(), before);
 }
 
 }  // namespace srlab
