@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
@@ -131,7 +132,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     abx_ = new AbxPanel(player_->player());
     auto* tests = new QHBoxLayout;
     tests->addWidget(abx_, 1);
-    auto* mushraButton = new QPushButton("MUSHRA test...");
+    auto* mushraButton = new QPushButton("MUSHRA...");
     mushraButton->setObjectName("mushraButton");
     mushraButton->setToolTip("A MUSHRA listening test (ITU-R BS.1534) of this file's versions, with a hidden\n"
                              "reference and the 3.5 and 7 kHz anchors; results go to the workspace's mushra/results.csv");
@@ -140,18 +141,6 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
         mushra()->raise();
     });
     tests->addWidget(mushraButton);
-    auto* addOutput = new QPushButton("Add version from file...");
-    addOutput->setObjectName("addOutput");
-    addOutput->setToolTip("Another system's output of this file (AudioSR, NU-Wave 2, ...) as a version: resampled to the\n"
-                          "comparison's rate, its delay (up to 50 ms) removed and its length matched to the file's");
-    connect(addOutput, &QPushButton::clicked, this, [this] {
-        if (path_.isEmpty()) return;
-        const QString p = QFileDialog::getOpenFileName(this, "Another system's output of " + QFileInfo(path_).fileName(),
-                                                       QFileInfo(path_).absolutePath(),
-                                                       "Audio (*.wav *.flac *.ogg *.opus *.mp3 *.aiff);;All files (*)");
-        if (!p.isEmpty()) addOutputVersion(p);
-    });
-    tests->addWidget(addOutput);
     lay->addLayout(tests);
 
     connect(open, &QPushButton::clicked, this, [this] {
@@ -591,6 +580,17 @@ void ComparePage::fail(const JobFailure& f) {
 }
 
 QString ComparePage::header() const { return !note_->text().isEmpty() ? file_->text() + "   (" + note_->text() + ")" : file_->text(); }
+
+void ComparePage::chooseOutputVersion() {
+    if (path_.isEmpty()) {
+        QMessageBox::information(this, "Add version from file", "Open the file the output was made from first.");
+        return;
+    }
+    const QString p = QFileDialog::getOpenFileName(this, "Another system's output of " + QFileInfo(path_).fileName(),
+                                                   QFileInfo(path_).absolutePath(),
+                                                   "Audio (*.wav *.flac *.ogg *.opus *.mp3 *.aiff);;All files (*)");
+    if (!p.isEmpty()) addOutputVersion(p);
+}
 
 void ComparePage::addOutputVersion(const QString& file, const QString& name) {
     QString n = name.isEmpty() ? QFileInfo(file).completeBaseName() : name;

@@ -55,6 +55,7 @@ public:
     // lined up with it (docs/reference.md §6.4); the comparison reloads. Opening another file
     // drops them.
     void addOutputVersion(const QString& file, const QString& name = {});
+    void chooseOutputVersion();  // File > Add version from file...: a file dialog, then the above
     // The MUSHRA test's window (made on first use; its Start makes the anchors on a job).
     MushraPanel* mushra();
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next

@@ -46,6 +46,10 @@ MainWindow::MainWindow() {
         const QString p = QFileDialog::getOpenFileName(this, "Open audio");
         if (!p.isEmpty()) openAudio(p);
     });
+    file->addAction("Add &version from file...", this, [this] {
+        showPage("compare");
+        compare_->chooseOutputVersion();
+    });
     file->addAction("Open &dataset...", this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Open dataset", QString(), "Datasets (*.h5 *.hdf5 *.json)");
         if (!p.isEmpty()) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A MUSHRA test driven as a listener drives it: Compare & Listen's "MUSHRA test..." window, the
+// A MUSHRA test driven as a listener drives it: Compare & Listen's "MUSHRA..." window, the
 // anchors made and loaded into the player, every trial rated through the sliders, the ratings
 // appended to the workspace's mushra/results.csv, and a second listener who does not recognise
 // the hidden reference left out of the summary.
