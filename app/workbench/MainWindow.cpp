@@ -228,7 +228,17 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
 
 void MainWindow::dropEvent(QDropEvent* e) {
     const auto urls = e->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) openAudio(urls.first().toLocalFile());
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    // Dropped on the panes of an open comparison: other systems' outputs of that file, as
+    // versions. Anywhere else: the first file is opened.
+    QWidget* panes = compare_->spectrograms();
+    const QPoint at = panes->mapFrom(this, e->position().toPoint());
+    if (panes->isVisible() && panes->rect().contains(at) && !compare_->comparison().path.empty()) {
+        for (const QUrl& u : urls)
+            if (u.isLocalFile()) compare_->addOutputVersion(u.toLocalFile());
+        return;
+    }
+    openAudio(urls.first().toLocalFile());
 }
 
 }  // namespace srlab

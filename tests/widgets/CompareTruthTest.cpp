@@ -5,7 +5,11 @@
 // model was not used is shown whole, and exports say what they show.
 #include <gtest/gtest.h>
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QComboBox>
 #include <QImage>
 #include <QLabel>
@@ -328,6 +332,41 @@ TEST(CompareTruth, AnotherSystemsOutputIsAVersion) {
     writeMonoWav(d / "other.wav", x, 16000);
     ASSERT_TRUE(load(page, d / "other.wav"));
     EXPECT_EQ(page.comparison().versions.size(), before);
+}
+
+}  // namespace srlab
+
+namespace srlab {
+using namespace test;
+
+// A file dropped on the panes of an open comparison joins it as another system's output; dropped
+// elsewhere it is opened.
+TEST(CompareTruth, AFileDroppedOnThePanesIsAddedAsAVersion) {
+    app();
+    TempDir d;
+    const auto x = chirp(100, 6000, 16000, 16000 * 2);
+    writeMonoWav(d / "song.wav", x, 16000);
+    writeMonoWav(d / "song_sys.wav", x, 16000);
+    MainWindow w;
+    w.resize(1366, 728);
+    w.show();
+    w.openAudio(QString::fromStdString(d / "song.wav"));
+    ComparePage* page = w.comparePage();
+    ASSERT_TRUE(settle(*page));
+    settleLayouts();
+    const size_t before = page->comparison().versions.size();
+    QMimeData data;
+    data.setUrls({QUrl::fromLocalFile(QString::fromStdString(d / "song_sys.wav"))});
+    QWidget* panes = page->spectrograms();
+    const QPointF at = panes->mapTo(&w, panes->rect().center());
+    // As a drag does it: enter (accepted), then the drop.
+    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    QDropEvent drop(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &drop);
+    ASSERT_TRUE(settle(*page));
+    ASSERT_EQ(page->comparison().versions.size(), before + 1);
+    EXPECT_EQ(page->comparison().versions.back().name, "song_sys");
 }
 
 }  // namespace srlab
