@@ -67,7 +67,8 @@ void ModelUpsampler::setPrecision(const std::string& precision) {
     if (precision == "fp32") {
         d_->dtype = torch::kFloat;
     } else if (precision == "bf16") {
-        if (config().isSpectral()) throw Error("--precision", "bf16 is for the U-Net models; spectral models need fp32");
+        if (config().isSpectral() || config().arch == "torchscript")
+            throw Error("--precision", "bf16 is for SRLab's U-Net models; spectral and TorchScript models run in fp32");
         d_->dtype = torch::kBFloat16;
     } else {
         throw Error("--precision", "must be fp32 or bf16");

@@ -37,6 +37,10 @@ std::shared_ptr<SrNet> makeSpectralNet(const ModelConfig& cfg);
 std::shared_ptr<SrNet> makeSpectralGan(const ModelConfig& cfg);
 std::shared_ptr<SrNet> makeApBwe(const ModelConfig& cfg);
 
+// A PyTorch model saved with torch.jit.save (docs/reference.md §4.2; core/model/TorchScriptNet.cpp).
+bool isTorchScriptFile(const std::string& path);  // a zip archive, not SRLab's pickled weights
+std::shared_ptr<SrNet> loadTorchScript(const std::string& path);  // throws Error naming the file
+
 // Number of trainable values (what "a few MB" is made of).
 int64_t countParameters(torch::nn::Module& m);
 

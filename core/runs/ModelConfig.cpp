@@ -110,6 +110,7 @@ void ModelConfig::fitTo(int rate_, int scale_, int dim_) {
 }
 
 int ModelConfig::multiple() const {
+    if (arch == "torchscript") return scale;  // the module takes every scale-th sample
     if (arch == "apbwe") return 1;  // its iSTFT is cut to the input's length, whatever it is
     if (isSpectral()) return hop;
     int m = 1 << (depth() + 1);  // L stride-2 blocks + the bottleneck

@@ -146,6 +146,17 @@ void loadWeights(const std::string& dir, SrNet& net) {
 }
 
 std::shared_ptr<SrNet> loadModel(const std::string& checkpoint, CheckpointMeta* meta) {
+    if (isTorchScriptFile(checkpoint)) {  // a PyTorch model (docs/reference.md §4.2)
+        if (meta) *meta = CheckpointMeta{};
+        return loadTorchScript(checkpoint);
+    }
+    {
+        std::error_code ec;
+        const fs::path p(checkpoint);
+        if (fs::is_regular_file(p, ec) && p.filename() != "model.pt" && p.filename() != "model.json")
+            throw Error(checkpoint, "is neither an SRLab checkpoint folder (model.json, model.pt) nor a TorchScript "
+                                    "model saved with torch.jit.save (an ONNX file is not read)");
+    }
     auto dir = checkpointDir(checkpoint);
     auto file = (fs::path(dir) / "model.json").string();
     const auto m = readCheckpointMeta(dir);

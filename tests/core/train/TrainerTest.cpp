@@ -567,6 +567,7 @@ TEST(ModelUpsampler, AFileStreamsToTheWholeFilePathsResult) {
 
     ModelUpsampler model(ck, "cpu", 2);
     model.setChunking(2048, 512);
+    model.setLowBand(false);  // the network's chain alone (low-band consistency streams on its own tests)
     AudioReader reader(d / "in.wav");
     std::vector<float> got;
     const size_t made = model.upsample(reader, [&](const float* s, size_t k) { got.insert(got.end(), s, s + k); });
@@ -582,6 +583,7 @@ TEST(ModelUpsampler, AFileStreamsToTheWholeFilePathsResult) {
     CancelToken cancel;
     auto shared = std::make_shared<ModelUpsampler>(ck, "cpu", 2);
     shared->setChunking(2048, 512);
+    shared->setLowBand(false);
     // The Method goes at once: its stream keeps the model alive.
     const auto stream = modelMethod(std::move(shared), "m").stream(cancel);
     std::vector<float> streamed;
