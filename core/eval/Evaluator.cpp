@@ -219,7 +219,8 @@ std::string EvalTable::toJson() const {
 }
 
 std::string EvalTable::toText() const {
-    static const char* shown[] = {"snr", "snr_patch", "lsd", "lsd_hf", "lsd_lf", "lsd_kuleshov", "psnr_mel"};
+    // The figures papers report; --csv and --json hold every metric.
+    static const char* shown[] = {"snr", "si_sdr", "lsd", "lsd_hf", "lsd_lf", "psnr_mel", "stoi", "estoi"};
     std::ostringstream o;
     char buf[256];
     std::snprintf(buf, sizeof buf, "%-36s %-8s", "file", "method");
