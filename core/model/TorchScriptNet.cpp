@@ -88,7 +88,19 @@ bool isTorchScriptFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     char magic[4] = {};
     in.read(magic, 4);
-    return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;  // a zip archive
+    if (in.gcount() != 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) return false;
+    // A zip archive, as SRLab's own model.pt (torch::pickle_save) is too: TorchScript's holds
+    // constants.pkl beside its code, which a pickled dict of tensors never does.
+    const std::string want = "constants.pkl";
+    std::string carry, block(1 << 20, '\0');
+    in.seekg(0);
+    while (in) {
+        in.read(&block[0], std::streamsize(block.size()));
+        const std::string part = carry + block.substr(0, size_t(in.gcount()));
+        if (part.find(want) != std::string::npos) return true;
+        carry = part.substr(part.size() - std::min(part.size(), want.size()));
+    }
+    return false;
 }
 
 std::shared_ptr<SrNet> loadTorchScript(const std::string& path) {

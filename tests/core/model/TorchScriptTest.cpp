@@ -95,7 +95,7 @@ TEST(TorchScript, BadModulesAndFilesAreOneLineEach) {
     const std::string bare = module(d, "bare", "def forward(self, x):\n    return x\n", false);
     EXPECT_NE(run(bare).find("sample_rate"), std::string::npos) << run(bare);
     writeText(d / "fake.pt", std::string("PK\x03\x04", 4) + "not really a zip archive");
-    EXPECT_NE(run(d / "fake.pt").find("is not a TorchScript module"), std::string::npos) << run(d / "fake.pt");
+    EXPECT_NE(run(d / "fake.pt").find("is neither an SRLab checkpoint folder"), std::string::npos) << run(d / "fake.pt");
     writeText(d / "model.onnx", std::string("\x08\x07\x12\x07pytorch", 11));
     const std::string onnx = run(d / "model.onnx");
     EXPECT_NE(onnx.find("model.onnx"), std::string::npos) << onnx;
