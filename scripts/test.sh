@@ -8,6 +8,8 @@ SRLAB_DEV_AUDIO=$(bash "$here/scripts/dev-audio.sh")
 export SRLAB_DEV_AUDIO
 SRLAB_REF_PYTHON=$(bash "$here/scripts/reference-venv.sh")
 export SRLAB_REF_PYTHON
+SRLAB_PACKAGE_PYTHON=$(bash "$here/scripts/package-venv.sh")
+export SRLAB_PACKAGE_PYTHON
 bash "$here/scripts/build.sh" -DSRLAB_BUILD_TESTS=ON
 cd "$SRLAB_BUILD_DIR"
 export QT_QPA_PLATFORM=offscreen

@@ -3,7 +3,10 @@
 // a (batch, 1, n) waveform at the low rate to (batch, 1, n x scale), and the archive holds the int
 // attributes `sample_rate` (the output rate) and `scale`. SRLab's chunked inference hands every
 // network the spline input at the high rate; the spline passes through the low-res samples, so
-// every scale-th sample of it is the low-rate chunk the module takes.
+// every scale-th sample of it is the low-rate chunk the module takes. A module whose string
+// attribute `input` is "baseline" (what the Python package's to_torchscript writes) takes that
+// spline input itself, (batch, 1, n) -> (batch, 1, n), as SRLab's own networks do, and may
+// state its chunking in the int attributes `chunk` and `overlap`.
 #include <torch/script.h>
 
 #include <filesystem>
@@ -34,13 +37,13 @@ std::string lastLine(const std::string& s) {
 
 class TorchScriptNet final : public SrNet {
 public:
-    TorchScriptNet(ModelConfig c, torch::jit::Module m, std::string path)
-        : SrNet(std::move(c)), module_(std::move(m)), path_(std::move(path)) {}
+    TorchScriptNet(ModelConfig c, torch::jit::Module m, std::string path, bool baseline)
+        : SrNet(std::move(c)), module_(std::move(m)), path_(std::move(path)), baseline_(baseline) {}
 
     torch::Tensor forward(torch::Tensor x) override {
         namespace I = torch::indexing;
-        const int64_t r = config().scale, b = x.size(0), t = x.size(2);
-        auto low = x.index({I::Slice(), I::Slice(), I::Slice(I::None, I::None, r)}).contiguous();
+        const int64_t r = baseline_ ? 1 : config().scale, b = x.size(0), t = x.size(2);
+        auto low = baseline_ ? x : x.index({I::Slice(), I::Slice(), I::Slice(I::None, I::None, r)}).contiguous();
         c10::IValue out;
         try {
             out = module_.forward({low});
@@ -59,8 +62,9 @@ public:
             return s + ")";
         };
         if (y.dim() != 3 || y.size(0) != b || y.size(1) != 1 || y.size(2) != t)
-            throw Error(path_, "forward returned " + shape(y) + " for a " + shape(low) + " input; the contract is (batch, 1, n) -> (batch, 1, n x " +
-                                   std::to_string(r) + ") = (" + std::to_string(b) + ", 1, " + std::to_string(t) + ")");
+            throw Error(path_, "forward returned " + shape(y) + " for a " + shape(low) + " input; the contract is (batch, 1, n) -> (batch, 1, n" +
+                                   (baseline_ ? std::string() : " x " + std::to_string(r)) + ") = (" + std::to_string(b) + ", 1, " +
+                                   std::to_string(t) + ")");
         if (y.scalar_type() != torch::kFloat)
             throw Error(path_, std::string("forward returned ") + c10::toString(y.scalar_type()) + " samples; the contract is float32");
         if (!torch::isfinite(y).all().item<bool>()) throw Error(path_, "forward returned NaN or infinite samples");
@@ -78,6 +82,7 @@ public:
 private:
     torch::jit::Module module_;
     std::string path_;
+    bool baseline_;  // input "baseline": the module takes the spline input at the output rate
 };
 
 }  // namespace
@@ -89,7 +94,7 @@ bool isTorchScriptFile(const std::string& path) {
     char magic[4] = {};
     in.read(magic, 4);
     if (in.gcount() != 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) return false;
-    // A zip archive, as SRLab's own model.pt (torch::pickle_save) is too: TorchScript's holds
+    // A zip archive, as SRLab's own model.pt (torch.save's format) is too: TorchScript's holds
     // constants.pkl beside its code, which a pickled dict of tensors never does.
     const std::string want = "constants.pkl";
     std::string carry, block(1 << 20, '\0');
@@ -129,9 +134,31 @@ std::shared_ptr<SrNet> loadTorchScript(const std::string& path) {
     if (c.rate < 1000 || c.rate > 384000 || c.scale < 2 || c.scale > 16)
         throw Error(path, "sample_rate " + std::to_string(c.rate) + " and scale " + std::to_string(c.scale) +
                               " are out of range (1000..384000 Hz, 2..16)");
-    c.dim = 8192 / c.scale * c.scale;  // chunks of 8192 output samples, overlapping by a quarter
+    bool baseline = false;
+    if (m.hasattr("input")) {
+        const auto v = m.attr("input");
+        if (!v.isString() || (v.toStringRef() != "low" && v.toStringRef() != "baseline"))
+            throw Error(path, "attribute 'input' must be \"low\" or \"baseline\" (docs/reference.md §4.2)");
+        baseline = v.toStringRef() == "baseline";
+    }
+    // Chunks of 8192 output samples overlapping by a quarter, unless the module says otherwise.
+    c.dim = 8192 / c.scale * c.scale;
+    if (m.hasattr("chunk")) {
+        const auto optInt = [&](const char* name, int otherwise) {
+            if (!m.hasattr(name)) return otherwise;
+            if (!m.attr(name).isInt()) throw Error(path, std::string("attribute '") + name + "' must be an int (docs/reference.md §4.2)");
+            return int(m.attr(name).toInt());
+        };
+        const int chunk = optInt("chunk", 0);
+        const int overlap = optInt("overlap", chunk / 4);
+        if (chunk < c.scale || chunk > (1 << 24) || chunk % c.scale != 0 || overlap < 1 || 2 * overlap > chunk)
+            throw Error(path, "chunk " + std::to_string(chunk) + " and overlap " + std::to_string(overlap) +
+                                  " do not fit (a multiple of scale, overlap at most half the chunk)");
+        c.dim = chunk;
+        c.chunkOverlap = overlap;
+    }
     m.eval();
-    return std::make_shared<TorchScriptNet>(c, std::move(m), path);
+    return std::make_shared<TorchScriptNet>(c, std::move(m), path, baseline);
 }
 
 }  // namespace srlab

@@ -120,6 +120,7 @@ int ModelConfig::multiple() const {
 
 ChunkPlan ModelConfig::defaultChunking() const {
     const size_t d = size_t(dim);
+    if (arch == "torchscript" && chunkOverlap > 0) return ChunkPlan{d, size_t(chunkOverlap)};
     return arch == "apbwe" ? ChunkPlan{8 * d, d / 4} : ChunkPlan{d, d / 4};
 }
 

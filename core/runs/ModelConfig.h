@@ -40,6 +40,9 @@ struct ModelConfig {
     bool adversarial = false;      // apbwe: train against its MPD + MRAD + MRPD discriminators
     bool vit = false;              // specgan: transformer encoder instead of convs
     int griffinLimIters = 16;      // specgan inference: phase refinement of the high band
+    // TorchScript modules that state their chunking (docs/reference.md §4.2): the overlap of
+    // their `dim`-long chunks; 0: a quarter chunk. Not stored in model.json.
+    int chunkOverlap = 0;
 
     // Takes rate, scale and patch length from a dataset and adapts rate-dependent sizes.
     void fitTo(int rate, int scale, int dim);

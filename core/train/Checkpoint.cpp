@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/Checkpoint.h"
+#include "train/TorchSave.h"
 
 #include <filesystem>
 #include <fstream>
@@ -41,7 +42,7 @@ std::string metaJson(const SrNet& net, const CheckpointMeta& m) {
                      {"model", nlohmann::json::parse(net.config().toJson())},
                      {"step", m.step}, {"epoch", m.epoch}, {"batch", m.batch}, {"wall_s", m.wallS},
                      {"val_loss", num(m.valLoss)}, {"val_snr_db", num(m.valSnr)}, {"val_lsd_db", num(m.valLsd)},
-                     {"weights", "model.pt: pickled dict of float32 tensors, torch.load() reads it"}};
+                     {"weights", "model.pt: dict of float32 tensors as torch.save writes it; torch.load() reads it (weights_only=True)"}};
     return j.dump(2);
 }
 
@@ -52,11 +53,11 @@ namespace {
 void writeCheckpointFiles(const fs::path& tmp, SrNet& net, const CheckpointMeta& meta, const TrainState& state) {
     fs::create_directories(tmp);
 
-    c10::Dict<std::string, at::Tensor> weights;
-    for (const auto& p : net.named_parameters()) weights.insert(p.key(), p.value().detach().to(torch::kCPU).contiguous());
-    for (const auto& b : net.named_buffers()) weights.insert(b.key(), b.value().detach().to(torch::kCPU).contiguous());
-    auto bytes = torch::pickle_save(weights);
-    writeRaw(tmp / "model.pt", std::string(bytes.begin(), bytes.end()));
+    // As Python's torch.save(dict) writes it, so torch.load reads it with weights_only=True.
+    std::vector<std::pair<std::string, torch::Tensor>> weights;
+    for (const auto& p : net.named_parameters()) weights.emplace_back(p.key(), p.value());
+    for (const auto& b : net.named_buffers()) weights.emplace_back(b.key(), b.value());
+    writeRaw(tmp / "model.pt", torchSaveBytes(weights));
     writeRaw(tmp / "model.json", metaJson(net, meta));
 
     torch::serialize::OutputArchive archive;

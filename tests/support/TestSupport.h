@@ -102,5 +102,9 @@ CommandResult runPython(const std::string& scriptAndArgs);
 // Runs the reference virtual environment's python (SRLAB_REF_PYTHON, scripts/reference-venv.sh:
 // PyPI's tensorboard, pystoi, fast-bss-eval) on a tests/python script.
 CommandResult runReferencePython(const std::string& scriptAndArgs);
+// Runs the python of this build's torch (SRLAB_PACKAGE_PYTHON, scripts/package-venv.sh: Debian's
+// python3-torch 1.13 or the torch2 build's wheel, with PyPI's onnxruntime) on a tests/python
+// script, with the repository's python/ package first on its path.
+CommandResult runPackagePython(const std::string& scriptAndArgs);
 
 }  // namespace srlab::test

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "dsp/Interpolate.h"
 #include "infer/ModelUpsampler.h"
 #include "model/Nets.h"
 #include "support/TestSupport.h"
@@ -20,12 +21,14 @@ namespace srlab {
 using namespace test;
 
 namespace {
-std::string module(const TempDir& d, const std::string& name, const std::string& forward, bool attributes = true) {
+std::string module(const TempDir& d, const std::string& name, const std::string& forward, bool attributes = true,
+                   const std::function<void(torch::jit::Module&)>& more = {}) {
     torch::jit::Module m("Upsampler");
     if (attributes) {
         m.register_attribute("sample_rate", c10::IntType::get(), 16000);
         m.register_attribute("scale", c10::IntType::get(), 4);
     }
+    if (more) more(m);
     m.define(forward);
     const std::string path = d / (name + ".pt");
     m.save(path);
@@ -61,6 +64,42 @@ TEST(TorchScript, AModuleWithTheContractUpsamplesLikeACheckpoint) {
     for (size_t i = 0; i < y.size(); ++i) worst = std::max(worst, double(std::abs(y[i] - low[i / 4])));
     EXPECT_LT(worst, 1e-5);
     EXPECT_THROW(up.setPrecision("bf16"), Error);
+}
+
+// input "baseline" (what python/srlab's to_torchscript writes): the module takes the spline
+// input at the output rate, with the chunking it states.
+TEST(TorchScript, ABaselineModuleTakesTheSplineInputWithItsOwnChunking) {
+    TempDir d;
+    const auto path = module(d, "half", "def forward(self, x):\n    return x * 0.5\n", true, [](torch::jit::Module& m) {
+        m.register_attribute("input", c10::StringType::get(), std::string("baseline"));
+        m.register_attribute("chunk", c10::IntType::get(), 4096);
+        m.register_attribute("overlap", c10::IntType::get(), 512);
+    });
+    ModelUpsampler up(path, "cpu", 1);
+    EXPECT_EQ(up.chunking().chunk, 4096u);
+    EXPECT_EQ(up.chunking().overlap, 512u);
+    up.setLowBand(false);
+    const auto low = chirp(100, 1500, 4000, 20000);
+    const auto y = up.run(low, low.size() * 4);
+    const auto spline = splineUpsample(low, 4, low.size() * 4);
+    ASSERT_EQ(y.size(), spline.size());
+    double worst = 0;
+    for (size_t i = 0; i < y.size(); ++i) worst = std::max(worst, double(std::abs(y[i] - 0.5f * spline[i])));
+    EXPECT_LT(worst, 1e-6);
+
+    // A wrong kind of input, and a chunking that does not fit, are one line naming the file.
+    const auto bad = [&](const std::string& name, const std::function<void(torch::jit::Module&)>& attrs) {
+        const auto p = module(d, name, "def forward(self, x):\n    return x\n", true, attrs);
+        return failure([&] { ModelUpsampler u(p, "cpu", 1); });
+    };
+    const auto kind = bad("kind", [](torch::jit::Module& m) { m.register_attribute("input", c10::StringType::get(), std::string("mel")); });
+    EXPECT_NE(kind.find("'input' must be"), std::string::npos) << kind;
+    const auto overlap = bad("overlap", [](torch::jit::Module& m) {
+        m.register_attribute("chunk", c10::IntType::get(), 4096);
+        m.register_attribute("overlap", c10::IntType::get(), 4000);
+    });
+    EXPECT_NE(overlap.find("do not fit"), std::string::npos) << overlap;
+    EXPECT_NE(overlap.find("overlap.pt"), std::string::npos) << overlap;
 }
 
 TEST(TorchScript, BadModulesAndFilesAreOneLineEach) {
