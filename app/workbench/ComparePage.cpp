@@ -40,7 +40,15 @@
 
 namespace srlab {
 namespace {
-const QString kPickCheckpoint = "?";  // the model menu's "checkpoint..." entry
+const QString kPickCheckpoint = "?";     // the model menu's "checkpoint..." entry
+const QString kPickTorchScript = "?ts";  // its "TorchScript model..." entry (docs/reference.md §4.2)
+
+// A model file that is not a checkpoint folder (nor a file in one): a TorchScript module, whose
+// rate and scale only libtorch can read, so they are read on a job.
+bool isModelFile(const QString& path) {
+    const QFileInfo f(path);
+    return f.isFile() && f.fileName() != "model.pt" && f.fileName() != "model.json";
+}
 }  // namespace
 
 ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_shared<ModelCache>()) {
@@ -83,6 +91,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     for (const auto& m : shippedModels())
         model_->addItem(QString("model: %1").arg(QString::fromStdString(m.name)), QStringList{QString::fromStdString(m.dir)});
     model_->addItem("checkpoint...", QStringList{kPickCheckpoint});
+    model_->addItem("TorchScript model...", QStringList{kPickTorchScript});
     lowBand_ = new QCheckBox("keep low band");
     lowBand_->setObjectName("lowBand");
     lowBand_->setChecked(true);
@@ -173,6 +182,22 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     connect(new QShortcut(QKeySequence(Qt::Key_Space), this), &QShortcut::activated, player_, &PlayerBar::togglePlay);
 }
 
+// The last model loaded, shared with the load jobs (which load it on a worker): a new file
+// with the same model does not load it again.
+struct ModelCache {
+    std::mutex mu;
+    std::shared_ptr<const ModelUpsampler> model;
+    std::shared_ptr<const ModelUpsampler> get(const std::string& checkpoint) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!model || model->checkpoint() != checkpoint) {
+            auto m = std::make_shared<ModelUpsampler>(checkpoint);
+            m->setLowBand(false);  // kept or not per comparison, by the method (withLowBand)
+            model = std::move(m);
+        }
+        return model;
+    }
+};
+
 ComparePage::~ComparePage() = default;  // jobs are cancelled by their runners; none is waited for
 
 void ComparePage::compareCheckpoints(const QStringList& checkpoints) {
@@ -196,7 +221,7 @@ int ComparePage::modelEntry(const QStringList& checkpoints) {
     for (const QString& dir : checkpoints) names << QString("%1/%2").arg(dir.section('/', -3, -3), dir.section('/', -1));
     const QString label = checkpoints.size() == 1 ? QString("model: %1").arg(checkpoints[0].section('/', -4))
                                                   : QString("%1 checkpoints: %2").arg(checkpoints.size()).arg(names.join(", "));
-    const int at = model_->count() - 1;
+    const int at = model_->count() - 2;  // above the two pickers
     model_->insertItem(at, label, checkpoints);
     model_->setItemData(at, checkpoints.size() == 1 ? checkpoints[0] : names.join("\n"), Qt::ToolTipRole);
     return at;
@@ -214,44 +239,61 @@ void ComparePage::modelChosen() {
         setModel(dir);
         return;
     }
-    model_->setToolTip(model_->currentData(Qt::ToolTipRole).toString());
-    if (!dirs.isEmpty()) {
-        // The model fixes the scale. The truth's rate stays the file's: a model for another rate
-        // is refused with the reason shown, never allowed to change the truth. A target rate
-        // left from another comparison (a dataset's, say) that is not this model's goes back
-        // to the file's, or it would hide the model.
-        try {
-            const auto cfg = readCheckpointConfig(dirs.first().toStdString());
-            const QSignalBlocker b1(rate_), b2(scale_);
-            scale_->setValue(cfg.scale);
-            modelRate_ = cfg.rate;
-            modelScale_ = cfg.scale;
-            if (rate_->currentData().toInt() != 0 && rate_->currentData().toInt() != cfg.rate) rate_->setCurrentIndex(0);
-        } catch (const std::exception& e) {
-            file_->setText(QString("error: %1").arg(e.what()));
+    if (dirs == QStringList{kPickTorchScript}) {
+        const QString file = QFileDialog::getOpenFileName(this, "TorchScript model (saved with torch.jit.save)", QString(),
+                                                          "TorchScript (*.pt *.pth *.ts *.jit);;All files (*)");
+        if (file.isEmpty()) {
             model_->setCurrentIndex(0);
-            Q_EMIT failed(QString::fromStdString(e.what()));
+            return;
+        }
+        setModel(file);
+        return;
+    }
+    model_->setToolTip(model_->currentData(Qt::ToolTipRole).toString());
+    const auto refuse = [this](const QString& why) {
+        file_->setText(QString("error: %1").arg(why));
+        model_->setCurrentIndex(0);
+        Q_EMIT failed(why);
+    };
+    if (!dirs.isEmpty() && dirs.size() == 1 && isModelFile(dirs.first())) {
+        // Loaded on a job into the model cache (the comparison then reuses it); the file opens
+        // when its rate and scale are known, unless another model was picked meanwhile.
+        file_->setText("loading the TorchScript model...");
+        modelProbe_.start<ModelConfig>(
+            [path = dirs.first().toStdString(), cache = models_](JobContext&) { return cache->get(path)->config(); },
+            [this, dirs](ModelConfig cfg) {
+                if (checkpointsCompared() != dirs) return;
+                useModelConfig(cfg);
+                if (!path_.isEmpty()) openFile(path_);
+            },
+            [this, dirs, refuse](const JobFailure& f) {
+                if (!f.cancelled && checkpointsCompared() == dirs) refuse(f.message);
+            });
+        return;
+    }
+    if (!dirs.isEmpty()) {
+        try {
+            useModelConfig(readCheckpointConfig(dirs.first().toStdString()));
+        } catch (const std::exception& e) {
+            refuse(QString::fromStdString(e.what()));
             return;
         }
     }
     if (!path_.isEmpty()) openFile(path_);
 }
 
-// The last model loaded, shared with the load jobs (which load it on a worker): a new file
-// with the same model does not load it again.
-struct ModelCache {
-    std::mutex mu;
-    std::shared_ptr<const ModelUpsampler> model;
-    std::shared_ptr<const ModelUpsampler> get(const std::string& checkpoint) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!model || model->checkpoint() != checkpoint) {
-            auto m = std::make_shared<ModelUpsampler>(checkpoint);
-            m->setLowBand(false);  // kept or not per comparison, by the method (withLowBand)
-            model = std::move(m);
-        }
-        return model;
-    }
-};
+// The model fixes the scale. The truth's rate stays the file's: a model for another rate is
+// refused with the reason shown, never allowed to change the truth. A target rate left from
+// another comparison (a dataset's, say) that is not this model's goes back to the file's, or
+// it would hide the model.
+void ComparePage::useModelConfig(const ModelConfig& cfg) {
+    const QSignalBlocker b1(rate_), b2(scale_);
+    scale_->setValue(cfg.scale);
+    modelRate_ = cfg.rate;
+    modelScale_ = cfg.scale;
+    if (rate_->currentData().toInt() != 0 && rate_->currentData().toInt() != cfg.rate) rate_->setCurrentIndex(0);
+}
+
 
 namespace {
 

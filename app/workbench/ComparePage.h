@@ -22,6 +22,8 @@ class QPushButton;
 
 namespace srlab {
 
+struct ModelConfig;
+
 struct ModelCache;
 class SpectrogramGroup;
 class MetricsTable;
@@ -101,6 +103,7 @@ private:
     void makeDetail(int pane, double t0, double t1, int columns);
     JobRunner& detailJob(int pane);
     void modelChosen();
+    void useModelConfig(const ModelConfig& cfg);
     int modelEntry(const QStringList& checkpoints);
     // MUSHRA (CompareMushra.cpp): the anchors made on a job, then the test; the ratings
     // appended to results.csv and every session's summarised on a job.
@@ -137,7 +140,7 @@ private:
     std::vector<Samples> differenceSources_;
     bool hasDifference_ = false;
     std::shared_ptr<ModelCache> models_;  // the last model loaded, reused across files
-    JobRunner load_, export_, mushraJob_;
+    JobRunner load_, export_, mushraJob_, modelProbe_;
     std::vector<std::unique_ptr<JobRunner>> detailJobs_;  // one per pane
 };
 

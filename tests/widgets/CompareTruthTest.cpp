@@ -20,6 +20,7 @@
 #include <complex>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "AbxPanel.h"
 #include "audio/AudioFile.h"
@@ -31,6 +32,7 @@
 #include "SpectrogramGroup.h"
 #include "WidgetTestSupport.h"
 #include "support/TestSupport.h"
+#include "support/TorchScriptFixture.h"
 
 namespace srlab {
 using namespace test;
@@ -367,6 +369,31 @@ TEST(CompareTruth, AFileDroppedOnThePanesIsAddedAsAVersion) {
     ASSERT_TRUE(settle(*page));
     ASSERT_EQ(page->comparison().versions.size(), before + 1);
     EXPECT_EQ(page->comparison().versions.back().name, "song_sys");
+}
+
+// A TorchScript model from the model menu (docs/reference.md §4.2): read on a job, then the
+// file opens with it as the model's version; a file that is not one is refused in words.
+TEST(CompareTruth, ATorchScriptModelIsAModel) {
+    app();
+    TempDir d;
+    writeMonoWav(d / "speech.wav", chirp(100, 7000, 16000, 16000 * 2), 16000);
+    writeTorchScript(d / "hold.pt", "def forward(self, x):\n    return torch.repeat_interleave(x, 4, dim=2)\n", 16000, 4);
+    ComparePage page;
+    ASSERT_TRUE(load(page, d / "speech.wav"));
+    EXPECT_EQ(page.superResIndex(), -1);
+    page.setModel(QString::fromStdString(d / "hold.pt"));
+    ASSERT_TRUE(waitFor([&] { return page.superResIndex() >= 0 && !page.busy(); }));
+    const auto& v = page.comparison().versions[size_t(page.superResIndex())];
+    EXPECT_NE(v.name.find("torchscript/hold"), std::string::npos) << v.name;
+    EXPECT_EQ(page.comparison().rate, 16000);
+
+    std::optional<QString> error;
+    QObject::connect(&page, &ComparePage::failed, [&](const QString& why) { error = why; });
+    writeText(d / "junk.pt", std::string("PK\x03\x04", 4) + "constants.pkl but not a module");
+    page.setModel(QString::fromStdString(d / "junk.pt"));
+    ASSERT_TRUE(waitFor([&] { return error.has_value(); }));
+    EXPECT_TRUE(error->contains("junk.pt")) << error->toStdString();
+    EXPECT_FALSE(error->contains('\n')) << error->toStdString();
 }
 
 }  // namespace srlab
