@@ -3,8 +3,8 @@
 # same torch as the build (scripts/torch-flavour.sh decides which) and PyPI's ONNX Runtime.
 #   cpu     Debian's python3-torch 1.13 (libtorch 1.13's own Python side), in a venv that sees
 #           the system's site-packages, plus onnxruntime (~/.cache/srlab/package-venv-cpu)
-#   torch2  the torch2 build's venv itself, plus onnxruntime and onnx (torch 2.x's exporter
-#           needs the latter)
+#   torch2  the torch2 build's venv itself, plus onnxruntime, onnx (torch 2.x's exporter needs
+#           it) and h5py (the package's dataset reader; the cpu venv sees Debian's)
 # Also pip-installs python/ into it, which proves the package installs; the tests import the
 # tree's copy (PYTHONPATH) ahead of it.
 set -euo pipefail
@@ -12,8 +12,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/scripts/torch-flavour.sh"
 if [ "$SRLAB_TORCH" = torch2 ]; then
   venv=${SRLAB_TORCH_VENV:-$HOME/.cache/srlab/torch-venv}
-  packages=(onnxruntime onnx)
-  check="import torch, onnxruntime, onnx"
+  packages=(onnxruntime onnx h5py)
+  check="import torch, onnxruntime, onnx, h5py"
 else
   venv=${SRLAB_PACKAGE_VENV:-$HOME/.cache/srlab/package-venv-cpu}
   [ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$venv" >&2

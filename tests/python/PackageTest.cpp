@@ -94,6 +94,25 @@ TEST_P(PackageTest, PyTorchOnnxAndTorchScriptGiveWhatTheCliGives) {
     EXPECT_LT(maxDiff(a, b), c.tol);
 }
 
+// read_run and read_dataset on what `srlab train` and `srlab dataset build` wrote; plain
+// torch.load (weights_only=True since PyTorch 2.6) on a trained checkpoint.
+TEST(Package, ReadsRunFoldersAndDatasets) {
+    if (!std::getenv("SRLAB_PACKAGE_PYTHON")) {
+        if (std::getenv("CI")) FAIL() << "SRLAB_PACKAGE_PYTHON is not set in CI (scripts/test.sh sets it)";
+        GTEST_SKIP() << "set SRLAB_PACKAGE_PYTHON to a python with this build's torch (scripts/package-venv.sh)";
+    }
+    TempDir d;
+    const auto built = buildToneDataset(d.str());
+    ASSERT_EQ(built.code, 0) << built.output;
+    const auto trained = run(cli() + " train --quiet --threads 1 --dataset " + (d / "set.h5") +
+                             " --model audiounet --preset tiny --epochs 2 --steps-per-epoch 3 --batch 2 --run " + (d / "run"));
+    ASSERT_EQ(trained.code, 0) << trained.output;
+    const auto py = runPackagePython("package_runs_check.py --run " + (d / "run") + " --dataset " + (d / "set.h5") +
+                                     " --steps 6 --dim 1024 --sources 4");
+    EXPECT_EQ(py.code, 0) << py.output;
+    std::cout << py.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryArchitecture, PackageTest,
                          ::testing::Values(Case{"audiounet", "tiny", 2048}, Case{"tfilm", "tiny", 2048},
                                            Case{"inception", "tiny", 2048}, Case{"spectral", "tiny", 2048},
