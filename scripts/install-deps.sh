@@ -25,7 +25,7 @@ PKGS=(
   # build's wheel (scripts/torch-flavour.sh)
   python3-scipy python3-numpy python3-h5py python3-venv sox libsox-fmt-all espeak-ng xvfb xauth
   # the Python package's tests on the cpu build: Debian's PyTorch 1.13 (scripts/package-venv.sh)
-  python3-torch python3-setuptools
+  python3-torch
   # packaging
   dpkg-dev file
 )

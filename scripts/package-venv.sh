@@ -25,5 +25,5 @@ if ! "$venv/bin/python" -c "$check" 2> /dev/null; then
   echo "srlab: installing PyPI's ${packages[*]} into $venv (once)" >&2
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${packages[@]}" >&2
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation "$here/python" >&2
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$here/python" >&2
 echo "$venv/bin/python"

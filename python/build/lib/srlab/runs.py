@@ -66,11 +66,12 @@ def read_run(run_dir):
 
 
 def read_dataset(path):
-    """A dataset: an HDF5 file (needs h5py) as {"input", "label", "attrs"} with the patches as
-    h5py datasets of shape (n, dim, 1), read lazily; or a streamed dataset's index (JSON) as a
-    dict whose "sources" list the files, their SHA-256, split and item counts. Streamed items are
-    cut and degraded by SRLab's loader; `srlab dataset build --from NAME.json --out NAME.h5`
-    writes them to HDF5 for Python."""
+    """A dataset. An HDF5 file (needs h5py) gives {"splits": {name: {"input", "label"}}, "attrs",
+    "manifest", "file"}: each split's patches as h5py datasets of shape (n, dim, 1), read lazily,
+    the build parameters and the manifest of source files (SHA-256, split, rate...). A streamed
+    dataset's index (JSON) gives that dict as it is: its "sources" list the files, their SHA-256,
+    split and item counts. Streamed items are cut and degraded by SRLab's loader;
+    `srlab dataset build --from NAME.json --out NAME.h5` writes them to HDF5 for Python."""
     path = os.fspath(path)
     with open(path, "rb") as f:
         head = f.read(8)
@@ -80,7 +81,10 @@ def read_dataset(path):
         except ImportError:
             raise ImportError(f"{path}: reading an HDF5 dataset needs h5py (pip install h5py)") from None
         h = h5py.File(path, "r")
-        return {"input": h["data"], "label": h["label"], "attrs": dict(h.attrs), "file": h}
+        splits = {name: {"input": h[name]["data"], "label": h[name]["label"]}
+                  for name in ("train", "val", "test") if name in h and "data" in h[name]}
+        manifest = json.loads(h["manifest"][()]) if "manifest" in h else {}
+        return {"splits": splits, "attrs": dict(h.attrs), "manifest": manifest, "file": h}
     index = _json(path)
     if not isinstance(index, dict) or index.get("format") != "srlab-streamed":
         raise ValueError(f"{path}: neither an HDF5 dataset nor a streamed dataset index")
