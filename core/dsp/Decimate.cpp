@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dsp/Decimate.h"
+#include "dsp/Kaiser.h"
 
 #include <algorithm>
 #include <cmath>
@@ -112,16 +113,6 @@ void filtfilt(const std::vector<Biquad>& sos, const X& x, size_t n, MakeEmit mak
             if (start + i >= b && k >= edge && k < edge + n) emit(k - edge, y);
         });
     });
-}
-
-double besselI0(double x) {
-    double sum = 1, term = 1;
-    for (int k = 1; k < 200; ++k) {
-        term *= (x / (2 * k)) * (x / (2 * k));
-        sum += term;
-        if (term < sum * 1e-17) break;
-    }
-    return sum;
 }
 
 }  // namespace

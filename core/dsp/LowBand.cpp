@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dsp/LowBand.h"
+#include "dsp/Kaiser.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,16 +17,6 @@ constexpr double kWidth = 0.05;     // crossfade, of fc
 constexpr double kMinWidthHz = 20;
 constexpr double kAttenuationDb = 60;  // of the model's low band (and the input's high band)
 constexpr size_t kMaxTaps = 16385;
-
-double besselI0(double x) {
-    double sum = 1, term = 1;
-    for (int k = 1; k < 64; ++k) {
-        term *= (x / (2 * k)) * (x / (2 * k));
-        sum += term;
-        if (term < sum * 1e-17) break;
-    }
-    return sum;
-}
 
 }  // namespace
 

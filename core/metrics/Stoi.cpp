@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/Stoi.h"
+#include "dsp/Kaiser.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,16 +14,6 @@ namespace {
 constexpr int kRate = 10000, kFrame = 256, kHop = 128, kNfft = 512, kBands = 15, kSegment = 30;
 constexpr double kMinFreq = 150, kDynRange = 40, kBeta = -15;
 constexpr double kEps = 2.220446049250313e-16;  // numpy's float eps, as pystoi adds it
-
-double besselI0(double x) {
-    double sum = 1, term = 1;
-    for (int k = 1; k < 200; ++k) {
-        term *= (x / (2 * k)) * (x / (2 * k));
-        sum += term;
-        if (term < sum * 1e-17) break;
-    }
-    return sum;
-}
 
 // numpy.hanning(258)[1:-1], MATLAB's hanning(256).
 const std::vector<double>& hann() {
