@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare/CompareSession.h"
+#include "compare/CompareMetrics.h"
 
 #include "metrics/MetricStream.h"
 
@@ -348,9 +349,15 @@ bool focusRun(const Comparison& c, const CompareRequest& r, const CompareModel& 
 }
 
 // A model over the whole file, streamed from the low-rate signal into its writer.
-Samples wholeFileRun(const Comparison& c, const CompareRequest& r, const CompareModel& m, const CancelToken& cancel) {
+// The model's version of the whole file, from the cache or made now; when made (and the file
+// has truth), `tap` scores it as it is written, so it is not read back to be scored.
+Samples wholeFileRun(const Comparison& c, const CompareRequest& r, const CompareModel& m, const CancelToken& cancel,
+                     VersionTap* tap) {
     auto make = [&](SampleWriter& w) {
-        const SampleSink out = [&](const float* x, size_t n) { w.write(x, n); };
+        const SampleSink out = [&](const float* x, size_t n) {
+            w.write(x, n);
+            if (tap) tap->push(x, n);
+        };
         auto stream = methodStreamFor(m.method, r.path, c.rate, c.scale, c.frames, cancel);
         forBlocks(*c.low, cancel, [&](const float* x, size_t n) { stream->push(x, n, out); });
         stream->finish(c.frames, out);
@@ -452,43 +459,6 @@ std::optional<Version> earlyFocus(const CompareRequest& r, const CompareModel& m
 }
 
 }  // namespace
-
-void addMetrics(Comparison& c, const CancelToken& cancel) {
-    if (!c.hasTruth) return;
-    std::vector<size_t> todo;
-    for (size_t i = 1; i < c.versions.size(); ++i)
-        if (!c.versions[i].hasMetrics) todo.push_back(i);
-    if (todo.empty()) return;
-    const SampleBuffer& y = *c.versions[0].audio;
-    for (size_t i : todo)
-        if (c.versions[i].audio->size() != y.size())
-            throw Error("metrics", "reference has " + std::to_string(y.size()) + " samples, estimate " +
-                                       std::to_string(c.versions[i].audio->size()));
-    // Added up a block at a time (metrics/MetricStream.h): the numbers of a whole-signal
-    // measure, without a spectrogram of the whole file per version (2x its samples each), and
-    // read through the page cache, so nothing of a cached version stays in memory.
-    constexpr size_t kMetricBlock = size_t(1) << 20;
-    ReferencePass peak(c.rate);
-    forBlocks(y, cancel, [&](const float* x, size_t n) { peak.push(x, n); });
-    MetricStream metrics(y.size(), c.rate, c.scale, todo.size(), peak.finish(y.size()));
-    std::vector<float> ref(std::min(kMetricBlock, y.size())), est(ref.size());
-    for (size_t at = 0; at < y.size(); at += kMetricBlock) {
-        cancel.throwIfCancelled();
-        const size_t len = std::min(kMetricBlock, y.size() - at);
-        y.read(at, len, ref.data());
-        metrics.pushReference(ref.data(), len);
-        for (size_t j = 0; j < todo.size(); ++j) {
-            c.versions[todo[j]].audio->read(at, len, est.data());
-            metrics.pushEstimate(j, est.data(), len);
-        }
-    }
-    const auto sets = metrics.finish();
-    for (size_t j = 0; j < todo.size(); ++j) {
-        c.versions[todo[j]].metrics = sets[j];
-        c.versions[todo[j]].hasMetrics = true;
-    }
-    cancel.throwIfCancelled();
-}
 
 Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSink& progress, const CancelToken& cancel) {
     const CompareSettings& s = r.settings;
@@ -592,23 +562,34 @@ Comparison runCompare(const CompareRequest& r, CompareEvents& events, ProgressSi
         events.modelVersion(k, mv, overviewOf(*mv.audio, c.rate, r), false);
 
     progress.progress(first ? 2 : 1, stages, "metrics");
-    addMetrics(c, cancel);
+    // The truth's peaks once, for the baselines' metrics and every model's as it is made.
+    std::optional<ReferencePeaks> peaks;
+    if (c.hasTruth) peaks = truthPeaks(c, cancel);
+    if (peaks) addMetrics(c, *peaks, cancel);
     events.metrics(shown(c));
     double stage = 3;
     auto wholeFile = [&](const CompareModel& m, Version v) {
         progress.progress(stage++, stages, "model (whole file)");
+        std::optional<VersionTap> tap;
+        if (peaks) tap.emplace(c, *peaks);
         try {
-            v.audio = wholeFileRun(c, r, m, cancel);
+            v.audio = wholeFileRun(c, r, m, cancel, tap ? &*tap : nullptr);
         } catch (const Error& e) {
             if (!m.method.forFile) throw;
             events.modelRefused(e.what(), true);  // an output that cannot be lined up: the rest stands
             return;
         }
-        v.rms = rmsOf(*v.audio);
+        if (tap && tap->complete()) {  // made now, not read from the cache
+            v.metrics = tap->finish();
+            v.hasMetrics = true;
+            v.rms = tap->rms();
+        } else {
+            v.rms = rmsOf(*v.audio);
+        }
         const size_t at = c.versions.size();
         c.versions.push_back(v);
         events.modelVersion(at, v, overviewOf(*v.audio, c.rate, r), true);
-        addMetrics(c, cancel);
+        if (peaks) addMetrics(c, *peaks, cancel);  // a version from the cache
         events.metrics(shown(c));
     };
     if (first) wholeFile(*first, mv);

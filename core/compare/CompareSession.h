@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "compare/CompareMetrics.h"  // addMetrics
 #include "compare/Comparison.h"
 #include "dsp/DisplaySpectrogram.h"
 #include "eval/Evaluator.h"
@@ -86,9 +87,5 @@ void dropOtherCaches(const std::string& root, const std::string& keep);
 // file that cannot be compared, Cancelled when cancelled.
 Comparison runCompare(const CompareRequest& request, CompareEvents& events, ProgressSink& progress,
                       const CancelToken& cancel);
-
-// Fills the metrics of every version that has none, against the ground truth (computed once);
-// versions in parallel. Nothing to do without truth.
-void addMetrics(Comparison& c, const CancelToken& cancel);
 
 }  // namespace srlab

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <sys/resource.h>
 
 #include <csignal>
@@ -215,6 +217,18 @@ TEST(CompareSession, VersionsOnDiskEqualTheInMemoryOnesAndAreReused) {
     for (const auto& f : files) before[f] = fs::last_write_time(fs::path(r.cacheDir) / f);
     const Comparison again = runCompare(r, againEv, progress, cancel);
     ASSERT_EQ(again.versions.size(), disk.versions.size());
+    // The model's version made now was scored as it was written (VersionTap); read back from the
+    // cache it is scored by addMetrics: the same numbers, and the same RMS.
+    const auto& made = disk.versions.back();
+    const auto& reused = again.versions.back();
+    EXPECT_TRUE(made.hasMetrics);
+    EXPECT_TRUE(reused.hasMetrics);
+    for (const auto& [name, a, b] : std::vector<std::tuple<const char*, double, double>>{
+             {"snr", made.metrics.snr, reused.metrics.snr}, {"si-sdr", made.metrics.siSdr, reused.metrics.siSdr},
+             {"lsd", made.metrics.lsd, reused.metrics.lsd}, {"lsd hf", made.metrics.lsdHf, reused.metrics.lsdHf},
+             {"psnr mel", made.metrics.psnrMel, reused.metrics.psnrMel}, {"stoi", made.metrics.stoi, reused.metrics.stoi},
+             {"estoi", made.metrics.estoi, reused.metrics.estoi}, {"rms", made.rms, reused.rms}})
+        EXPECT_NEAR(a, b, 1e-9 * std::max(1.0, std::fabs(b))) << name;
     for (const auto& f : filesIn(r.cacheDir))
         if (f != "focus.f32") EXPECT_EQ(fs::last_write_time(fs::path(r.cacheDir) / f), before[f]) << f << " was remade";
     // Another setting is another folder; dropping the others keeps only it.
