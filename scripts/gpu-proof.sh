@@ -4,8 +4,8 @@
 #  1. unpacks the carried Debian packages into $DEPS (never /) and builds core + CLI against the
 #     machine's own PyTorch (SRLAB_BUILD_GUI=OFF, all cores);
 #  2. trains tfilm/published and apbwe/published for a fixed number of steps on CUDA on a small
-#     dataset of made signals, in float32, and the same TFiLM U-Net in PyTorch eager mode
-#     (tests/python/eager_bench.py, same batch, length, loss, optimiser and precision; random
+#     dataset of made signals, in float32, and the same two models in PyTorch eager mode
+#     (tests/python/eager_bench.py, same batch, length, losses, optimisers and precision; random
 #     batches kept on the GPU, where SRLab reads real ones through its loader): steps/s of both,
 #     GPU busy share and memory (nvidia-smi sampled every 200 ms);
 #  3. trains a shipped-model candidate (spectral/small, under 16 MiB) on the carried speech for a
@@ -85,11 +85,13 @@ for model in tfilm/published apbwe/published; do
   rate=$(awk -F, 'NR > 1 && $4 != "" {s[$1] = $3} END {print (length(s) > 21) ? (length(s) - 21) / (s[length(s)] - s[21]) : 0}' "$run/metrics.csv")
   say "SRLab $model on $device: $rate steps/s (batch $batch, 8192 samples), $(gpu_figures "$OUT/smi-${model%/*}.csv")"
 done
-pid=$(sample_gpu "$OUT/smi-eager.csv")
-eager=$("$PY" "$here/tests/python/eager_bench.py" --device "$device" --batch "$batch" --dim 8192 --steps "$steps" --warmup 20 2> "$OUT/eager.log")
-kill "$pid" 2> /dev/null || true
-say "PyTorch eager tfilm/published on $device: $eager, $(gpu_figures "$OUT/smi-eager.csv")"
-say "PyTorch eager apbwe/published: not written (tests/python has the TFiLM U-Net only)"
+for model in tfilm apbwe; do
+  pid=$(sample_gpu "$OUT/smi-eager-$model.csv")
+  eager=$("$PY" "$here/tests/python/eager_bench.py" --model "$model" --device "$device" --batch "$batch" --dim 8192 \
+    --steps "$steps" --warmup 20 2> "$OUT/eager-$model.log") || eager="failed: $(tail -1 "$OUT/eager-$model.log")"
+  kill "$pid" 2> /dev/null || true
+  say "PyTorch eager $model/published on $device: $eager, $(gpu_figures "$OUT/smi-eager-$model.csv")"
+done
 
 # 3. A shipped-model candidate on the carried speech.
 "$srlab" dataset build --quiet --input "$here/.gpu-deps/audio" --out "$data/speech.h5" --rate 16000 --scale 4 --degrade zoo \

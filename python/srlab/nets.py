@@ -400,8 +400,10 @@ class ApBwe(nn.Module):
         log_amp_out = log_amp + self.out_amp(a).transpose(1, 2)
         phase_out = _atan2(sin + self.out_im(p).transpose(1, 2), cos + self.out_re(p).transpose(1, 2))
         mag = torch.exp(log_amp_out)
-        y = self.stft.inverse(mag * torch.cos(phase_out), mag * torch.sin(phase_out), x.shape[-1])
-        return y * scale
+        y_re, y_im = mag * torch.cos(phase_out), mag * torch.sin(phase_out)
+        if self.training:  # for the training terms (ApBwe::modelLoss), as the C++ module keeps them
+            self.last = (log_amp_out, phase_out, y_re, y_im, scale)
+        return self.stft.inverse(y_re, y_im, x.shape[-1]) * scale
 
     def infer(self, x):
         return self.forward(x)
