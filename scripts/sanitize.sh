@@ -17,6 +17,9 @@ SRLAB_DEV_AUDIO=$(bash "$here/scripts/dev-audio.sh")
 export SRLAB_DEV_AUDIO
 SRLAB_REF_PYTHON=$(bash "$here/scripts/reference-venv.sh")
 export SRLAB_REF_PYTHON
+# The Python package's tests run the sanitized CLI beside Debian's torch (this build's).
+SRLAB_PACKAGE_PYTHON=$(SRLAB_TORCH=cpu bash "$here/scripts/package-venv.sh")
+export SRLAB_PACKAGE_PYTHON
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0
 export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

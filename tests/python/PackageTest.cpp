@@ -42,6 +42,8 @@ struct Case {
     double tol = 1e-4;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.arch << "/" << c.preset; }
+
 class PackageTest : public ::testing::TestWithParam<Case> {};
 
 // Largest difference in units of full scale, or of the peak where untrained weights make the
