@@ -25,5 +25,10 @@ if ! "$venv/bin/python" -c "$check" 2> /dev/null; then
   echo "srlab: installing PyPI's ${packages[*]} into $venv (once)" >&2
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${packages[@]}" >&2
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$here/python" >&2
+# From a copy: pip builds in the folder it installs from, and the tree stays as it is.
+copy=$(mktemp -d)
+cp -r "$here/python/." "$copy/"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$copy" >&2 ||
+  echo "srlab: could not pip-install python/ (offline?); the tests import the tree's copy" >&2
+rm -rf "$copy"
 echo "$venv/bin/python"

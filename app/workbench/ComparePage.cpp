@@ -43,12 +43,10 @@ namespace {
 const QString kPickCheckpoint = "?";     // the model menu's "checkpoint..." entry
 const QString kPickTorchScript = "?ts";  // its "TorchScript model..." entry (docs/reference.md §4.2)
 
-// A model file that is not a checkpoint folder (nor a file in one): a TorchScript module, whose
-// rate and scale only libtorch can read, so they are read on a job.
-bool isModelFile(const QString& path) {
-    const QFileInfo f(path);
-    return f.isFile() && f.fileName() != "model.pt" && f.fileName() != "model.json";
-}
+// A model given as a file rather than a checkpoint folder: a TorchScript module (often named
+// model.pt too), whose rate and scale only libtorch can read, so the model is loaded on a job
+// (which also takes a file inside a checkpoint folder).
+bool isModelFile(const QString& path) { return QFileInfo(path).isFile(); }
 }  // namespace
 
 ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_shared<ModelCache>()) {
@@ -228,6 +226,7 @@ int ComparePage::modelEntry(const QStringList& checkpoints) {
 }
 
 void ComparePage::modelChosen() {
+    modelProbe_.abandon();  // a TorchScript model still loading for an earlier pick is not waited for
     const QStringList dirs = model_->currentData().toStringList();
     modelRate_ = modelScale_ = 0;  // until a model's settings are read below
     if (dirs == QStringList{kPickCheckpoint}) {
@@ -265,6 +264,7 @@ void ComparePage::modelChosen() {
                 if (checkpointsCompared() != dirs) return;
                 useModelConfig(cfg);
                 if (!path_.isEmpty()) openFile(path_);
+                else file_->clear();
             },
             [this, dirs, refuse](const JobFailure& f) {
                 if (!f.cancelled && checkpointsCompared() == dirs) refuse(f.message);
@@ -403,6 +403,7 @@ void ComparePage::resetZoom() {
 void ComparePage::openFile(const QString& path) {
     if (path != path_) outputs_.clear();  // other systems' outputs belong to the file they were added to
     path_ = path;
+    if (modelProbe_.running()) return;  // the model's rate and scale first: the probe opens path_
     unreadable_ = false;
     note_->clear();
     note_->setVisible(false);

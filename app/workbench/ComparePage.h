@@ -63,7 +63,7 @@ public:
     // Adds a trained model (checkpoint folder) to the model menu and selects it: the next
     // load shows its super-res version, at the model's rate and scale.
     void setModel(const QString& checkpoint);
-    bool busy() const { return load_.running(); }
+    bool busy() const { return load_.running() || modelProbe_.running(); }
     SpectrogramGroup* spectrograms() const { return group_; }
     PlayerBar* player() const { return player_; }
     MetricsTable* metricsTable() const { return metrics_; }

@@ -143,19 +143,20 @@ std::shared_ptr<SrNet> loadTorchScript(const std::string& path) {
     }
     // Chunks of 8192 output samples overlapping by a quarter, unless the module says otherwise.
     c.dim = 8192 / c.scale * c.scale;
-    if (m.hasattr("chunk")) {
-        const auto optInt = [&](const char* name, int otherwise) {
+    if (m.hasattr("chunk") || m.hasattr("overlap")) {
+        const auto optInt = [&](const char* name, int64_t otherwise) -> int64_t {
             if (!m.hasattr(name)) return otherwise;
             if (!m.attr(name).isInt()) throw Error(path, std::string("attribute '") + name + "' must be an int (docs/reference.md §4.2)");
-            return int(m.attr(name).toInt());
+            return m.attr(name).toInt();
         };
-        const int chunk = optInt("chunk", 0);
-        const int overlap = optInt("overlap", chunk / 4);
-        if (chunk < c.scale || chunk > (1 << 24) || chunk % c.scale != 0 || overlap < 1 || 2 * overlap > chunk)
+        const int64_t chunk = optInt("chunk", c.dim);
+        const int64_t overlap = optInt("overlap", chunk / 4);
+        // Checked as 64-bit values, before narrowing to the config's ints.
+        if (chunk < c.scale || chunk > (int64_t(1) << 24) || chunk % c.scale != 0 || overlap < 1 || 2 * overlap > chunk)
             throw Error(path, "chunk " + std::to_string(chunk) + " and overlap " + std::to_string(overlap) +
-                                  " do not fit (a multiple of scale, overlap at most half the chunk)");
-        c.dim = chunk;
-        c.chunkOverlap = overlap;
+                                  " do not fit (a multiple of scale up to 2^24, overlap at most half the chunk)");
+        c.dim = int(chunk);
+        c.chunkOverlap = int(overlap);
     }
     m.eval();
     return std::make_shared<TorchScriptNet>(c, std::move(m), path, baseline);

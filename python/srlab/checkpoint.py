@@ -4,6 +4,7 @@ validation metrics) and model.pt (a pickled dict name -> float32 tensor, read by
 weights_only=True)."""
 import json
 import os
+import zipfile
 
 import numpy as np
 import torch
@@ -36,11 +37,24 @@ def read_meta(path):
     except (OSError, ValueError) as e:
         raise CheckpointError(f"{file}: cannot read ({e})") from None
     version = meta.get("format_version", 1)
+    if not isinstance(version, int) or version < 1:
+        raise CheckpointError(f"{file}: format_version {version!r} is not a version")
     if version > CHECKPOINT_FORMAT:
         raise CheckpointError(f"{file}: checkpoint format {version} is newer than this package reads ({CHECKPOINT_FORMAT})")
     if "model" not in meta:
         raise CheckpointError(f"{file}: no model config")
     return meta
+
+
+def _written_by_libtorch_pickle(file):
+    """model.pt as SRLab wrote it before it used torch.save's format: libtorch's typed pickle,
+    whose restore_type_tag weights_only=True refuses."""
+    try:
+        with zipfile.ZipFile(file) as z:
+            pkl = next((n for n in z.namelist() if n.endswith("data.pkl")), None)
+            return pkl is not None and b"restore_type_tag" in z.read(pkl)
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def load_weights(path):
@@ -50,6 +64,14 @@ def load_weights(path):
             return torch.load(file, map_location="cpu", weights_only=True)
         except TypeError:  # a torch without weights_only
             return torch.load(file, map_location="cpu")
+        except Exception:  # noqa: BLE001
+            if not _written_by_libtorch_pickle(file):
+                raise
+            # An older SRLab checkpoint: only SRLab's own typed dict of tensors is read this way.
+            weights = torch.load(file, map_location="cpu", weights_only=False)
+            if not isinstance(weights, dict) or not all(isinstance(v, torch.Tensor) for v in weights.values()):
+                raise ValueError("not a dict of tensors")
+            return dict(weights)
     except Exception as e:  # noqa: BLE001 - any unpickling failure is one line naming the file
         raise CheckpointError(f"{file}: not a readable weights file ({str(e).splitlines()[0]})") from None
 

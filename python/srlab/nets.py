@@ -59,7 +59,10 @@ class Stft(nn.Module):
         self.register_buffer("inv_re", (c[:, None] * torch.cos(angle) / nfft * full).float().unsqueeze(1), persistent=False)
         self.register_buffer("inv_im", (-c[:, None] * torch.sin(angle) / nfft * full).float().unsqueeze(1), persistent=False)
         self.register_buffer("window", full.float(), persistent=False)
-        self.register_buffer("hann", window.float(), persistent=False)
+        # float32 from the start, as libtorch's torch::hann_window(win) in core/model/Spectral.cpp:
+        # a window rounded from float64 differs in the last bit, which AP-BWE's log amplitude of
+        # near-empty bins would turn into 1e-3 of its output.
+        self.register_buffer("hann", torch.hann_window(self.win), persistent=False)
 
     def forward(self, x):
         """(B, 1, T) or (B, T) -> (re, im), each (B, F, N)."""
@@ -409,6 +412,11 @@ class ApBwe(nn.Module):
         return self.forward(x)
 
 
+# ModelConfig's defaults (core/runs/ModelConfig.h), for configs that leave a key out.
+DEFAULTS = {"filters": [16, 32, 64, 64], "kernels": [33, 17, 9, 9], "dropout": 0.5, "tfilm_block": 128,
+            "inception_dropout": False, "nfft": 512, "hop": 128, "win": 0, "channels": 128, "blocks": 4,
+            "adversarial": False, "vit": False, "griffin_lim_iters": 16}
+
 ARCHS = {"audiounet": UNet, "tfilm": UNet, "inception": UNet, "spectral": SpectralNet, "specgan": SpectralGan,
          "apbwe": ApBwe}
 
@@ -418,7 +426,10 @@ def build(cfg, real_stft=False):
     arch = cfg.get("arch")
     if arch not in ARCHS:
         raise ValueError(f"unknown architecture '{arch}' ({', '.join(ARCHS)})")
-    return ARCHS[arch](cfg, real_stft=real_stft)
+    for key in ("rate", "scale", "dim"):
+        if not isinstance(cfg.get(key), int) or cfg[key] <= 0:
+            raise ValueError(f"'{key}' must be a positive integer")
+    return ARCHS[arch]({**DEFAULTS, **cfg}, real_stft=real_stft)
 
 
 def multiple(cfg):

@@ -54,6 +54,9 @@ def main():
     p.add_argument("--torchscript", required=True)
     p.add_argument("--onnx")
     p.add_argument("--tol", type=float, default=1e-4)
+    # The real-convolution STFT (ONNX's form) rounds differently from the FFT; AP-BWE turns that
+    # last-bit difference into ~2.5e-3 of its output (see PackageTest.cpp).
+    p.add_argument("--tol-real", type=float, default=1e-4)
     a = p.parse_args()
 
     low, low_rate = read_float_wav(a.input)
@@ -81,9 +84,11 @@ def main():
         report["onnx"] = float(np.abs(y_onnx - expect).max())
 
     print(json.dumps(report))
-    # 1e-4 of full scale, or of the peak where untrained weights make the output louder
-    worst = max(v for k, v in report.items() if k in ("package", "package_real_stft", "onnx"))
-    return 0 if worst <= a.tol * max(1.0, report["peak"]) else 1
+    # of full scale, or of the peak where untrained weights make the output louder
+    unit = max(1.0, report["peak"])
+    ok = report["package"] <= a.tol * unit
+    ok = ok and all(report[k] <= a.tol_real * unit for k in ("package_real_stft", "onnx") if k in report)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

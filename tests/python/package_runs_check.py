@@ -23,6 +23,7 @@ def main():
     p.add_argument("--steps", type=int, required=True)
     p.add_argument("--dim", type=int, required=True)
     p.add_argument("--sources", type=int, required=True)
+    p.add_argument("--old-checkpoint", help="a checkpoint whose model.pt is in SRLab's earlier format")
     a = p.parse_args()
     problems = []
     run = srlab.read_run(a.run)
@@ -45,6 +46,13 @@ def main():
         w = torch.load(last + "/model.pt")  # plain torch.load, today's default
         if set(w) != set(model.net.state_dict()):
             problems.append("model.pt keys differ from the network's")
+    if a.old_checkpoint:  # libtorch's typed pickle, which weights_only=True refuses: still loads
+        old = srlab.load(a.old_checkpoint)
+        new = srlab.load(run["checkpoints"][-1])
+        for k, v in new.net.state_dict().items():
+            if not torch.equal(v, old.net.state_dict()[k]):
+                problems.append(f"the earlier-format checkpoint differs at {k}")
+                break
     ds = srlab.read_dataset(a.dataset)
     if set(ds["splits"]) != {"train", "val", "test"}:
         problems.append(f"splits {sorted(ds['splits'])}")

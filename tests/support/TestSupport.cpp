@@ -65,8 +65,9 @@ CommandResult runReferencePython(const std::string& scriptAndArgs) {
 CommandResult runPackagePython(const std::string& scriptAndArgs) {
     const char* python = std::getenv("SRLAB_PACKAGE_PYTHON");
     // The package as it is in this tree, ahead of any installed copy.
-    return run("PYTHONPATH=" + std::string(SRLAB_PYTHON_DIR) + "/../../python " + std::string(python ? python : "false") +
-               " " + SRLAB_PYTHON_DIR + "/" + scriptAndArgs);
+    const char* path = std::getenv("PYTHONPATH");
+    return run("PYTHONPATH=" + std::string(SRLAB_PYTHON_DIR) + "/../../python" + (path && *path ? ":" + std::string(path) : "") +
+               " " + std::string(python ? python : "false") + " " + SRLAB_PYTHON_DIR + "/" + scriptAndArgs);
 }
 
 CommandResult runPython(const std::string& scriptAndArgs) {

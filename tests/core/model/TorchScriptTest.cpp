@@ -100,6 +100,11 @@ TEST(TorchScript, ABaselineModuleTakesTheSplineInputWithItsOwnChunking) {
     });
     EXPECT_NE(overlap.find("do not fit"), std::string::npos) << overlap;
     EXPECT_NE(overlap.find("overlap.pt"), std::string::npos) << overlap;
+    // 2^32 + 4096 would pass as 4096 once narrowed to an int: checked before that.
+    const auto huge = bad("huge", [](torch::jit::Module& m) {
+        m.register_attribute("chunk", c10::IntType::get(), (int64_t(1) << 32) + 4096);
+    });
+    EXPECT_NE(huge.find("do not fit"), std::string::npos) << huge;
 }
 
 TEST(TorchScript, BadModulesAndFilesAreOneLineEach) {
