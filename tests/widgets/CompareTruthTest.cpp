@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <filesystem>
@@ -67,7 +68,19 @@ TEST(CompareTruth, LongCheckpointNamesDoNotWidenTheWindow) {
     w.showPage("compare");
     settleLayouts();
     const QSize min = w.minimumSizeHint();
-    EXPECT_LE(min.width(), 1366) << min.width() << "x" << min.height();
+    // What makes the window wide, should it be: the widest visible widgets by minimum width.
+    const auto widest = [&] {
+        std::vector<std::pair<int, std::string>> all;
+        for (auto* c : w.findChildren<QWidget*>())
+            if (c->isVisible())
+                all.emplace_back(c->minimumSizeHint().width(),
+                                 std::string(c->metaObject()->className()) + " '" + c->objectName().toStdString() + "'");
+        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        std::string s;
+        for (size_t i = 0; i < std::min<size_t>(12, all.size()); ++i) s += "\n  " + std::to_string(all[i].first) + " " + all[i].second;
+        return s;
+    };
+    EXPECT_LE(min.width(), 1366) << min.width() << "x" << min.height() << widest();
     EXPECT_LE(min.height(), 768 - 40) << min.width() << "x" << min.height();
     // The buttons name each version; cut, they keep the checkpoint's name at the end.
     bool best = false;
