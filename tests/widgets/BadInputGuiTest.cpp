@@ -115,7 +115,8 @@ TEST(WorkbenchBadInput, EveryBrokenInputEndsInAMessageBoxNamingIt) {
         w.comparePage()->setModel(QString::fromStdString(d / ck));
         w.openAudio(QString::fromStdString(d / "good.wav"));
         ASSERT_TRUE(waitFor([&] { return !w.comparePage()->busy() && !boxes.seen.isEmpty(); }, 30000));
-        EXPECT_TRUE(boxes.take().contains(QString::fromStdString(ck)));
+        const QString box = boxes.take();  // named in the failure, should it not name the checkpoint
+        EXPECT_TRUE(box.contains(QString::fromStdString(ck))) << box.toStdString();
     }
 }
 
