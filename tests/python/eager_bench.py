@@ -5,7 +5,7 @@ scripts/gpu-proof.sh's comparison with SRLab's libtorch build on the same GPU: t
 patch length, losses and optimisers as `srlab train`, on random batches.
 
 - tfilm: the TFiLM U-Net (core/model/UNet.cpp, preset "published": filters 128/256/512/512,
-  kernels 65/33/17/9, dropout 0.5, TFiLM blocks from 128), MSE, Adam 3e-4.
+  kernels 65/33/17/9, dropout 0.5, TFiLM blocks from 128; python/srlab's module), MSE, Adam 3e-4.
 - apbwe: AP-BWE published (core/model/ApBwe.cpp: 512 channels, 8 ConvNeXt blocks per stream;
   the generator is python/srlab's), MSE + its amplitude, phase, complex and consistency terms
   + 0.1 x LSGAN against its MPD + MRAD + MRPD discriminators, which learn in a second step
@@ -26,60 +26,16 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def subpixel(x):
-    b, c2, w = x.shape
-    return x.view(b, 2, c2 // 2, w).permute(0, 2, 3, 1).reshape(b, c2 // 2, w * 2)
+def srlab_nets():
+    """python/srlab's networks: the same layers and names as the C++ ones."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+    import srlab.nets
+    return srlab.nets
 
 
-class TFiLM(nn.Module):
-    def __init__(self, channels, block):
-        super().__init__()
-        self.block = block
-        self.lstm = nn.LSTM(channels, channels, batch_first=True)
-
-    def forward(self, x):
-        blocks = F.max_pool1d(x, self.block)
-        seq, _ = self.lstm(blocks.permute(0, 2, 1))
-        return x * seq.permute(0, 2, 1).repeat_interleave(self.block, 2)
-
-
-def conv(i, o, k, stride=1):
-    return nn.Conv1d(i, o, k, stride=stride, padding=k // 2, bias=False)
-
-
-class TFiLMUNet(nn.Module):
-    def __init__(self, filters=(128, 256, 512, 512), kernels=(65, 33, 17, 9), dropout=0.5, tfilm_block=128):
-        super().__init__()
-        L = len(filters)
-        block = lambda level: max(1, tfilm_block >> (level + 1))
-        self.down, self.down_film, self.up, self.up_film = nn.ModuleList(), nn.ModuleList(), nn.ModuleList(), nn.ModuleList()
-        i = 1
-        for l in range(L):
-            self.down.append(conv(i, filters[l], kernels[l], 2))
-            self.down_film.append(TFiLM(filters[l], block(l)))
-            i = filters[l]
-        self.bottleneck = conv(i, filters[-1], kernels[-1], 2)
-        self.bottleneck_film = TFiLM(filters[-1], block(L))
-        i = filters[-1]
-        for l in reversed(range(L)):
-            self.up.append(conv(i, 2 * filters[l], kernels[l]))
-            self.up_film.append(TFiLM(filters[l], block(l)))
-            i = 2 * filters[l]
-        self.final = conv(i, 2, 9)
-        self.dropout = dropout
-
-    def forward(self, x):
-        skips, h = [], x
-        for d, f in zip(self.down, self.down_film):
-            h = f(F.leaky_relu(d(h), 0.2))
-            skips.append(h)
-        h = F.dropout(self.bottleneck(h), self.dropout, self.training)
-        h = self.bottleneck_film(F.leaky_relu(h, 0.2))
-        for i, (u, f) in enumerate(zip(self.up, self.up_film)):
-            h = F.dropout(u(h), self.dropout, self.training)
-            h = f(subpixel(torch.relu(h)))
-            h = torch.cat([h, skips[-1 - i]], 1)
-        return subpixel(self.final(h)) + x
+def tfilm_published(dim):
+    return srlab_nets().build({"arch": "tfilm", "rate": 16000, "scale": 4, "dim": dim, "filters": [128, 256, 512, 512],
+                               "kernels": [65, 33, 17, 9], "dropout": 0.5, "tfilm_block": 128})
 
 
 # ------------------------------------------------------------------ AP-BWE (core/model/ApBwe.cpp)
@@ -172,11 +128,9 @@ def apbwe_model_loss(net, est, ref):
 
 
 def apbwe_published(dim):
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-    import srlab
     cfg = {"arch": "apbwe", "rate": 16000, "scale": 4, "dim": dim, "nfft": 1024, "hop": 80, "win": 320,
            "channels": 512, "blocks": 8}
-    return srlab.build(cfg), ApBweDiscriminators(512 / 512.0)
+    return srlab_nets().build(cfg), ApBweDiscriminators(512 / 512.0)
 
 
 def main():
@@ -191,7 +145,7 @@ def main():
     torch.manual_seed(0)
     disc = None
     if a.model == "tfilm":
-        net = TFiLMUNet()
+        net = tfilm_published(a.dim)
     else:
         net, disc = apbwe_published(a.dim)
         disc = disc.to(a.device).train()
