@@ -114,7 +114,7 @@ void PatchBrowser::showPatch(const PatchComparison& p) {
         g->setName(QString::fromStdString(c.versions[v].name));
         g->setPen(QPen(colours[(v + (c.hasTruth ? 0 : 1)) % 2], 1));
         g->setData(t, QVector<double>(a.begin(), a.end()), true);
-        panes.push_back({QString::fromStdString(c.versions[v].name), p.overviews[v], c.rate / 2.0, c.versions[v].bandLimitHz, false});
+        panes.push_back({QString::fromStdString(c.versions[v].name), std::make_shared<const DisplaySpectrogram>(p.overviews[v]), c.rate / 2.0, c.versions[v].bandLimitHz, false});
     }
     wave_->rescaleAxes();
     wave_->replot(QCustomPlot::rpQueuedReplot);

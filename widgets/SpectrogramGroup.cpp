@@ -152,7 +152,7 @@ void SpectrogramGroup::setPane(int i, const PaneData& d, bool keepRange) {
     const bool keep = keepRange && (i > 0 || paneCount() > 1);
     p->applyStyle(style_);
     p->setZoomable(d.zoomable);
-    p->setSpectrogram(d.title, d.spec, d.maxHz, d.bandLimitHz, d.diff, d.cells);
+    p->setSpectrogram(d.title, d.spec, d.maxHz, d.bandLimitHz, d.diff, d.picture);
     p->setPlayhead(-1);
     p->setSelection(0, 0);
     if (keep) p->xAxis->setRange(view);

@@ -17,10 +17,10 @@ namespace srlab {
 
 struct PaneData {
     QString title;
-    DisplaySpectrogram spec;
+    SpectrogramPtr spec;
     double maxHz = 0, bandLimitHz = 0;
     bool diff = false;
-    PaneCells cells;  // optional, built with the spectrogram on a worker
+    PanePicture picture;  // optional, painted with the spectrogram on a worker (paintPane)
     bool zoomable = false;  // whoever owns the signal answers detailWanted for this pane
 };
 

@@ -11,13 +11,52 @@ namespace {
 constexpr double kLogMinHz = 30.0;
 }
 
+// The pane's spectrogram as a plottable: one image, its cells centred on their seconds and
+// rows, drawn with nearest-neighbour scaling (as QCPColorMap without interpolation).
+class PaneImage : public QCPAbstractPlottable {
+public:
+    PaneImage(QCPAxis* key, QCPAxis* value) : QCPAbstractPlottable(key, value) {}
+    void set(const QImage& image, const PaneCells& c) {
+        image_ = image;
+        cols_ = c.cols;
+        first_ = c.firstSeconds;
+        step_ = c.secondsPerCol > 0 ? c.secondsPerCol : 1;
+    }
+    void clear() { image_ = {}; }
+    double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
+    QCPRange getKeyRange(bool& found, QCP::SignDomain) const override {
+        found = !image_.isNull();
+        return QCPRange(first_ - step_ / 2, first_ + (cols_ - 0.5) * step_);
+    }
+    QCPRange getValueRange(bool& found, QCP::SignDomain, const QCPRange&) const override {
+        found = !image_.isNull();
+        return QCPRange(-0.5, kPaneRows - 0.5);
+    }
+
+protected:
+    void draw(QCPPainter* painter) override {
+        if (image_.isNull()) return;
+        bool found = false;
+        const QCPRange k = getKeyRange(found, QCP::sdBoth);
+        const QRectF rect = QRectF(coordsToPixels(k.lower, kPaneRows - 0.5), coordsToPixels(k.upper, -0.5)).normalized();
+        painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+        painter->drawImage(rect, image_);
+    }
+    void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
+
+private:
+    QImage image_;
+    int cols_ = 0;
+    double first_ = 0, step_ = 1;
+};
+
 SpectrogramPane::SpectrogramPane(QWidget* parent) : QCustomPlot(parent) {
     // Compact, so six panes and the metrics fit a 768-pixel-high laptop screen: the title sits
     // inside the plot, and only the bottom pane of a group labels the time axis.
     setMinimumHeight(44);  // seven panes (two checkpoints compared) still fit a laptop screen
     axisRect()->setAutoMargins(QCP::msLeft | QCP::msBottom);
     axisRect()->setMargins(QMargins(0, 2, 0, 0));
-    map_ = new QCPColorMap(xAxis, yAxis);
+    image_ = new PaneImage(xAxis, yAxis);
     title_ = new QCPItemText(this);
     title_->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     title_->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -26,7 +65,6 @@ SpectrogramPane::SpectrogramPane(QWidget* parent) : QCustomPlot(parent) {
     title_->setColor(Qt::white);
     title_->setBrush(QColor(0, 0, 0, 150));
     title_->setPadding(QMargins(4, 1, 4, 1));
-    map_->setInterpolate(false);
     xAxis->setLabel("s");
     yAxis->setLabel("Hz");
     axisRect()->setupFullAxesBox(false);
@@ -61,22 +99,51 @@ double rowToHz(double row, FreqScale scale, double maxHz) {
 }
 
 PaneCells makePaneCells(const DisplaySpectrogram& sp, FreqScale scale, double maxHz) {
-    auto data = std::make_shared<QCPColorMapData>(
-        int(sp.frames), kPaneRows,
-        QCPRange(sp.startSeconds, sp.startSeconds + double(std::max<size_t>(sp.frames, 2) - 1) * sp.secondsPerFrame),
-        QCPRange(0, kPaneRows - 1));
-    std::vector<double> binOf(kPaneRows);
-    for (int r = 0; r < kPaneRows; ++r) binOf[size_t(r)] = std::min(rowToHz(r, scale, maxHz) / sp.hzPerBin, double(sp.bins - 1));
-    for (size_t f = 0; f < sp.frames; ++f) {
-        const float* col = sp.db.data() + f * sp.bins;
-        for (int r = 0; r < kPaneRows; ++r) {
-            const double b = binOf[size_t(r)];
-            const size_t k = size_t(b);
-            const double w = b - double(k);
-            data->setCell(int(f), r, k + 1 < sp.bins ? col[k] * (1 - w) + col[k + 1] * w : col[k]);
+    PaneCells c;
+    c.cols = int(sp.frames);
+    c.firstSeconds = sp.startSeconds;
+    c.secondsPerCol = sp.secondsPerFrame;
+    c.scale = scale;
+    auto db = std::make_shared<std::vector<float>>(size_t(kPaneRows) * sp.frames);
+    for (int r = 0; r < kPaneRows && sp.bins; ++r) {
+        const double b = std::min(rowToHz(r, scale, maxHz) / sp.hzPerBin, double(sp.bins - 1));
+        const size_t k = size_t(b);
+        const float w = float(b - double(k));
+        const size_t k1 = std::min(k + 1, sp.bins - 1);
+        float* row = db->data() + size_t(r) * sp.frames;
+        for (size_t f = 0; f < sp.frames; ++f) {
+            const float* col = sp.db.data() + f * sp.bins;
+            row[f] = col[k] * (1 - w) + col[k1] * w;
         }
     }
-    return {std::move(data), scale};
+    c.db = std::move(db);
+    return c;
+}
+
+PaneLook paneLook(const SpectrogramStyle& st, bool diff) {
+    return diff ? PaneLook{divergingMap(), QCPRange(-st.rangeDb / 4, st.rangeDb / 4)}
+                : PaneLook{colorMap(st.colorMap), QCPRange(st.floorDb, st.floorDb + st.rangeDb)};
+}
+
+QImage paintCells(const PaneCells& c, const PaneLook& look) {
+    if (!c.db || c.cols < 1) return {};
+    QImage img(c.cols, kPaneRows, QImage::Format_ARGB32_Premultiplied);
+    QCPColorGradient g = look.gradient;  // colorize() fills the gradient's own colour table: a copy per caller
+    std::vector<double> row(size_t(c.cols));
+    for (int r = 0; r < kPaneRows; ++r) {
+        const float* src = c.db->data() + size_t(r) * size_t(c.cols);
+        std::copy(src, src + c.cols, row.begin());
+        g.colorize(row.data(), look.range, reinterpret_cast<QRgb*>(img.scanLine(kPaneRows - 1 - r)), c.cols);
+    }
+    return img;
+}
+
+PanePicture paintPane(const DisplaySpectrogram& s, const SpectrogramStyle& st, bool diff, double maxHz) {
+    PanePicture p;
+    p.cells = makePaneCells(s, st.scale, maxHz);
+    p.look = paneLook(st, diff);
+    p.image = paintCells(p.cells, p.look);
+    return p;
 }
 
 double SpectrogramPane::rowToHz(double row) const { return srlab::rowToHz(row, style_.scale, maxHz_); }
@@ -91,11 +158,15 @@ double SpectrogramPane::hzToRow(double hz) const {
     return t * (kPaneRows - 1);
 }
 
-void SpectrogramPane::setSpectrogram(const QString& title, const DisplaySpectrogram& s, double maxHz,
-                                     double bandLimitHz, bool diff, PaneCells cells) {
-    spec_ = s;
-    specCells_ = std::move(cells);
-    detailCells_ = {};
+const DisplaySpectrogram& SpectrogramPane::shown() const {
+    static const DisplaySpectrogram none;
+    const Layer& l = showingDetail_ ? detail_ : overview_;
+    return l.spec ? *l.spec : none;
+}
+
+void SpectrogramPane::setSpectrogram(const QString& title, SpectrogramPtr s, double maxHz, double bandLimitHz, bool diff,
+                                     PanePicture pic) {
+    overview_ = {std::move(s), std::move(pic)};
     detail_ = {};
     showingDetail_ = false;
     maxHz_ = maxHz;
@@ -103,50 +174,72 @@ void SpectrogramPane::setSpectrogram(const QString& title, const DisplaySpectrog
     diff_ = diff;
     title_->setText(title);
     rebuild();
-    xAxis->setRange(spec_.startSeconds, spec_.endSeconds());
+    const DisplaySpectrogram& sp = shown();
+    xAxis->setRange(sp.startSeconds, sp.endSeconds());
 }
 
-void SpectrogramPane::setDetail(const DisplaySpectrogram& d, PaneCells cells) {
-    detail_ = d;
-    detailCells_ = std::move(cells);
-    showingDetail_ = detail_.frames > 0;  // asked for the view as it was: never coarser than the overview
-    rebuild();
+void SpectrogramPane::setDetail(SpectrogramPtr d, PanePicture pic) {
+    detail_ = {std::move(d), std::move(pic)};
+    showingDetail_ = detail_.spec && detail_.spec->frames > 0;  // asked for the view as it was: never coarser than the overview
+    present();
     Q_EMIT detailShown();
 }
 
 void SpectrogramPane::rangeChanged(const QCPRange& r) {
-    if (!spec_.frames) return;
+    if (!overview_.spec || !overview_.spec->frames) return;
     // Detail that covers the view is drawn (it is never coarser than the overview); otherwise
     // the overview stands in. Either may have too few frames for the pixels: then new detail
     // is asked for once the view settles.
-    const bool covers = detail_.frames && detail_.startSeconds <= r.lower + 1e-9 && detail_.endSeconds() >= r.upper - 1e-9;
+    const DisplaySpectrogram* d = detail_.spec.get();
+    const bool covers = d && d->frames && d->startSeconds <= r.lower + 1e-9 && d->endSeconds() >= r.upper - 1e-9;
     if (showingDetail_ != covers) {
         showingDetail_ = covers;
-        rebuild();
+        present();
     }
     if (needsDetail()) detailTimer_.start();
 }
 
 bool SpectrogramPane::needsDetail() const {
     const double px = std::max(1, axisRect()->width());
-    return zoomable_ && spec_.frames && xAxis->range().size() / shown().secondsPerFrame < px / 2;
+    return zoomable_ && overview_.spec && overview_.spec->frames &&
+           xAxis->range().size() / shown().secondsPerFrame < px / 2;
 }
 
 void SpectrogramPane::requestDetail() {
     if (!needsDetail()) return;
     // Half a view either side, so a scroll stays inside the detail for a while.
     const QCPRange r = xAxis->range();
-    const double t0 = std::max(spec_.startSeconds, r.lower - r.size() / 2);
-    const double t1 = std::min(spec_.endSeconds(), r.upper + r.size() / 2);
+    const double t0 = std::max(overview_.spec->startSeconds, r.lower - r.size() / 2);
+    const double t1 = std::min(overview_.spec->endSeconds(), r.upper + r.size() / 2);
     if (t1 > t0) Q_EMIT detailWanted(t0, t1, std::max(1, axisRect()->width()) * 2);
 }
 
 void SpectrogramPane::applyStyle(const SpectrogramStyle& st) {
     const bool scaleChanged = st.scale != style_.scale;
     style_ = st;
-    if (scaleChanged) rebuild();
-    map_->setGradient(diff_ ? divergingMap() : colorMap(st.colorMap));
-    map_->setDataRange(diff_ ? QCPRange(-st.rangeDb / 4, st.rangeDb / 4) : QCPRange(st.floorDb, st.floorDb + st.rangeDb));
+    if (scaleChanged) rebuild();  // the frequency ticks and band line move too
+    else present();
+}
+
+// Pictures made for another scale or look are remade here, on the GUI thread: that happens
+// only when the user restyles, and then for the shown layer alone.
+void SpectrogramPane::present() {
+    Layer& l = showingDetail_ ? detail_ : overview_;
+    if (!l.spec || !l.spec->frames || maxHz_ <= 0) {
+        image_->clear();
+    } else {
+        PanePicture& p = l.pic;
+        if (!p.cells.db || p.cells.scale != style_.scale || p.cells.cols != int(l.spec->frames)) {
+            p.cells = makePaneCells(*l.spec, style_.scale, maxHz_);
+            p.image = {};
+        }
+        const PaneLook look = paneLook(style_, diff_);
+        if (p.image.isNull() || !(p.look == look)) {
+            p.look = look;
+            p.image = paintCells(p.cells, look);
+        }
+        image_->set(p.image, p.cells);
+    }
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -160,11 +253,8 @@ double SpectrogramPane::valueAt(double seconds, double hz) const {
 }
 
 void SpectrogramPane::rebuild() {
-    const DisplaySpectrogram& sp = shown();
-    if (!sp.frames || maxHz_ <= 0) return;
-    PaneCells& cells = showingDetail_ ? detailCells_ : specCells_;
-    if (!cells.data || cells.scale != style_.scale) cells = makePaneCells(sp, style_.scale, maxHz_);
-    map_->setData(const_cast<QCPColorMapData*>(cells.data.get()), true);  // copy=true leaves it as is
+    present();
+    if (!shown().frames || maxHz_ <= 0) return;
     updateFrequencyTicks();
     yAxis->setRange(0, kPaneRows - 1);
     const bool showNyq = bandLimit_ > 0 && bandLimit_ < maxHz_;
@@ -173,7 +263,6 @@ void SpectrogramPane::rebuild() {
         nyquist_->point1->setCoords(0, hzToRow(bandLimit_));
         nyquist_->point2->setCoords(1, hzToRow(bandLimit_));
     }
-    applyStyle(style_);
 }
 
 // Labelled frequencies at least 14 pixels apart, from the top down, so a short pane's labels

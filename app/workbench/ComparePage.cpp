@@ -297,9 +297,10 @@ void ComparePage::useModelConfig(const ModelConfig& cfg) {
 
 namespace {
 
-PaneData paneData(const QString& title, DisplaySpectrogram spec, int rate, double bandLimitHz, bool diff, FreqScale scale) {
-    PaneData d{title, std::move(spec), rate / 2.0, bandLimitHz, diff};
-    d.cells = makePaneCells(d.spec, scale, d.maxHz);
+PaneData paneData(const QString& title, DisplaySpectrogram spec, int rate, double bandLimitHz, bool diff,
+                  const SpectrogramStyle& style) {
+    PaneData d{title, std::make_shared<const DisplaySpectrogram>(std::move(spec)), rate / 2.0, bandLimitHz, diff};
+    d.picture = paintPane(*d.spec, style, diff, d.maxHz);
     d.zoomable = true;
     return d;
 }
@@ -315,8 +316,8 @@ QString versionTitle(size_t i, const Version& v, bool complete = true) {
 // GUI thread.
 class PageEvents : public CompareEvents {
 public:
-    PageEvents(JobContext& ctx, ComparePage* page, FreqScale scale, const CompareSettings& s)
-        : ctx_(ctx), page_(page), scale_(scale), rate_(s.rate), lowScale_(s.scale) {}
+    PageEvents(JobContext& ctx, ComparePage* page, const SpectrogramStyle& style, const CompareSettings& s)
+        : ctx_(ctx), page_(page), style_(style), rate_(s.rate), lowScale_(s.scale) {}
     void opened(const Comparison& c) override {
         rate_ = c.rate;
         ctx_.post([p = page_, c] {
@@ -325,7 +326,7 @@ public:
         });
     }
     void version(size_t i, const Version& v, const DisplaySpectrogram& overview) override {
-        PaneData d = paneData(versionTitle(i, v), overview, rate_, v.bandLimitHz, false, scale_);
+        PaneData d = paneData(versionTitle(i, v), overview, rate_, v.bandLimitHz, false, style_);
         ctx_.post([p = page_, i, v, d] { p->showVersion(i, v, d); });
     }
     void versionsDone(const Comparison& c) override {
@@ -341,7 +342,7 @@ public:
             if (of < names_.size()) name = names_[of];
         }
         PaneData pane = paneData(QString("difference: %1 - ground truth (dB)").arg(QString::fromStdString(name)), d, rate_,
-                                 rate_ / (2.0 * lowScale_), true, scale_);
+                                 rate_ / (2.0 * lowScale_), true, style_);
         ctx_.post([p = page_, pane, of] {
             std::vector<Samples> sources{of < p->comparison_.versions.size() ? p->comparison_.versions[of].audio : Samples{},
                                          p->comparison_.hasTruth ? p->comparison_.versions[0].audio : Samples{}};
@@ -354,7 +355,7 @@ public:
             if (names_.size() <= k) names_.resize(k + 1);
             names_[k] = v.name;
         }
-        PaneData d = paneData(versionTitle(k, v, complete), overview, rate_, 0, false, scale_);
+        PaneData d = paneData(versionTitle(k, v, complete), overview, rate_, 0, false, style_);
         ctx_.post([p = page_, k, v, d, complete] { p->showModelVersion(k, v, d, complete); });
     }
     void modelRefused(const std::string& why, bool loadFailed) override {
@@ -372,7 +373,7 @@ public:
 private:
     JobContext& ctx_;
     ComparePage* page_;  // only touched in posted calls, on the GUI thread
-    FreqScale scale_;
+    SpectrogramStyle style_;
     int rate_, lowScale_;
     std::mutex namesLock_;
     std::vector<std::string> names_;  // of the versions, for the difference pane's title
@@ -458,7 +459,7 @@ void ComparePage::openFile(const QString& path) {
             const auto time = std::filesystem::last_write_time(file, ec).time_since_epoch().count();
             return CompareModel{name, 0, 0, m, "output|" + file + "|" + std::to_string(time), file};
         });
-    const FreqScale scale = group_->style().scale;
+    const SpectrogramStyle style = group_->style();
     // Nothing of the previous file stays on screen: its panes, rows and readout go now.
     for (auto& j : detailJobs_) j->abandon();
     comparison_ = Comparison{};
@@ -477,7 +478,7 @@ void ComparePage::openFile(const QString& path) {
     cancel_->setVisible(true);
     QPointer<ComparePage> self(this);
     load_.start<bool>(
-        [r, scale, self, root = cacheRoot_.toStdString()](JobContext& ctx) mutable {
+        [r, style, self, root = cacheRoot_.toStdString()](JobContext& ctx) mutable {
             try {  // a file that cannot be read at all is not tried again when a setting changes
                 AudioReader probe(r.path);
             } catch (const std::exception&) {
@@ -490,7 +491,7 @@ void ComparePage::openFile(const QString& path) {
                 r.cacheDir = compareCacheFolder(root, r.path, r.settings);
                 dropOtherCaches(root, r.cacheDir);
             }
-            PageEvents events(ctx, self.data(), scale, r.settings);
+            PageEvents events(ctx, self.data(), style, r.settings);
             runCompare(r, events, ctx, ctx.cancel());
             return true;
         },
@@ -663,11 +664,12 @@ void ComparePage::makeDetail(int pane, double t0, double t1, int columns) {
     const std::vector<Samples> src = paneSources_[size_t(pane)];
     const int rate = comparison_.rate;
     const double ms = windowMs_->value();
-    const FreqScale scale = group_->style().scale;
+    const SpectrogramStyle style = group_->style();
+    const bool diff = group_->pane(pane)->isDifference();
     const double maxHz = rate / 2.0;
     struct Detail {
-        DisplaySpectrogram spec;
-        PaneCells cells;
+        SpectrogramPtr spec;
+        PanePicture picture;
     };
     detailJob(pane).start<Detail>(
         [=](JobContext& ctx) {
@@ -675,13 +677,14 @@ void ComparePage::makeDetail(int pane, double t0, double t1, int columns) {
             const size_t b = size_t(std::clamp(t0 * rate, 0.0, double(n))), e = size_t(std::clamp(t1 * rate, 0.0, double(n)));
             ctx.cancel().throwIfCancelled();
             Detail d;
-            d.spec = src.size() > 1 && src[1] ? makeDifferenceSpectrogram(*src[0], *src[1], b, e, rate, ms, size_t(columns), 1)
-                                              : makeDisplaySpectrogram(*src[0], b, e, rate, ms, size_t(columns), 1);
-            d.cells = makePaneCells(d.spec, scale, maxHz);
+            d.spec = std::make_shared<const DisplaySpectrogram>(
+                src.size() > 1 && src[1] ? makeDifferenceSpectrogram(*src[0], *src[1], b, e, rate, ms, size_t(columns), 1)
+                                         : makeDisplaySpectrogram(*src[0], b, e, rate, ms, size_t(columns), 1));
+            d.picture = paintPane(*d.spec, style, diff, maxHz);
             return d;
         },
         [this, pane](Detail d) {
-            if (pane < group_->paneCount()) group_->pane(pane)->setDetail(d.spec, std::move(d.cells));
+            if (pane < group_->paneCount()) group_->pane(pane)->setDetail(std::move(d.spec), std::move(d.picture));
         },
         [](const JobFailure&) {});
 }

@@ -206,7 +206,7 @@ void ListeningStrip::load() {
                 v.name = name;
                 v.rms = rmsOf(x);
                 if (pane)
-                    out.panes.push_back({q(name), makeDisplaySpectrogram(x, c.rate, 23.0, 800, 1), c.rate / 2.0,
+                    out.panes.push_back({q(name), std::make_shared<const DisplaySpectrogram>(makeDisplaySpectrogram(x, c.rate, 23.0, 800, 1)), c.rate / 2.0,
                                          name == baseline ? c.rate / 2.0 / scale : 0.0});
                 v.audio = makeSamples(std::move(x));
                 c.versions.push_back(std::move(v));
