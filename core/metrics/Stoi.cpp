@@ -55,38 +55,59 @@ StoiResampler::StoiResampler(int rate) {
     down_ = rate / g;
     if (up_ == 1 && down_ == 1) {
         half_ = 0;
-        h_ = {1.0};
+        taps_ = 1;
+        phases_ = {1.0f};
         return;
     }
     // pystoi's _resample_window_oct: a Kaiser-windowed sinc, 60 dB, roll-off a tenth of the cutoff.
     const double cutoff = 1.0 / (2.0 * double(std::max(up_, down_))), rolloff = cutoff / 10, rejection = 60;
     half_ = (long long)std::ceil((rejection - 8) / (28.714 * rolloff));
     const double beta = 0.1102 * (rejection - 8.7), i0b = besselI0(beta);
-    h_.resize(size_t(2 * half_ + 1));
+    std::vector<double> h(size_t(2 * half_ + 1));
     double sum = 0;
     for (long long t = -half_; t <= half_; ++t) {
         const double a = 2 * cutoff * double(t);
         const double sinc = t == 0 ? 1.0 : std::sin(M_PI * a) / (M_PI * a);
         const double r = double(t + half_) * 2 / double(2 * half_) - 1;
         const double win = besselI0(beta * std::sqrt(std::max(0.0, 1 - r * r))) / i0b;
-        h_[size_t(t + half_)] = win * 2 * double(up_) * cutoff * sinc;
-        sum += h_[size_t(t + half_)];
+        h[size_t(t + half_)] = win * 2 * double(up_) * cutoff * sinc;
+        sum += h[size_t(t + half_)];
     }
-    for (double& v : h_) v = v / sum * double(up_);  // window = h / sum(h); resample_poly: h *= up
+    for (double& v : h) v = v / sum * double(up_);  // window = h / sum(h); resample_poly: h *= up
+    // Polyphase: output m uses the taps h[p + k up] (p = (m down + half) mod up) against the
+    // inputs J - k (J = (m down + half) / up). Each phase's taps are stored reversed and
+    // contiguous, so an output is one dot product over consecutive inputs; for 44.1 kHz
+    // (up 100, down 441) that is 320 taps instead of 320 strided reads of a 32,000-tap filter.
+    taps_ = (2 * half_ + up_) / up_;
+    phases_.assign(size_t(up_ * taps_), 0.0f);
+    for (long long p = 0; p < up_; ++p)
+        for (long long k = 0; k < taps_; ++k)
+            if (p + k * up_ <= 2 * half_) phases_[size_t(p * taps_ + taps_ - 1 - k)] = float(h[size_t(p + k * up_)]);
 }
 
 void StoiResampler::produce(size_t upTo, std::vector<float>& out) {
+    const long long have = (long long)(base_ + x_.size());
     for (; next_ < upTo; ++next_) {
-        // y[m] = sum_j x[j] h[m down - j up + half], j within the filter and the signal.
-        const long long t = (long long)next_ * down_;
-        const long long j0 = std::max(0LL, (t - half_ + up_ - 1) / up_);
-        const long long j1 = std::min((long long)(base_ + x_.size()) - 1, (t + half_) / up_);
-        double s = 0;
-        for (long long j = j0; j <= j1; ++j) s += double(x_[size_t(j) - base_]) * h_[size_t(t - j * up_ + half_)];
-        out.push_back(float(s));
+        const long long t = (long long)next_ * down_ + half_, J = t / up_, first = J - taps_ + 1;
+        // Inputs before 0 and past the end are zero. The sum starts at the same input whatever
+        // pieces came (base_ never passes `first`), so a stream gives the whole signal's floats.
+        const long long a = std::max(first, 0LL), b = std::min(J, have - 1);
+        const float* xp = x_.data() + (a - (long long)base_);
+        const float* g = phases_.data() + (t % up_) * taps_ + (a - first);
+        const long long n = b - a + 1;
+        // Eight partial sums: a dot product the compiler vectorises without reordering floats
+        // (as LowBandMixer's). In float: 320 terms keep the 10 kHz signal to ~1e-6, a
+        // thousandth of the agreement with pystoi that the tests ask for.
+        float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        long long i = 0;
+        for (; i + 8 <= n; i += 8)
+            for (int q = 0; q < 8; ++q) s[q] += xp[i + q] * g[i + q];
+        float acc = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        for (; i < n; ++i) acc += xp[i] * g[i];
+        out.push_back(acc);
     }
-    // Keep the inputs the next output still needs.
-    const long long need = std::max(0LL, ((long long)next_ * down_ - half_ + up_ - 1) / up_);
+    // Keep the inputs from the next output's first tap on.
+    const long long need = std::max(0LL, ((long long)next_ * down_ + half_) / up_ - taps_ + 1);
     if (size_t(need) > base_ + 65536) {
         const size_t drop = std::min(size_t(need) - base_, x_.size());
         x_.erase(x_.begin(), x_.begin() + long(drop));

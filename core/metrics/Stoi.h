@@ -27,8 +27,8 @@ public:
 
 private:
     void produce(size_t upTo, std::vector<float>& out);
-    long long up_, down_, half_;
-    std::vector<double> h_;      // the filter x up, centred at half_
+    long long up_, down_, half_, taps_;
+    std::vector<float> phases_;   // the filter x up, centred at half_, as up_ phases of taps_ (see the constructor)
     std::vector<float> x_;       // input from base_ on
     size_t base_ = 0, next_ = 0;
 };
