@@ -8,7 +8,9 @@
 //
 // Threads: the loader's own threads (they run beside the step for the whole epoch, so they are
 // not the shared pool's, which the step's parallel loops use) call only the dataset's const
-// read(); next() and the destructor are called by the training thread.
+// read(), at the lowest scheduling priority (nice 19, Linux): they use the CPU the step leaves
+// idle, and all of it while the step waits for them. next() and the destructor are called by
+// the training thread.
 #include <torch/torch.h>
 
 #include <condition_variable>
