@@ -3,7 +3,7 @@
 # to one file of the development songs, so hashing reads from the page cache), the index's
 # size, the loader's cost per item, and training throughput from a streamed dataset against
 # the same model on the HDF5 dataset of the same audio, with two loader threads.
-# About 15 minutes on 2 cores; needs ~3 GB of free disk.
+# About 20 minutes on 2 cores; needs ~3 GB of free disk.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 audio=$(bash "$here/scripts/dev-audio.sh")
@@ -31,14 +31,19 @@ for f in $(ls "$audio"/music/*.wav | head -12); do ln -s "$f" "$work/songs/"; do
 "$srlab" bench loader "$work/songs.json" --loaders 2 | sed 's/^/  /'
 "$srlab" bench loader "$work/songs.json" --loaders 1 | sed 's/^/  /'
 steps=${SRLAB_BENCH_STEPS:-60}
+# Alternating pairs (HDF5, then streamed), three of each: single runs on a shared machine vary
+# by about 10 %, so the ratio within a pair is the figure.
 for model in spectral/small audiounet/small; do
-  for ds in songs.h5 songs.json; do
-    run="$work/run-${model//\//-}-$ds"
-    "$srlab" train --dataset "$work/$ds" --run "$run" --model "${model%/*}" --preset "${model#*/}" --epochs 1 --steps-per-epoch "$steps" \
-      --val-items 16 --snapshot-clips 0 --loaders 2 --quiet > /dev/null
-    # Median samples/s over the steps after the first ten (warm-up).
-    awk -F, 'NR > 11 && $8 != "" { print $8 }' "$run/metrics.csv" | sort -g |
-      awk -v label="$model on $ds" '{ v[NR] = $1 } END {
-        printf "  %-32s %8.1f samples/s (median of %d steps)\n", label, v[int((NR + 1) / 2)], NR }'
+  for pair in 1 2 3; do
+    for ds in songs.h5 songs.json; do
+      run="$work/run-${model//\//-}-$ds-$pair"
+      "$srlab" train --dataset "$work/$ds" --run "$run" --model "${model%/*}" --preset "${model#*/}" --epochs 1 --steps-per-epoch "$steps" \
+        --val-items 16 --snapshot-clips 0 --loaders 2 --quiet > /dev/null
+      # Median samples/s over the steps after the first ten (warm-up).
+      awk -F, 'NR > 11 && $8 != "" { print $8 }' "$run/metrics.csv" | sort -g |
+        awk -v label="$model on $ds (pair $pair)" '{ v[NR] = $1 } END {
+          printf "  %-40s %8.1f samples/s (median of %d steps)\n", label, v[int((NR + 1) / 2)], NR }'
+      rm -rf "$run"
+    done
   done
 done
