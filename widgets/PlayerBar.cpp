@@ -69,8 +69,12 @@ void PlayerBar::setComparison(const Comparison& c) {
         rms_.push_back(float(ver.rms));
     }
     player_->load(std::move(v), c.rate);
+    // Old buttons leave the layout now: deleteLater() alone left them there (and visible) until
+    // the event loop came round, so a window laid out meanwhile counted both sets of buttons.
     for (auto* b : versions_->buttons()) {
         versions_->removeButton(b);
+        versionBox_->layout()->removeWidget(b);
+        b->hide();
         b->deleteLater();
     }
     for (int i = 0; i < int(c.versions.size()); ++i) {

@@ -62,6 +62,8 @@ void SpectrogramGroup::setPanes(const std::vector<PaneData>& panes) {
 void SpectrogramGroup::setPaneCount(int n) {
     // Panes are reused across loads (creating a plot widget costs more than refilling one).
     while (int(panes_.size()) > n) {
+        paneLayout_->removeWidget(panes_.back());  // out of the layout now, as PlayerBar's buttons
+        panes_.back()->hide();
         panes_.back()->deleteLater();
         panes_.pop_back();
     }

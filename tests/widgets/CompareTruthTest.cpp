@@ -52,6 +52,33 @@ void typeFilter(ComparePage& page, const QString& text) {
 
 // Long run names in the player's buttons, the ABX menus and the model menu leave the window's
 // smallest size within a laptop's 1366x768; the names show their distinguishing ends.
+// Versions replaced (a new file, a model joining) leave the player bar at once: before, the old
+// buttons stayed in its layout until the event loop deleted them, and a window laid out in
+// between was as wide as both sets (the intermittent 1,740 px of the test below).
+TEST(CompareTruth, ReplacedVersionButtonsLeaveThePlayerBarAtOnce) {
+    app();
+    PlayerBar bar;
+    Comparison c;
+    c.rate = 16000;
+    c.frames = 1600;
+    for (int i = 0; i < 6; ++i) {
+        Version v;
+        v.name = "spectral-tiny-20261206-0123456789-a-very-long-run-name-indeed/epoch-000" + std::to_string(i);
+        v.audio = makeSamples(std::vector<float>(1600, 0.0f));
+        v.rms = 0.1;
+        c.versions.push_back(v);
+    }
+    bar.setComparison(c);
+    settleLayouts();
+    const int once = bar.minimumSizeHint().width();
+    for (int k = 0; k < 3; ++k) bar.setComparison(c);  // no event loop in between
+    settleLayouts();
+    EXPECT_EQ(bar.minimumSizeHint().width(), once);
+    int shown = 0;
+    for (auto* b : bar.findChildren<QPushButton*>()) shown += b->isVisibleTo(&bar) && b->isCheckable();
+    EXPECT_EQ(shown, 6);
+}
+
 TEST(CompareTruth, LongCheckpointNamesDoNotWidenTheWindow) {
     app();
     TempDir d;
