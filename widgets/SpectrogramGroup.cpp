@@ -64,6 +64,7 @@ void SpectrogramGroup::setPaneCount(int n) {
     while (int(panes_.size()) > n) {
         paneLayout_->removeWidget(panes_.back());  // out of the layout now, as PlayerBar's buttons
         panes_.back()->hide();
+        panes_.back()->blockSignals(true);  // its pending detail request names an index now gone
         panes_.back()->deleteLater();
         panes_.pop_back();
     }

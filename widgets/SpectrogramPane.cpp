@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrogramPane.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ColorMaps.h"
@@ -35,12 +36,18 @@ public:
 
 protected:
     void draw(QCPPainter* painter) override {
-        if (image_.isNull()) return;
-        bool found = false;
-        const QCPRange k = getKeyRange(found, QCP::sdBoth);
-        const QRectF rect = QRectF(coordsToPixels(k.lower, kPaneRows - 0.5), coordsToPixels(k.upper, -0.5)).normalized();
+        if (image_.isNull() || !keyAxis()) return;
+        // Only the columns in view: a whole 3-hour overview zoomed to milliseconds would be a
+        // target rectangle past what the raster engine's integer coordinates hold.
+        const QCPRange view = keyAxis()->range();
+        const double left = first_ - step_ / 2;  // the first column's left edge
+        const int c0 = int(std::clamp(std::floor((view.lower - left) / step_), 0.0, double(cols_)));
+        const int c1 = int(std::clamp(std::ceil((view.upper - left) / step_), 0.0, double(cols_)));
+        if (c1 <= c0) return;
+        const QRectF target = QRectF(coordsToPixels(left + c0 * step_, kPaneRows - 0.5),
+                                     coordsToPixels(left + c1 * step_, -0.5)).normalized();
         painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
-        painter->drawImage(rect, image_);
+        painter->drawImage(target, image_, QRectF(c0, 0, c1 - c0, image_.height()));
     }
     void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
 
@@ -254,7 +261,10 @@ double SpectrogramPane::valueAt(double seconds, double hz) const {
 
 void SpectrogramPane::rebuild() {
     present();
-    if (!shown().frames || maxHz_ <= 0) return;
+    if (!shown().frames || maxHz_ <= 0) {
+        nyquist_->setVisible(false);
+        return;
+    }
     updateFrequencyTicks();
     yAxis->setRange(0, kPaneRows - 1);
     const bool showNyq = bandLimit_ > 0 && bandLimit_ < maxHz_;

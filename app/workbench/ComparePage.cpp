@@ -658,7 +658,7 @@ JobRunner& ComparePage::detailJob(int pane) {
 // A zoomed pane's detail: its signal (or difference) over the asked range at one frame per
 // pixel, from core's spectrogram producer, on a job of that pane's own.
 void ComparePage::makeDetail(int pane, double t0, double t1, int columns) {
-    if (pane < 0 || size_t(pane) >= paneSources_.size() || paneSources_[size_t(pane)].empty() ||
+    if (pane < 0 || pane >= group_->paneCount() || size_t(pane) >= paneSources_.size() || paneSources_[size_t(pane)].empty() ||
         !paneSources_[size_t(pane)][0])
         return;
     const std::vector<Samples> src = paneSources_[size_t(pane)];

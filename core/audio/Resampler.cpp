@@ -70,14 +70,6 @@ void StreamResampler::finish(const SampleSink& sink) {
     }
 }
 
-void StreamResampler::restart() {
-    if (d_->soxr) {
-        soxr_error_t err = soxr_clear(d_->soxr);
-        if (err) throw Error("resample", std::string("libsoxr failed: ") + err);
-    }
-    in_ = out_ = 0;
-}
-
 size_t StreamResampler::total() const { return size_t(std::llround(double(in_) * outRate_ / inRate_)); }
 
 std::vector<float> resample(const std::vector<float>& x, double inRate, double outRate, ResampleQuality q) {
@@ -86,29 +78,9 @@ std::vector<float> resample(const std::vector<float>& x, double inRate, double o
     std::vector<float> y;
     y.reserve(size_t(std::llround(double(x.size()) * outRate / inRate)));
     const SampleSink append = [&y](const float* s, size_t n) { y.insert(y.end(), s, s + n); };
-    struct Kept {
-        double in, out;
-        ResampleQuality q;
-        std::unique_ptr<StreamResampler> r;
-    };
-    thread_local std::vector<Kept> kept;  // the most recently used last
-    auto it = std::find_if(kept.begin(), kept.end(),
-                           [&](const Kept& k) { return k.in == inRate && k.out == outRate && k.q == q; });
-    if (it == kept.end()) {
-        if (kept.size() >= 4) kept.erase(kept.begin());
-        kept.push_back({inRate, outRate, q, std::make_unique<StreamResampler>(inRate, outRate, q)});
-    } else {
-        std::rotate(it, it + 1, kept.end());
-    }
-    StreamResampler& r = *kept.back().r;
-    r.restart();
-    try {
-        r.push(x.data(), x.size(), append);
-        r.finish(append);
-    } catch (...) {
-        kept.pop_back();  // its state is unknown
-        throw;
-    }
+    StreamResampler r(inRate, outRate, q);
+    r.push(x.data(), x.size(), append);
+    r.finish(append);
     return y;
 }
 

@@ -12,9 +12,7 @@ namespace srlab {
 enum class ResampleQuality { High, VeryHigh };
 
 // Output length is round(x.size() * outRate / inRate); input time 0 maps to output time 0.
-// Thread-safe: each thread keeps its last few converters, restarted for each call (so the
-// output is a fresh converter's), as a loader cutting thousands of windows a second calls this
-// for each.
+// Stateless and thread-safe.
 std::vector<float> resample(const std::vector<float>& x, double inRate, double outRate,
                             ResampleQuality q = ResampleQuality::High);
 
@@ -33,9 +31,6 @@ public:
     void finish(const SampleSink& sink);  // the rest; the stream then holds its total length
     size_t pushed() const { return in_; }
     size_t emitted() const { return out_; }
-    // Ready for a new stream with the same rates, keeping libsoxr's filters (soxr_clear):
-    // making them costs a third as much as converting a patch-sized piece.
-    void restart();
 
 private:
     void drain(const float* x, size_t n, bool last, const SampleSink& sink);

@@ -12,6 +12,7 @@
 #endif
 
 #include "dsp/Interpolate.h"
+#include "util/ThreadPool.h"
 
 namespace srlab {
 
@@ -45,6 +46,9 @@ BatchLoader::BatchLoader(const PatchDataset& data, Split split, int batch, std::
     : data_(data), split_(split), batch_(batch), order_(std::move(order)), claim_(first), wanted_(first), last_(last),
       epoch_(epoch), depth_(std::max(depth, threads)), pinned_(pinned) {
     running_ = std::max(1, threads);
+    // The shared pool first, from this thread: threads inherit their creator's priority, and a
+    // pool first started from a loader (at nice 19) would run the step's loops at it too.
+    poolThreads();
     for (int t = 0; t < running_; ++t) threads_.emplace_back([this] { work(); });
 }
 

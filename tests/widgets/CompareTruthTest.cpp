@@ -50,8 +50,6 @@ void typeFilter(ComparePage& page, const QString& text) {
 }
 }  // namespace
 
-// Long run names in the player's buttons, the ABX menus and the model menu leave the window's
-// smallest size within a laptop's 1366x768; the names show their distinguishing ends.
 // Versions replaced (a new file, a model joining) leave the player bar at once: before, the old
 // buttons stayed in its layout until the event loop deleted them, and a window laid out in
 // between was as wide as both sets (the intermittent 1,740 px of the test below).
@@ -79,6 +77,8 @@ TEST(CompareTruth, ReplacedVersionButtonsLeaveThePlayerBarAtOnce) {
     EXPECT_EQ(shown, 6);
 }
 
+// Long run names in the player's buttons, the ABX menus and the model menu leave the window's
+// smallest size within a laptop's 1366x768; the names show their distinguishing ends.
 TEST(CompareTruth, LongCheckpointNamesDoNotWidenTheWindow) {
     app();
     TempDir d;

@@ -60,6 +60,12 @@ TEST(SpectrogramPane, EveryCellIsDrawnInTheColourOfItsDbWithHighFrequenciesOnTop
         EXPECT_EQ(d.at(t, 1000), expected(st, -100.0 + 2.5 * f)) << "frame " << f;
         EXPECT_EQ(d.at(t, 7000), expected(st, -90.0)) << "frame " << f;
     }
+    // Zoomed to a microsecond inside frame 20 (the columns in view are drawn alone): its colour.
+    p.xAxis->setRange(2.01, 2.010001);
+    p.replot(QCustomPlot::rpImmediateRefresh);
+    const QImage z = p.toPixmap(600, 300).toImage();
+    EXPECT_EQ(z.pixelColor(int(p.xAxis->coordToPixel(2.0100005)), int(p.yAxis->coordToPixel(1000.0 / 8000 * (kPaneRows - 1)))),
+              expected(st, -50.0));
     // Restyled: another map and floor repaint the picture.
     st.colorMap = "viridis";
     st.floorDb = -80;

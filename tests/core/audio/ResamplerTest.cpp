@@ -29,25 +29,4 @@ TEST(Resampler, OddLengthsRoundTheOutputLength) {
         EXPECT_EQ(resample(noise(n, 1), 48000, 16000).size(), size_t(std::llround(n / 3.0)));
 }
 
-// resample() reuses its thread's converters: every call still gives a fresh converter's
-// samples, whatever came before it (other rates, other lengths, a louder signal).
-TEST(Resampler, ReusedConvertersGiveAFreshConvertersOutput) {
-    auto fresh = [](const std::vector<float>& x, double in, double out) {
-        std::vector<float> y;
-        const SampleSink append = [&y](const float* s, size_t n) { y.insert(y.end(), s, s + n); };
-        StreamResampler r(in, out);
-        r.push(x.data(), x.size(), append);
-        r.finish(append);
-        return y;
-    };
-    const std::pair<double, double> rates[] = {{44100, 16000}, {16000, 4000}, {48000, 44100}, {8000, 16000},
-                                               {22050, 16000}, {44100, 16000}, {16000, 4000}};
-    for (int round = 0; round < 3; ++round)
-        for (size_t k = 0; k < std::size(rates); ++k) {
-            const auto x = noise(3000 + 977 * k + 31 * size_t(round), unsigned(k + 10 * round), 0.1 + 0.3 * round);
-            EXPECT_EQ(resample(x, rates[k].first, rates[k].second), fresh(x, rates[k].first, rates[k].second))
-                << rates[k].first << " -> " << rates[k].second << ", round " << round;
-        }
-}
-
 }  // namespace srlab

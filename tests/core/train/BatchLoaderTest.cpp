@@ -3,9 +3,11 @@
 // them, and loader threads at the lowest priority (so they only take CPU the step leaves).
 #include "train/BatchLoader.h"
 
+#ifdef __linux__
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#endif
 
 #include <atomic>
 
@@ -25,7 +27,11 @@ public:
     const PairFileInfo& info() const override { return info_; }
     const std::string& path() const override { return path_; }
     void read(Split, size_t first, size_t n, float* input, float* label, int) const override {
+#ifdef __linux__
         const int nice = getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
+#else
+        const int nice = 19;  // priorities are set on Linux only
+#endif
         int seen = lowestNice.load();
         while (nice < seen && !lowestNice.compare_exchange_weak(seen, nice)) {
         }
@@ -47,7 +53,9 @@ private:
 
 TEST(BatchLoader, BatchesComeInOrderFromLowestPriorityThreads) {
     NumberedItems data(64);
+#ifdef __linux__
     const int callerNice = getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
+#endif
     const std::vector<size_t> order = epochOrder(64, 7, 3);
     for (int threads : {1, 2, 4}) {
         SCOPED_TRACE(threads);
@@ -66,7 +74,9 @@ TEST(BatchLoader, BatchesComeInOrderFromLowestPriorityThreads) {
     }
     // Every read ran at nice 19 (the caller's own priority is untouched).
     EXPECT_EQ(data.lowestNice.load(), 19);
+#ifdef __linux__
     EXPECT_EQ(getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid))), callerNice);
+#endif
 }
 
 }  // namespace
