@@ -186,11 +186,13 @@ void SpectrogramGroup::restyle() {
     style_.rangeDb = range_->value();
     style_.colorMap = map_->currentText();
     style_.scale = FreqScale(scale_->currentIndex());
-    colorBar_->setGradient(colorMap(style_.colorMap));
-    colorBar_->setDataRange(QCPRange(style_.floorDb, style_.floorDb + style_.rangeDb));
-    if (diffBar_) {  // as the difference panes draw (SpectrogramPane)
-        diffBar_->setGradient(divergingMap());
-        diffBar_->setDataRange(QCPRange(-style_.rangeDb / 4, style_.rangeDb / 4));
+    const PaneLook level = paneLook(style_, false);  // the scales show what the panes draw
+    colorBar_->setGradient(level.gradient);
+    colorBar_->setDataRange(level.range);
+    if (diffBar_) {
+        const PaneLook diff = paneLook(style_, true);
+        diffBar_->setGradient(diff.gradient);
+        diffBar_->setDataRange(diff.range);
     }
     colorBarPlot_->replot(QCustomPlot::rpQueuedReplot);
     for (auto* p : panes_) p->applyStyle(style_);
