@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include "util/ThreadPool.h"
+
 namespace srlab {
 namespace {
 
@@ -55,6 +57,7 @@ void JobRunner::launch(std::function<void()> body) {
         ++liveJobs;
     }
     std::thread([body = std::move(body)] {
+        enterBackground();  // below the GUI thread (util/ThreadPool.h)
         body();
         std::lock_guard<std::mutex> lock(liveMutex);
         --liveJobs;
@@ -73,6 +76,12 @@ void JobRunner::deliver(QPointer<JobRunner> self, int gen, std::function<void()>
 bool waitForAllJobs(int timeoutMs) {
     std::unique_lock<std::mutex> lock(liveMutex);
     return liveChanged.wait_for(lock, std::chrono::milliseconds(timeoutMs), [] { return liveJobs == 0; });
+}
+
+void keepGuiThreadAhead() {
+    // Nice 5: the GUI thread weighs three times a worker, enough to win every wake-up, while
+    // Compare's work still gets a fair share beside a training run at normal priority.
+    lowerBackgroundWork(5);
 }
 
 }  // namespace srlab

@@ -101,4 +101,10 @@ private:
 // after the event loop, so no job outlives the objects it uses. Returns false on timeout.
 bool waitForAllJobs(int timeoutMs);
 
+// Puts the workbench's background work (its jobs, the shared pool's workers and what they
+// start) below the GUI thread's scheduling priority, so a window drawing or a click is never
+// kept waiting for a core behind the work it started (util/ThreadPool.h). Called once at
+// start-up, before any job or pool work.
+void keepGuiThreadAhead();
+
 }  // namespace srlab

@@ -31,6 +31,7 @@
 #include "RunTable.h"
 #include "TrainingCurves.h"
 #include "TrainingPage.h"
+#include "JobRunner.h"
 #include "Watchdog.h"
 #include "runs/RunModel.h"
 #include "runs/RunWriter.h"
@@ -135,6 +136,7 @@ int main(int argc, char** argv) {
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
+    srlab::keepGuiThreadAhead();
     QCommandLineParser cl;
     cl.addHelpOption();
     cl.addOption({"rows", "Rows (steps) per run.", "n"});

@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     QApplication app(argc, argv);
+    srlab::keepGuiThreadAhead();
     QApplication::setApplicationName("srlab-workbench");
     QApplication::setApplicationVersion(srlab::kVersion);
     QCommandLineParser cl;

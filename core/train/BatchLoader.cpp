@@ -5,12 +5,6 @@
 #include <numeric>
 #include <random>
 
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 #include "dsp/Interpolate.h"
 #include "util/ThreadPool.h"
 
@@ -63,14 +57,12 @@ BatchLoader::~BatchLoader() {
 
 void BatchLoader::work() {
     const int64_t dim = data_.info().spec.dim;
-#ifdef __linux__
     // The lowest priority: a loader that is ahead only takes CPU the step leaves idle, and one
     // that falls behind gets it all while the step waits in next(). At equal priority the
     // loaders preempted the step's parallel loops mid-way (every thread then waits for the
     // preempted one): a streamed spectral/small on two cores trained at 74 % of its HDF5 speed,
     // and at 89 % like this (one run each, docs/benchmarks.md).
-    setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 19);
-#endif
+    setThreadNice(19);
     for (;;) {
         size_t b;
         {

@@ -2,6 +2,7 @@
 #include "util/ThreadPool.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -9,9 +10,21 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace srlab {
 namespace {
+
+constexpr int kNoBackground = -100;  // below any niceness: lowerBackgroundWork() was never called
+std::atomic<int> backgroundNice{kNoBackground};
+
+#ifdef __linux__
+id_t threadId() { return id_t(syscall(SYS_gettid)); }  // on Linux, niceness is per thread
+#endif
 
 // A parallelFor's shared state. Helpers join it from the queue; the caller works on it too.
 struct Loop {
@@ -83,6 +96,7 @@ public:
 
 private:
     void run() {
+        enterBackground();
         std::unique_lock<std::mutex> lock(mu_);
         for (;;) {
             wake_.wait(lock, [&] { return stop_ || !loops_.empty() || !tasks_.empty(); });
@@ -121,6 +135,29 @@ Pool& pool() {
 }  // namespace
 
 int poolThreads() { return pool().size(); }
+
+void lowerBackgroundWork(int steps) {
+#ifdef __linux__
+    errno = 0;
+    const int mine = getpriority(PRIO_PROCESS, threadId());
+    if (errno == 0) backgroundNice = std::min(19, mine + std::max(0, steps));
+#else
+    (void)steps;
+#endif
+}
+
+void enterBackground() {
+    const int nice = backgroundNice.load();
+    if (nice != kNoBackground) setThreadNice(nice);
+}
+
+void setThreadNice(int nice) {
+#ifdef __linux__
+    setpriority(PRIO_PROCESS, threadId(), nice);  // lowering one's own priority needs no privilege
+#else
+    (void)nice;
+#endif
+}
 
 void parallelFor(size_t n, const std::function<void(size_t)>& fn, int maxThreads) {
     if (n == 1 || maxThreads == 1) {  // no hand-off for what one thread does anyway

@@ -28,4 +28,18 @@ void parallelFor(size_t n, const std::function<void(size_t)>& fn, int maxThreads
 // Runs task on a pool worker.
 std::future<void> submit(std::function<void()> task);
 
+// Scheduling priority (Linux niceness; elsewhere these do nothing). A process whose own thread
+// must answer at once puts its background work below that thread, before the pool's first
+// use: the workbench, whose GUI thread otherwise waits for a core behind its own workers
+// (loading an hour-long file in Compare on two cores: 58 ms stalls, 25 ms of them the GUI
+// thread's own work). The pool's workers take the lower priority as they start, and so does
+// any thread that calls enterBackground() (the workbench's job threads); threads they start
+// inherit it. Never called (the CLI): every thread keeps its creator's priority.
+//
+// Threads: lowerBackgroundWork() on the thread that must stay ahead; enterBackground() and
+// setThreadNice() on the thread they change.
+void lowerBackgroundWork(int steps);  // background niceness = the caller's + steps (at most 19)
+void enterBackground();
+void setThreadNice(int nice);  // the calling thread's niceness, whatever the background's
+
 }  // namespace srlab

@@ -8,6 +8,11 @@
 #include <thread>
 #include <stdexcept>
 #include <vector>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 using namespace srlab;
 
@@ -68,3 +73,25 @@ TEST(ThreadPool, MaxThreadsOneRunsInOrderOnTheCaller) {
     EXPECT_EQ(order, (std::vector<size_t>{0, 1, 2, 3, 4}));
     EXPECT_GE(poolThreads(), 1);
 }
+
+#ifdef __linux__
+// Background work (the workbench's jobs and pool) runs below the thread that asked for it, and
+// that thread itself keeps its priority.
+TEST(ThreadPool, BackgroundWorkRunsBelowTheThreadThatAskedForIt) {
+    const auto nice = [] { return getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid))); };
+    const int mine = nice();
+    int outside = -100, inside = -100;
+    std::thread([&] {
+        enterBackground();  // nothing asked yet: the creator's priority stays
+        outside = nice();
+    }).join();
+    EXPECT_EQ(outside, mine);
+    lowerBackgroundWork(5);
+    std::thread([&] {
+        enterBackground();
+        inside = nice();
+    }).join();
+    EXPECT_EQ(inside, std::min(19, mine + 5));
+    EXPECT_EQ(nice(), mine);
+}
+#endif
