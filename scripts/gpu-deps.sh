@@ -9,11 +9,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dest=${1:-$here/.gpu-deps}
-dev=(libsndfile1-dev libsoxr-dev libfftw3-dev libhdf5-dev libssl-dev portaudio19-dev libliquid-dev libprotobuf-dev
+dev=(libsndfile1-dev libsoxr-dev libsvm-dev libfftw3-dev libhdf5-dev libssl-dev portaudio19-dev libliquid-dev libprotobuf-dev
      protobuf-compiler nlohmann-json3-dev libcli11-dev)
 runtime=()
 for lib in libsndfile.so.1 libsoxr.so.0 libfftw3f.so.3 libfftw3.so.3 libhdf5_serial.so.103 libcrypto.so.3 \
-           libportaudio.so.2 libliquid.so.1 libprotobuf.so.32 libprotoc.so.32; do
+           libsvm.so.3 libportaudio.so.2 libliquid.so.1 libprotobuf.so.32 libprotoc.so.32; do
   f=$(ls /usr/lib/x86_64-linux-gnu/$lib 2> /dev/null | head -1)
   [ -n "$f" ] || { echo "gpu-deps: $lib is not installed here (run scripts/install-deps.sh)" >&2; exit 1; }
   for dep in "$f" $(ldd "$f" | awk '$3 ~ /^\// {print $3}'); do

@@ -9,7 +9,7 @@ PKGS=(
   # toolchain
   build-essential cmake ninja-build pkg-config ccache git
   # libraries
-  qt6-base-dev libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
+  qt6-base-dev libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev libsvm-dev
   libhdf5-dev portaudio19-dev nlohmann-json3-dev libcli11-dev libssl-dev
   # TensorBoard event files of a run (core/runs/EventFile.h)
   libprotobuf-dev protobuf-compiler

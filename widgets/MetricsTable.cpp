@@ -7,8 +7,10 @@
 namespace srlab {
 namespace {
 // Three decimals, or three significant digits for values too small for that (mse is often
-// 1e-5): a value never reads as 0.000 unless it is zero.
+// 1e-5): a value never reads as 0.000 unless it is zero. NaN is a metric not computed here
+// (ViSQOL of a long recording, metrics/VisqolSums.h): a dash.
 QString formatMetric(double v) {
+    if (std::isnan(v)) return "-";
     if (v != 0 && std::abs(v) < 0.01) return QString::number(v, 'e', 2);
     return QString::number(v, 'f', 3);
 }

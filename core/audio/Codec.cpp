@@ -12,6 +12,7 @@
 
 #include "audio/Resampler.h"
 #include "util/Error.h"
+#include "util/FftwPlanner.h"
 
 namespace srlab {
 namespace {
@@ -67,9 +68,8 @@ int codecRate(Codec c, int rate) {
 // One forward and one inverse real plan per size, made on first use and kept (FFTW's planner is
 // not thread-safe, its new-array execution is; fftw_alloc'd buffers share the plans' alignment).
 std::pair<fftw_plan, fftw_plan> plansFor(size_t n) {
-    static std::mutex mu;
     static std::map<size_t, std::pair<fftw_plan, fftw_plan>> plans;
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
     if (auto it = plans.find(n); it != plans.end()) return it->second;
     double* re = fftw_alloc_real(n);
     fftw_complex* c = fftw_alloc_complex(n / 2 + 1);

@@ -24,6 +24,8 @@ ReferencePeaks truthPeaks(const Comparison& c, const CancelToken& cancel) {
     return pass.finish(y.size());
 }
 
+bool compareScoresVisqol(const Comparison& c) { return double(c.frames) <= kCompareVisqolSeconds * c.rate; }
+
 void addMetrics(Comparison& c, const CancelToken& cancel) {
     if (!c.hasTruth) return;
     bool any = false;
@@ -44,7 +46,7 @@ void addMetrics(Comparison& c, const ReferencePeaks& peaks, const CancelToken& c
                                        std::to_string(c.versions[i].audio->size()));
     // Added up a block at a time (metrics/MetricStream.h): the numbers of a whole-signal
     // measure, without a spectrogram of the whole file per version (2x its samples each).
-    MetricStream metrics(y.size(), c.rate, c.scale, todo.size(), peaks);
+    MetricStream metrics(y.size(), c.rate, c.scale, todo.size(), peaks, compareScoresVisqol(c));
     std::vector<float> ref(std::min(kMetricBlock, y.size())), est(ref.size());
     for (size_t at = 0; at < y.size(); at += kMetricBlock) {
         cancel.throwIfCancelled();
@@ -65,7 +67,7 @@ void addMetrics(Comparison& c, const ReferencePeaks& peaks, const CancelToken& c
 }
 
 VersionTap::VersionTap(const Comparison& c, const ReferencePeaks& peaks)
-    : c_(c), metrics_(c.frames, c.rate, c.scale, 1, peaks) {}
+    : c_(c), metrics_(c.frames, c.rate, c.scale, 1, peaks, compareScoresVisqol(c)) {}
 
 VersionTap::~VersionTap() = default;
 

@@ -15,6 +15,12 @@ namespace srlab {
 // The truth's peaks (its log-mel peak and loudest STOI frame): one pass over it.
 ReferencePeaks truthPeaks(const Comparison& c, const CancelToken& cancel);
 
+// Compare scores ViSQOL (metrics/VisqolSums.h) for recordings up to 2 minutes: it costs about
+// 0.1 s per second of audio per version on one core, and on a long file it would hold back
+// every other metric by minutes. `srlab eval` scores it at any length.
+constexpr double kCompareVisqolSeconds = 120;
+bool compareScoresVisqol(const Comparison& c);
+
 // Fills the metrics of every version that has none, against the ground truth; versions side
 // by side in one pass. Nothing to do without truth.
 void addMetrics(Comparison& c, const ReferencePeaks& peaks, const CancelToken& cancel);

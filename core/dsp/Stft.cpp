@@ -11,6 +11,7 @@
 
 #include "util/Error.h"
 #include "util/ThreadPool.h"
+#include "util/FftwPlanner.h"
 
 namespace srlab {
 namespace {
@@ -24,9 +25,8 @@ using ComplexBuf = std::unique_ptr<fftwf_complex, FftwFree>;
 // One r2c plan per size, made on first use. fftwf_malloc'd buffers share the plan's
 // alignment, which is what new-array execution requires.
 fftwf_plan planFor(int nfft) {
-    static std::mutex mu;
     static std::map<int, fftwf_plan> plans;
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
     auto it = plans.find(nfft);
     if (it != plans.end()) return it->second;
     FloatBuf in(fftwf_alloc_real(size_t(nfft)));

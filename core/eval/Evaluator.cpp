@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -39,7 +40,7 @@ struct Skip {};  // a file whose every case streamed: no whole-file read
 
 EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int scale,
                           const std::vector<Degradation>& cases, const std::vector<Method>& methods, int threads,
-                          ProgressSink& progress, const CancelToken& cancel, EvalMode mode) {
+                          ProgressSink& progress, const CancelToken& cancel, EvalMode mode, bool visqol) {
     if (cases.empty()) throw Error("evaluation", "no degradation to evaluate");
     size_t minLength = 2048;
     for (const auto& c : cases) minLength = std::max(minLength, minDegradeLength(c));
@@ -76,7 +77,8 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
             for (size_t c = 0; c < cases.size(); ++c)
                 if (streamed[c]) {
                     perFile[i][c] = evaluateStreamed(files[i], rate, scale, cases[c], methods, minLength, cancel,
-                                                     [&](double f) { tell(i, (casesDone + f) / double(cases.size())); });
+                                                     [&](double f) { tell(i, (casesDone + f) / double(cases.size())); },
+                                                     visqol);
                     ++casesDone;
                 }
             if (!anyWhole) throw Skip{};
@@ -94,7 +96,7 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
                 auto truth = hi;  // a gain step scales the reference too
                 const auto low = degrade(truth, rate, scale, cases[c], 1);  // files already run in parallel
                 kbps[i][c] = low.codecKbps;
-                const MetricReference reference(truth, rate, scale, 1);
+                const MetricReference reference(truth, rate, scale, 1, visqol);
                 for (const Method& m : methods) {
                     std::vector<float> est;
                     if (m.forFile) {  // through its stream, fed the low-res signal at its pace
@@ -140,8 +142,8 @@ EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int s
 
 EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, const Degradation& how,
                         const std::vector<Method>& methods, int threads, ProgressSink& progress,
-                        const CancelToken& cancel, EvalMode mode) {
-    return std::move(evaluateMatrix(files, rate, scale, {how}, methods, threads, progress, cancel, mode).cases.front());
+                        const CancelToken& cancel, EvalMode mode, bool visqol) {
+    return std::move(evaluateMatrix(files, rate, scale, {how}, methods, threads, progress, cancel, mode, visqol).cases.front());
 }
 
 std::vector<Degradation> loadDegradationMatrix(const std::string& defaultOrPath) {
@@ -168,19 +170,25 @@ std::vector<Degradation> loadDegradationMatrix(const std::string& defaultOrPath)
 }
 
 std::vector<EvalRow> EvalTable::means() const {
+    // A metric a file has no value of (NaN: ViSQOL of a too-short file) is left out of its mean.
+    const auto& cat = metricCatalogue();
     std::vector<EvalRow> out;
-    std::map<std::string, size_t> index, count;
+    std::map<std::string, size_t> index;
+    std::vector<std::vector<size_t>> count;  // per mean row, per metric
     for (const auto& r : rows) {
         if (!index.count(r.method)) {
             index[r.method] = out.size();
             out.push_back({"mean", r.method, MetricSet{}});
+            count.emplace_back(cat.size(), 0);
         }
-        EvalRow& m = out[index[r.method]];
-        for (const auto& info : metricCatalogue()) m.m.*info.field += r.m.*info.field;
-        ++count[r.method];
+        const size_t k = index[r.method];
+        for (size_t j = 0; j < cat.size(); ++j)
+            if (!std::isnan(r.m.*cat[j].field)) out[k].m.*cat[j].field += r.m.*cat[j].field, ++count[k][j];
     }
-    for (auto& m : out)
-        for (const auto& info : metricCatalogue()) m.m.*info.field /= double(count[m.method]);
+    for (size_t k = 0; k < out.size(); ++k)
+        for (size_t j = 0; j < cat.size(); ++j)
+            out[k].m.*cat[j].field = count[k][j] > 0 ? out[k].m.*cat[j].field / double(count[k][j])
+                                                     : std::numeric_limits<double>::quiet_NaN();
     return out;
 }
 
@@ -220,7 +228,7 @@ std::string EvalTable::toJson() const {
 
 std::string EvalTable::toText() const {
     // The figures papers report; --csv and --json hold every metric.
-    static const char* shown[] = {"snr", "si_sdr", "lsd", "lsd_hf", "lsd_lf", "psnr_mel", "stoi", "estoi"};
+    static const char* shown[] = {"snr", "si_sdr", "lsd", "lsd_hf", "lsd_lf", "psnr_mel", "stoi", "estoi", "visqol"};
     std::ostringstream o;
     char buf[256];
     std::snprintf(buf, sizeof buf, "%-36s %-8s", "file", "method");
@@ -331,16 +339,17 @@ std::string EvalMatrix::toJson() const {
     }
     for (const auto& m : methodsOf(*this)) {
         nlohmann::ordered_json e;
-        int n = 0;
-        for (const auto& info : metricCatalogue()) e[info.key] = 0.0;
+        const auto& cat = metricCatalogue();
+        std::vector<double> sum(cat.size(), 0.0);
+        std::vector<int> n(cat.size(), 0);
         for (const auto& t : cases) {
             const auto means = t.means();  // meanOf points into it: it must outlive the use
-            if (const MetricSet* v = meanOf(means, m)) {
-                for (const auto& info : metricCatalogue()) e[info.key] = e[info.key].get<double>() + v->*info.field;
-                ++n;
-            }
+            if (const MetricSet* v = meanOf(means, m))
+                for (size_t j = 0; j < cat.size(); ++j)
+                    if (!std::isnan(v->*cat[j].field)) sum[j] += v->*cat[j].field, ++n[j];
         }
-        for (const auto& info : metricCatalogue()) e[info.key] = e[info.key].get<double>() / std::max(1, n);
+        for (size_t j = 0; j < cat.size(); ++j)
+            e[cat[j].key] = n[j] > 0 ? sum[j] / n[j] : std::numeric_limits<double>::quiet_NaN();  // NaN: null
         j["mean_over_cases"][m] = e;
     }
     return j.dump(1);

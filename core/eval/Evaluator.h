@@ -73,9 +73,11 @@ Method baselineMethod(const std::string& name, int scale);  // spline, linear, s
 // (the default; the same numbers, memory independent of length), or each file whole.
 enum class EvalMode { Auto, Whole };
 
+// visqol: score ViSQOL too (metrics/VisqolSums.h; it costs more than every other metric
+// together), else its column is NaN.
 EvalTable evaluateFiles(const std::vector<std::string>& files, int rate, int scale, const Degradation& how,
                         const std::vector<Method>& methods, int threads, ProgressSink& progress,
-                        const CancelToken& cancel, EvalMode mode = EvalMode::Auto);
+                        const CancelToken& cancel, EvalMode mode = EvalMode::Auto, bool visqol = true);
 
 // A robustness matrix: every method scored on every case (each file read once).
 struct EvalMatrix {
@@ -87,7 +89,8 @@ struct EvalMatrix {
 };
 EvalMatrix evaluateMatrix(const std::vector<std::string>& files, int rate, int scale,
                           const std::vector<Degradation>& cases, const std::vector<Method>& methods, int threads,
-                          ProgressSink& progress, const CancelToken& cancel, EvalMode mode = EvalMode::Auto);
+                          ProgressSink& progress, const CancelToken& cancel, EvalMode mode = EvalMode::Auto,
+                          bool visqol = true);
 // DEFAULT, or a file with one Degradation text form per line (# comments). Throws Error.
 std::vector<Degradation> loadDegradationMatrix(const std::string& defaultOrPath);
 

@@ -68,7 +68,7 @@ std::unique_ptr<MethodStream> baselineStream(Baseline b, int scale) { return std
 
 std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int scale, const Degradation& d,
                                       const std::vector<Method>& methods, size_t minLength, const CancelToken& cancel,
-                                      const std::function<void(double)>& onProgress) {
+                                      const std::function<void(double)>& onProgress, bool visqol) {
     bool silent = true;
     ReferencePass peak(rate);
     const size_t n = streamTarget(file, rate, scale, d.gainDb, size_t(-1), [&](const float* x, size_t k) {
@@ -80,7 +80,7 @@ std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int sca
     if (silent) throw Error(file, "digital silence: SNR and LSD against a silent reference are undefined");
     const ReferencePeaks top = peak.finish(n);
 
-    MetricStream metrics(n, rate, scale, methods.size(), top);
+    MetricStream metrics(n, rate, scale, methods.size(), top, visqol);
     DegradeStream degrade(n, rate, scale, d);
     std::vector<std::unique_ptr<MethodStream>> streams;
     std::vector<SampleSink> estimates;

@@ -22,6 +22,6 @@ std::unique_ptr<MethodStream> baselineStream(Baseline b, int scale);
 // of audio.
 std::vector<EvalRow> evaluateStreamed(const std::string& file, int rate, int scale, const Degradation& d,
                                       const std::vector<Method>& methods, size_t minLength, const CancelToken& cancel,
-                                      const std::function<void(double)>& onProgress);
+                                      const std::function<void(double)>& onProgress, bool visqol = true);
 
 }  // namespace srlab

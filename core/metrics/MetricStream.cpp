@@ -177,9 +177,9 @@ struct MetricStream::Impl {
     std::vector<size_t> scored;  // samples scored per estimate
     size_t nextFrame = 0;
 
-    Impl(size_t length, int r, int s, size_t k, const ReferencePeaks& p)
+    Impl(size_t length, int r, int s, size_t k, const ReferencePeaks& p, bool visqol)
         : n(length), rate(r), scale(s), peaks(p), frames(length), bank(melFilterbank(r, metricStft().nfft, 128)),
-          est(k), sums(k, MetricSums(length, r, s, p)), scored(k, 0) {}
+          est(k), sums(k, MetricSums(length, r, s, p, visqol)), scored(k, 0) {}
 
     void scoreSamples(size_t k) {
         const size_t to = std::min({ref.end(), est[k].end(), n});
@@ -216,8 +216,9 @@ struct MetricStream::Impl {
     }
 };
 
-MetricStream::MetricStream(size_t length, int rate, int scale, size_t estimates, const ReferencePeaks& peaks)
-    : d_(std::make_unique<Impl>(length, rate, scale, estimates, peaks)) {
+MetricStream::MetricStream(size_t length, int rate, int scale, size_t estimates, const ReferencePeaks& peaks,
+                           bool visqol)
+    : d_(std::make_unique<Impl>(length, rate, scale, estimates, peaks, visqol)) {
     if (length == 0) throw Error("metrics", "empty signal");
     if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
 }

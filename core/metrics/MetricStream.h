@@ -34,7 +34,8 @@ private:
 
 class MetricStream {
 public:
-    MetricStream(size_t length, int rate, int scale, size_t estimates, const ReferencePeaks& peaks);
+    // visqol: as MetricSums' (ViSQOL too, or NaN).
+    MetricStream(size_t length, int rate, int scale, size_t estimates, const ReferencePeaks& peaks, bool visqol = true);
     ~MetricStream();
     MetricStream(const MetricStream&) = delete;
     MetricStream& operator=(const MetricStream&) = delete;

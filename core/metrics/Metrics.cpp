@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "dsp/Mel.h"
 #include "dsp/Stft.h"
@@ -146,13 +147,15 @@ double nrmse(const float* y, const float* yh, size_t n) {
     return std::sqrt(e) / std::max(std::sqrt(s), 1e-12);
 }
 
-MetricSums::MetricSums(size_t length, int rate, int scale, const ReferencePeaks& peaks)
+MetricSums::MetricSums(size_t length, int rate, int scale, const ReferencePeaks& peaks, bool visqol)
     : length_(length), patchLen_(std::min<size_t>(length, 8192)), patches_(std::max<size_t>(1, length / 8192)),
       stoi_(rate, peaks.stoiTopDb) {
     split_ = size_t(std::ceil(double(kLsdStft.nfft) / (2.0 * scale)));
+    if (visqol) visqol_.emplace(length, rate);
 }
 
 void MetricSums::addSamples(const float* y, const float* yh, size_t n, size_t at) {
+    if (visqol_) visqol_->add(y, yh, n);
     // In runs that end at Kuleshov patch boundaries (whole patches of patchLen_ samples; a short
     // signal is one patch): no division per sample. Every sum is added to sample by sample, so
     // how the signal was cut into calls does not change a bit of it.
@@ -241,14 +244,15 @@ MetricSet MetricSums::result() const {
     m.estoi = st.estoi;
     m.nrmse = std::sqrt(ee_) / std::max(std::sqrt(yy_), 1e-12);
     m.mse = ee_ / double(length_);
+    m.visqol = visqol_ ? visqol_->result() : std::numeric_limits<double>::quiet_NaN();
     return m;
 }
 
 std::vector<float> logMelImage(const MelBank& bank, const Spectrogram& s) { return logMelOf(bank, s); }
 const StftParams& metricStft() { return kLsdStft; }
 
-MetricReference::MetricReference(const std::vector<float>& y, int rate, int scale, int threads)
-    : y_(y), rate_(rate), scale_(scale) {
+MetricReference::MetricReference(const std::vector<float>& y, int rate, int scale, int threads, bool visqol)
+    : y_(y), rate_(rate), scale_(scale), visqol_(visqol) {
     checkSizes(y.data(), y.data(), y.size());
     if (scale < 1 || rate <= 0) throw Error("metrics", "invalid rate or scale for LSD");
     spec_ = powerSpectrogram(y.data(), y.size(), kLsdStft, threads);
@@ -268,7 +272,7 @@ MetricSet MetricReference::measure(const std::vector<float>& yh) const {
     // All cores: when several estimates are measured at once (a parallelFor over versions),
     // the nested loop runs on whichever pool threads are free, so the last one is not alone.
     const Spectrogram s = powerSpectrogram(yh.data(), n, kLsdStft, 0);
-    MetricSums sums(n, rate_, scale_, peaks_);
+    MetricSums sums(n, rate_, scale_, peaks_, visqol_);
     sums.addSamples(y_.data(), yh.data(), n, 0);
     sums.addFrames(spec_, s, logMel_, logMelOf(bank_, s), peaks_.logMelTop);
     return sums.result();
@@ -293,6 +297,7 @@ const std::vector<MetricInfo>& metricCatalogue() {
         {"psnr_mel", "PSNR dB of [0,1]-normalised log-mel (128 mels, 80 dB range)", &MetricSet::psnrMel, true},
         {"stoi", "STOI (Taal 2011, as pystoi): 10 kHz, 1/3-octave bands, 384 ms segments; for speech", &MetricSet::stoi, true},
         {"estoi", "ESTOI (Jensen & Taal 2016, as pystoi); for speech", &MetricSet::estoi, true},
+        {"visqol", "ViSQOL v3 MOS-LQO (as visqol-python): audio mode at 48 kHz above 16 kHz, speech mode at 16 kHz; mean over <= 30 s segments", &MetricSet::visqol, true},
         {"nrmse", "|yh-y|/|y|", &MetricSet::nrmse, false},
         {"mse", "mean (yh-y)^2", &MetricSet::mse, false},
     };

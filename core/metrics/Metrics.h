@@ -4,12 +4,14 @@
 // yh). Every metric has a stable key and a one-line definition, so tables can say which
 // definition they report.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "dsp/Mel.h"
 #include "dsp/Stft.h"
 #include "metrics/Stoi.h"
+#include "metrics/VisqolSums.h"
 
 namespace srlab {
 
@@ -43,6 +45,7 @@ double nrmse(const float* y, const float* yh, size_t n);  // ||yh - y|| / ||y||
 struct MetricSet {
     double snr = 0, snrPatch = 0, siSdr = 0, lsd = 0, lsdHf = 0, lsdLf = 0, lsdKuleshov = 0, psnrMel = 0,
            stoi = 0, estoi = 0, nrmse = 0, mse = 0;
+    double visqol = 0;  // NaN where not computed (metrics/VisqolSums.h)
 };
 
 // What a reference contributes to every estimate's metrics before any estimate is scored: its
@@ -59,7 +62,9 @@ MetricSet computeMetrics(const std::vector<float>& y, const std::vector<float>& 
 // measure and the streamed one (metrics/MetricStream.h) both add up through this, in the same
 // order, so they give the same numbers.
 struct MetricSums {
-    MetricSums(size_t length, int rate, int scale, const ReferencePeaks& peaks);
+    // visqol: add ViSQOL up too (segment by segment as the samples arrive; its cost dominates
+    // everything else here, about 0.1 s per second of audio on one core); else it is NaN.
+    MetricSums(size_t length, int rate, int scale, const ReferencePeaks& peaks, bool visqol = true);
     // y, yh: samples [at, at + n) of reference and estimate.
     void addSamples(const float* y, const float* yh, size_t n, size_t at);
     // Frames of both spectrograms (same frames, in order) and their log-mel images.
@@ -71,6 +76,7 @@ private:
     size_t length_, patchLen_, patches_, split_;
     double yy_ = 0, ee_ = 0, yh_ = 0, hh_ = 0;    // whole signal: y.y, e.e, y.yh, yh.yh
     StoiSums stoi_;
+    std::optional<VisqolSums> visqol_;
     double patchSum_ = 0, patchYy_ = 0, patchEe_ = 0;  // the patch SNR: done patches, the open one
     double lsdAll_ = 0, lsdLf_ = 0, lsdHf_ = 0;
     size_t frames_ = 0, bins_ = 0;
@@ -90,12 +96,14 @@ const StftParams& metricStft();
 // outlive the reference. measure() is const and may run on several threads at once.
 class MetricReference {
 public:
-    MetricReference(const std::vector<float>& y, int rate, int scale, int threads = 0);  // 0: all cores
+    // threads 0: all cores; visqol: as MetricSums'.
+    MetricReference(const std::vector<float>& y, int rate, int scale, int threads = 0, bool visqol = true);
     MetricSet measure(const std::vector<float>& yh) const;
 
 private:
     const std::vector<float>& y_;
     int rate_, scale_;
+    bool visqol_;
     Spectrogram spec_;
     MelBank bank_;
     std::vector<float> logMel_;

@@ -105,8 +105,10 @@ TEST(Evaluator, StreamedFilesScoreAsWholeFilesDo) {
     NullProgress quiet;
     CancelToken cancel;
     const auto files = std::vector<std::string>{d / "long.wav", d / "short.wav"};
-    const auto streamed = evaluateMatrix(files, 16000, 4, cases, methods, 2, quiet, cancel, EvalMode::Auto);
-    const auto whole = evaluateMatrix(files, 16000, 4, cases, methods, 2, quiet, cancel, EvalMode::Whole);
+    // Without ViSQOL (whose streamed and whole sums are tested to agree in Visqol.* and
+    // MetricStream.*): with it, this test took 177 s instead of 25.
+    const auto streamed = evaluateMatrix(files, 16000, 4, cases, methods, 2, quiet, cancel, EvalMode::Auto, false);
+    const auto whole = evaluateMatrix(files, 16000, 4, cases, methods, 2, quiet, cancel, EvalMode::Whole, false);
     for (size_t c = 0; c < cases.size(); ++c) {
         SCOPED_TRACE(cases[c].toString());
         ASSERT_EQ(streamed.cases[c].rows.size(), 6u);
@@ -114,6 +116,10 @@ TEST(Evaluator, StreamedFilesScoreAsWholeFilesDo) {
         for (size_t r = 0; r < 6; ++r)
             for (const auto& info : metricCatalogue()) {
                 const double a = streamed.cases[c].rows[r].m.*info.field, b = whole.cases[c].rows[r].m.*info.field;
+                if (std::isnan(b)) {
+                    EXPECT_TRUE(std::isnan(a)) << info.key;
+                    continue;
+                }
                 EXPECT_NEAR(a, b, 1e-6 * std::max(1.0, std::abs(b)))
                     << streamed.cases[c].rows[r].file << " " << streamed.cases[c].rows[r].method << " " << info.key;
             }

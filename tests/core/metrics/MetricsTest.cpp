@@ -49,7 +49,7 @@ TEST(Metrics, PsnrMelAndCatalogue) {
     const double p = psnrLogMel(y.data(), z.data(), y.size(), 16000);
     EXPECT_GT(p, 10.0);
     EXPECT_LT(p, 60.0);
-    EXPECT_EQ(metricCatalogue().size(), 12u);
+    EXPECT_EQ(metricCatalogue().size(), 13u);
     EXPECT_THROW(computeMetrics(y, std::vector<float>(10), 16000, 4), Error);
 }
 
@@ -90,9 +90,11 @@ TEST(MetricStream, EqualsTheWholeSignalMeasureAtEveryEdge) {
             s.pushEstimate(1, b.data() + eb, kb), eb += kb;
         }
         const auto got = s.finish();
+        // Bit for bit; NaN (ViSQOL of a signal too short to score) on both sides.
+        const auto same = [](double u, double v) { return (std::isnan(u) && std::isnan(v)) || u == v; };
         for (const auto& info : metricCatalogue()) {
-            EXPECT_EQ(got[0].*info.field, wa.*info.field) << info.key;
-            EXPECT_EQ(got[1].*info.field, wb.*info.field) << info.key;
+            EXPECT_TRUE(same(got[0].*info.field, wa.*info.field)) << info.key << ": " << got[0].*info.field << " vs " << wa.*info.field;
+            EXPECT_TRUE(same(got[1].*info.field, wb.*info.field)) << info.key << ": " << got[1].*info.field << " vs " << wb.*info.field;
         }
     }
 }
