@@ -108,7 +108,28 @@ TEST(CompareSession, StagesArriveInOrderWithTheNumbersOfAOneShotEvaluation) {
         EXPECT_NEAR(staged.snr, oneShot.snr, 1e-6) << k;
         EXPECT_NEAR(staged.lsd, oneShot.lsd, 1e-6) << k;
         EXPECT_NEAR(staged.lsdHf, oneShot.lsdHf, 1e-6) << k;
+        EXPECT_FALSE(std::isnan(staged.visqol)) << k;  // 12 s: Compare scores ViSQOL
+        EXPECT_NEAR(staged.visqol, oneShot.visqol, 1e-6) << k;
     }
+}
+
+// Past two minutes Compare leaves ViSQOL out (its cost would hold back every other metric,
+// compare/CompareMetrics.h): NaN, shown as "-"; the other metrics stand.
+TEST(CompareSession, ViSQOLIsLeftOutPastTwoMinutes) {
+    TempDir d;
+    const std::string wav = d / "long.wav";
+    writeMonoWav(wav, chirp(100, 3500, 8000, 8000 * 121), 8000);
+    Recorder ev;
+    NullProgress progress;
+    CancelToken cancel;
+    const Comparison c = runCompare(request(wav), ev, progress, cancel);
+    ASSERT_EQ(ev.last.versions.size(), 4u);
+    for (size_t k = 1; k < ev.last.versions.size(); ++k) {
+        EXPECT_TRUE(ev.last.versions[k].hasMetrics) << k;
+        EXPECT_TRUE(std::isnan(ev.last.versions[k].metrics.visqol)) << k;
+        EXPECT_FALSE(std::isnan(ev.last.versions[k].metrics.snr)) << k;
+    }
+    EXPECT_FALSE(compareScoresVisqol(c));
 }
 
 TEST(CompareSession, AModelMadeForAnotherRateIsRefusedAndTheRestStands) {
@@ -227,7 +248,8 @@ TEST(CompareSession, VersionsOnDiskEqualTheInMemoryOnesAndAreReused) {
              {"snr", made.metrics.snr, reused.metrics.snr}, {"si-sdr", made.metrics.siSdr, reused.metrics.siSdr},
              {"lsd", made.metrics.lsd, reused.metrics.lsd}, {"lsd hf", made.metrics.lsdHf, reused.metrics.lsdHf},
              {"psnr mel", made.metrics.psnrMel, reused.metrics.psnrMel}, {"stoi", made.metrics.stoi, reused.metrics.stoi},
-             {"estoi", made.metrics.estoi, reused.metrics.estoi}, {"rms", made.rms, reused.rms}})
+             {"estoi", made.metrics.estoi, reused.metrics.estoi}, {"visqol", made.metrics.visqol, reused.metrics.visqol},
+             {"rms", made.rms, reused.rms}})
         EXPECT_NEAR(a, b, 1e-9 * std::max(1.0, std::fabs(b))) << name;
     for (const auto& f : filesIn(r.cacheDir))
         if (f != "focus.f32") EXPECT_EQ(fs::last_write_time(fs::path(r.cacheDir) / f), before[f]) << f << " was remade";
