@@ -31,8 +31,8 @@ std::future<void> submit(std::function<void()> task);
 // Scheduling priority (Linux niceness; elsewhere these do nothing). A process whose own thread
 // must answer at once puts its background work below that thread, before the pool's first
 // use: the workbench, whose GUI thread otherwise waits for a core behind its own workers
-// (loading an hour-long file in Compare on two cores: 58 ms stalls, 25 ms of them the GUI
-// thread's own work). The pool's workers take the lower priority as they start, and so does
+// (loading a 10-minute file in Compare on two cores: a 54 ms stall of which the GUI thread
+// spent 20 ms on the CPU; an hour-long file stalled it 58 ms, and 32 ms below its workers). The pool's workers take the lower priority as they start, and so does
 // any thread that calls enterBackground() (the workbench's job threads); threads they start
 // inherit it. Never called (the CLI): every thread keeps its creator's priority.
 //
