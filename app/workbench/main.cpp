@@ -13,6 +13,7 @@
 #include "MainWindow.h"
 #include "TrainingPage.h"
 #include "Watchdog.h"
+#include "metrics/VisqolSums.h"
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -74,6 +75,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "srlab-workbench: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); "
                              "run it in a desktop session, with QT_QPA_PLATFORM=offscreen, or use the srlab command line\n");
         return 1;
+    }
+    // ViSQOL's model before any thread starts (and before Qt sets the locale): libsvm's loader
+    // switches the process's locale while it parses (metrics/Visqol.h). A missing file is said
+    // where ViSQOL is used.
+    try {
+        srlab::preloadVisqolModel(srlab::visqolModelPath());
+    } catch (const std::exception&) {
     }
     QApplication app(argc, argv);
     srlab::keepGuiThreadAhead();

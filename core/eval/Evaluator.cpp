@@ -170,8 +170,10 @@ std::vector<Degradation> loadDegradationMatrix(const std::string& defaultOrPath)
 }
 
 std::vector<EvalRow> EvalTable::means() const {
-    // A metric a file has no value of (NaN: ViSQOL of a too-short file) is left out of its mean.
+    // ViSQOL of a file too short for it (NaN) is left out of its mean; any other NaN (a model's
+    // broken output) stays visible in the mean.
     const auto& cat = metricCatalogue();
+    const auto counts = [&](size_t j, double v) { return !std::isnan(v) || cat[j].field != &MetricSet::visqol; };
     std::vector<EvalRow> out;
     std::map<std::string, size_t> index;
     std::vector<std::vector<size_t>> count;  // per mean row, per metric
@@ -183,7 +185,7 @@ std::vector<EvalRow> EvalTable::means() const {
         }
         const size_t k = index[r.method];
         for (size_t j = 0; j < cat.size(); ++j)
-            if (!std::isnan(r.m.*cat[j].field)) out[k].m.*cat[j].field += r.m.*cat[j].field, ++count[k][j];
+            if (counts(j, r.m.*cat[j].field)) out[k].m.*cat[j].field += r.m.*cat[j].field, ++count[k][j];
     }
     for (size_t k = 0; k < out.size(); ++k)
         for (size_t j = 0; j < cat.size(); ++j)
@@ -339,14 +341,15 @@ std::string EvalMatrix::toJson() const {
     }
     for (const auto& m : methodsOf(*this)) {
         nlohmann::ordered_json e;
-        const auto& cat = metricCatalogue();
+        const auto& cat = metricCatalogue();  // NaN ViSQOL left out, as EvalTable::means() does
         std::vector<double> sum(cat.size(), 0.0);
         std::vector<int> n(cat.size(), 0);
         for (const auto& t : cases) {
             const auto means = t.means();  // meanOf points into it: it must outlive the use
             if (const MetricSet* v = meanOf(means, m))
                 for (size_t j = 0; j < cat.size(); ++j)
-                    if (!std::isnan(v->*cat[j].field)) sum[j] += v->*cat[j].field, ++n[j];
+                    if (!std::isnan(v->*cat[j].field) || cat[j].field != &MetricSet::visqol)
+                        sum[j] += v->*cat[j].field, ++n[j];
         }
         for (size_t j = 0; j < cat.size(); ++j)
             e[cat[j].key] = n[j] > 0 ? sum[j] / n[j] : std::numeric_limits<double>::quiet_NaN();  // NaN: null

@@ -35,6 +35,7 @@ constexpr double kMinFreq = 50.0, kWindowSeconds = 0.08, kOverlap = 0.25;
 constexpr int kSearchPatches = 60;
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error("ViSQOL: " + what); }
+[[noreturn]] void unscorable(const std::string& what, bool degraded) { throw VisqolUnscorable("ViSQOL: " + what, degraded); }
 
 std::string seconds(size_t n, int rate) {
     char buf[32];
@@ -43,14 +44,15 @@ std::string seconds(size_t n, int rate) {
 }
 
 void checkSignal(const float* x, size_t n, const char* name) {
-    if (!x || n == 0) fail(std::string("the ") + name + " signal is empty");
+    const bool degraded = std::string(name) == "degraded";
+    if (!x || n == 0) unscorable(std::string("the ") + name + " signal is empty", degraded);
     bool sound = false;
     for (size_t i = 0; i < n; ++i) {
         if (!std::isfinite(x[i]))
-            fail(std::string("the ") + name + " signal has a NaN or infinite sample at " + std::to_string(i));
+            unscorable(std::string("the ") + name + " signal has a NaN or infinite sample at " + std::to_string(i), degraded);
         sound = sound || x[i] != 0.0f;
     }
-    if (!sound) fail(std::string("the ") + name + " signal is silent (all zeros)");
+    if (!sound) unscorable(std::string("the ") + name + " signal is silent (all zeros)", degraded);
 }
 
 // dB SPL as visqol-python computes it (20 log10(rms / 20 uPa)), for the level matching.
@@ -203,6 +205,8 @@ double speechMos(double nsimMean) {
 
 int visqolRate(VisqolMode mode) { return modeOf(mode).rate; }
 
+void preloadVisqolModel(const std::string& svrModelPath) { svrModel(svrModelPath); }
+
 VisqolResult visqol(const float* ref, size_t nRef, const float* deg, size_t nDeg, VisqolMode mode,
                     const std::string& svrModelPath) {
     const Mode md = modeOf(mode);
@@ -213,8 +217,9 @@ VisqolResult visqol(const float* ref, size_t nRef, const float* deg, size_t nDeg
     const size_t minFrames = md.speech ? md.patch / 2 - 1 + md.patch : md.patch + md.patch / 2;
     const size_t minSamples = window + (minFrames - 1) * hop;
     if (nRef < minSamples)
-        fail("the reference is too short (" + seconds(nRef, md.rate) + "; " + (md.speech ? "speech" : "audio") +
-             " mode needs at least " + seconds(minSamples, md.rate) + " at " + std::to_string(md.rate) + " Hz)");
+        unscorable("the reference is too short (" + seconds(nRef, md.rate) + "; " + (md.speech ? "speech" : "audio") +
+                       " mode needs at least " + seconds(minSamples, md.rate) + " at " + std::to_string(md.rate) + " Hz)",
+                   false);
 
     // Global alignment (visqol_manager.run_from_signals), then level matching to the reference.
     SampleView refView{ref, nullptr, nRef, 0, 1.0}, degView{deg, nullptr, nDeg, 0, 1.0};
@@ -223,9 +228,9 @@ VisqolResult visqol(const float* ref, size_t nRef, const float* deg, size_t nDeg
     if (lag == 0 || double(std::llabs(lag)) > double(nRef) / 2.0) lag = 0;
     degView.skip = -lag;
     if (degView.skip >= (long long)nDeg || degView.size() <= window)
-        fail("the degraded signal is too short (" + seconds(nDeg, md.rate) + ") to compare once aligned");
+        unscorable("the degraded signal is too short (" + seconds(nDeg, md.rate) + ") to compare once aligned", true);
     const double degSpl = splDb(degView);
-    if (!std::isfinite(degSpl)) fail("the degraded signal is silent once aligned to the reference");
+    if (!std::isfinite(degSpl)) unscorable("the degraded signal is silent once aligned to the reference", true);
     degView.gain = std::pow(10.0, (splDb(refView) - degSpl) / 20.0);
 
     const GammatoneBank bank(md.rate, md.bands, kMinFreq, md.maxFreq);
@@ -233,7 +238,8 @@ VisqolResult visqol(const float* ref, size_t nRef, const float* deg, size_t nDeg
     prepareForComparison(refSpec, degSpec);
     const auto starts =
         md.speech ? voicedPatches(refSpec.frames, ref, nRef, md.patch, hop) : imagePatches(refSpec.frames, md.patch);
-    if (starts.empty()) fail("no voice activity in the reference (speech mode scores only where there is speech)");
+    if (starts.empty())
+        unscorable("no voice activity in the reference (speech mode scores only where there is speech)", false);
 
     const double frameSeconds = double(hop) / double(md.rate);
     auto matches = matchPatches(refSpec, starts, degSpec, md.patch, frameSeconds, kSearchPatches);

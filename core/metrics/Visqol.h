@@ -35,10 +35,20 @@
 // (read-only); its loading is serialised because libsvm switches the process locale to "C"
 // while it parses, which the first audio-mode call for a path therefore does briefly.
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace srlab {
+
+// What ViSQOL cannot score, told apart from a broken model file or a failed transform (plain
+// std::runtime_error): the reference (empty, silent, non-finite, too short, no voice activity
+// in speech mode) or the degraded signal (empty, silent, non-finite, too short or misaligned
+// to cover any reference patch).
+struct VisqolUnscorable : std::runtime_error {
+    VisqolUnscorable(const std::string& what, bool degraded) : std::runtime_error(what), degraded(degraded) {}
+    bool degraded;  // the degraded signal's fault; else the reference's
+};
 
 enum class VisqolMode { Audio, Speech };
 
@@ -50,6 +60,11 @@ struct VisqolResult {
 
 // The rate both signals must have: 48000 (audio) or 16000 (speech).
 int visqolRate(VisqolMode mode);
+
+// Loads the SVR model into the cache visqol() uses. A process with threads calls it first, before
+// any thread starts: libsvm's loader switches the whole process's locale while it parses.
+// Throws std::runtime_error when the file cannot be loaded.
+void preloadVisqolModel(const std::string& svrModelPath);
 
 // svrModelPath is read in audio mode only (speech mode may pass "").
 VisqolResult visqol(const float* ref, size_t nRef, const float* deg, size_t nDeg, VisqolMode mode,

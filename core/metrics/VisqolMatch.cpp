@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/VisqolMatch.h"
 
+#include "metrics/Visqol.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -96,7 +98,7 @@ std::vector<PatchMatch> matchPatches(const GammatoneSpectrogram& ref, const std:
     size_t num = starts.size();
     while (num > 0 && (long long)starts[num - 1] - (long long)(P / 2) > F) --num;
     if (num == 0)
-        throw std::runtime_error("ViSQOL: the degraded signal is too short or misaligned to cover any reference patch");
+        throw VisqolUnscorable("ViSQOL: the degraded signal is too short or misaligned to cover any reference patch", true);
     if (P < 2) throw std::runtime_error("ViSQOL: patches need at least two frames");
 
     // The degraded spectrogram with one silent column before it and P after, which is how

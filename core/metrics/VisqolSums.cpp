@@ -40,7 +40,10 @@ void VisqolSums::score() {
         const std::vector<float> yh = to == rate_ ? std::move(yh_) : resample(yh_, rate_, to);
         sum_ += visqol(y.data(), y.size(), yh.data(), yh.size(), mode, model).mos;
         ++scored_;
-    } catch (const std::runtime_error&) {  // too short or silent (Visqol.h): this segment has no score
+    } catch (const VisqolUnscorable& e) {
+        // A reference ViSQOL cannot score (too short, silent) leaves the segment out; an
+        // estimate it cannot score (silent: a truncated output's zero padding) is the worst.
+        if (e.degraded) sum_ += 1.0, ++scored_;
     }
     y_.clear();
     yh_.clear();

@@ -7,9 +7,10 @@
 // to 48 kHz), the rest in speech mode (16 kHz), each segment resampled with libsoxr. Memory is
 // one segment, whatever the length.
 //
-// A segment ViSQOL cannot score (under 0.96 s in audio mode, 0.64 s in speech mode, or a
-// silent reference) is left out; with none scored the result is NaN, which tables print as
-// "-" and means skip.
+// A segment whose reference ViSQOL cannot score (under 0.96 s in audio mode, 0.64 s in speech
+// mode, silent) is left out; with none scored the result is NaN, which tables print as "-" and
+// means skip. A segment whose estimate it cannot score (silent, as a truncated output's zero
+// padding is) scores 1, ViSQOL's worst. Any other failure (the model file) is thrown.
 //
 // Threads: one thread per object; objects on different threads may run at once.
 #include <cstddef>

@@ -149,6 +149,25 @@ TEST(Visqol, RejectsWhatItCannotScore) {
     expectThrowWith(audio(y, blip), "degraded signal is too short");
     expectThrowWith([&] { visqol(y.data(), y.size(), y.data(), y.size(), VisqolMode::Audio, "/nonexistent/model.txt"); },
                     "cannot load the SVR model");
+    // A broken model is an error, not a signal ViSQOL cannot score (which VisqolSums skips).
+    try {
+        visqol(y.data(), y.size(), y.data(), y.size(), VisqolMode::Audio, "/nonexistent/model.txt");
+    } catch (const VisqolUnscorable&) {
+        ADD_FAILURE() << "a missing model reads as an unscorable signal";
+    } catch (const std::runtime_error&) {
+    }
+    try {
+        run(silent, y, VisqolMode::Audio);
+        ADD_FAILURE();
+    } catch (const VisqolUnscorable& e) {
+        EXPECT_FALSE(e.degraded);
+    }
+    try {
+        run(y, silent, VisqolMode::Audio);
+        ADD_FAILURE();
+    } catch (const VisqolUnscorable& e) {
+        EXPECT_TRUE(e.degraded);
+    }
     // Lengths may differ, as ViSQOL allows: a degraded signal 1.5 s short still scores.
     const std::vector<float> shorter(y.begin(), y.end() - 72000);
     EXPECT_GT(run(y, shorter, VisqolMode::Audio).mos, 1.0);
@@ -227,6 +246,18 @@ TEST(Visqol, LongSignalsAreTheMeanOverEqualSegments) {
     one.add(y20.data(), z20.data(), y20.size());
     EXPECT_EQ(one.result(), visqol(y20.data(), y20.size(), z20.data(), z20.size(), VisqolMode::Speech, "").mos);
     EXPECT_EQ(computeMetrics(y20, z20, rate, 4).visqol, one.result());
+
+    // A silent stretch of the estimate (a truncated output's zero padding) scores ViSQOL's worst.
+    auto cut = z;
+    std::fill(cut.begin() + long(2 * y.size() / 3), cut.end(), 0.0f);
+    VisqolSums padded(y.size(), rate);
+    padded.add(y.data(), cut.data(), y.size());
+    double two = 0;
+    for (size_t s = 0; s < 2; ++s) {
+        const size_t a = y.size() * s / 3, b = y.size() * (s + 1) / 3;
+        two += visqol(y.data() + a, b - a, cut.data() + a, b - a, VisqolMode::Speech, "").mos;
+    }
+    EXPECT_NEAR(padded.result(), (two + 1.0) / 3, 1e-12);
 
     const std::vector<float> blip(y.begin(), y.begin() + rate / 4);  // 0.25 s: no segment scores
     VisqolSums none(blip.size(), rate);
