@@ -72,7 +72,7 @@ void MushraPanel::setComparison(const Comparison& c) {
     session_.reset();
     versionsOf_ = Comparison{};
     versionsOf_.hasTruth = c.hasTruth;
-    for (const auto& v : c.versions) versionsOf_.versions.push_back(Version{v.name, nullptr});
+    for (const auto& v : c.versions) versionsOf_.versions.push_back(Version(v.name));
     QMenu* menu = versions_->menu();
     menu->clear();
     for (size_t i = 0; i < c.versions.size(); ++i) {

@@ -6,6 +6,7 @@
 // N versions. Plain data: CompareSession (CompareSession.h) makes it in stages.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audio/Samples.h"
@@ -15,6 +16,10 @@
 namespace srlab {
 
 struct Version {
+    Version() = default;
+    explicit Version(std::string name, Samples audio = nullptr, double bandLimitHz = 0, std::string source = {})
+        : name(std::move(name)), audio(std::move(audio)), bandLimitHz(bandLimitHz), source(std::move(source)) {}
+
     std::string name;         // "ground truth", "low-res", "spline", ...
     Samples audio;            // at Comparison::rate, Comparison::frames long
     double bandLimitHz = 0;   // content limit to mark (low-res Nyquist), 0 for none

@@ -53,9 +53,9 @@ PatchComparison loadPatch(const std::string& dataset, Split split, size_t index)
     c.scale = info.spec.scale;
     c.frames = size_t(dim);
     c.hasTruth = info.hasLabel;
-    if (info.hasLabel) c.versions.push_back({"label (high-res)", makeSamples(std::move(label)), 0, false, {}});
-    c.versions.push_back({"input (" + toString(info.spec.baseline) + ")", makeSamples(std::move(input)), rate / (2.0 * c.scale),
-                          false, {}});
+    if (info.hasLabel) c.versions.push_back(Version("label (high-res)", makeSamples(std::move(label))));
+    c.versions.push_back(
+        Version("input (" + toString(info.spec.baseline) + ")", makeSamples(std::move(input)), rate / (2.0 * c.scale)));
     for (auto& v : c.versions) {
         v.rms = rmsOf(*v.audio);
         p.overviews.push_back(makeDisplaySpectrogram(v.audio->data(), v.audio->size(), 0, v.audio->size(), rate, 23, 400, 1));

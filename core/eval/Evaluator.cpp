@@ -26,7 +26,8 @@ Method baselineMethod(const std::string& name, int scale) {
     const Baseline b = parseBaseline(name);
     if (b == Baseline::None) throw Error("baseline", "'none' cannot be evaluated");
     return {name, [b, scale](const std::vector<float>& low, size_t n, const CancelToken&) { return upsample(low, scale, n, b); },
-            [b, scale](const CancelToken&) { return baselineStream(b, scale); }};
+            [b, scale](const CancelToken&) { return baselineStream(b, scale); },
+            {}};
 }
 
 std::unique_ptr<MethodStream> methodStreamFor(const Method& m, const std::string& file, int rate, int scale, size_t n,

@@ -222,7 +222,8 @@ Method modelMethod(std::shared_ptr<const ModelUpsampler> model, const std::strin
             [model](const std::vector<float>& low, size_t n, const CancelToken& cancel) { return model->run(low, n, &cancel); },
             [model](const CancelToken& cancel) -> std::unique_ptr<MethodStream> {
                 return std::make_unique<OwningStream>(model, model->stream(&cancel));
-            }};
+            },
+            {}};
 }
 
 }  // namespace srlab

@@ -231,7 +231,7 @@ TEST(Workbench, AbxPanelScoresBlindTrials) {
     Comparison c;
     c.rate = 16000;
     c.frames = 16000;
-    for (const char* n : {"ground truth", "low-res", "spline"}) c.versions.push_back({n, makeSamples(std::vector<float>(16000, 0.f)), 0, false, {}});
+    for (const char* n : {"ground truth", "low-res", "spline"}) c.versions.push_back(Version(n, makeSamples(std::vector<float>(16000, 0.f))));
     player.load(std::vector<Samples>{c.versions[0].audio, c.versions[1].audio, c.versions[2].audio}, c.rate);
     ASSERT_TRUE(player.isOpen()) << "the widget tests' null audio device did not open";
     player.setLoop(0, 16000);  // playback never runs out during the test
