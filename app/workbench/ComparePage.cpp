@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The page, its controls and the staged load (ComparePageModels.cpp: the model menu;
+// ComparePageShow.cpp: what the load shows).
 #include "ComparePage.h"
 
 #include <QCheckBox>
@@ -21,8 +23,6 @@
 #include <QSignalBlocker>
 #include <cmath>
 #include <mutex>
-
-
 #include "AbxPanel.h"
 #include "MushraPanel.h"
 #include "audio/AudioFile.h"
@@ -33,21 +33,12 @@
 #include "runs/DefaultModels.h"
 #include "eval/ExternalOutput.h"
 #include "eval/LowBandMethod.h"
-#include "infer/ModelUpsampler.h"
 #include "runs/ModelConfig.h"
 #include "PlayerBar.h"
 #include "SpectrogramGroup.h"
+#include "ModelCache.h"
 
 namespace srlab {
-namespace {
-const QString kPickCheckpoint = "?";     // the model menu's "checkpoint..." entry
-const QString kPickTorchScript = "?ts";  // its "TorchScript model..." entry (docs/reference.md §4.2)
-
-// A model given as a file rather than a checkpoint folder: a TorchScript module (often named
-// model.pt too), whose rate and scale only libtorch can read, so the model is loaded on a job
-// (which also takes a file inside a checkpoint folder).
-bool isModelFile(const QString& path) { return QFileInfo(path).isFile(); }
-}  // namespace
 
 ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_shared<ModelCache>()) {
     auto* lay = new QVBoxLayout(this);
@@ -88,8 +79,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     model_->addItem("no model", QStringList());
     for (const auto& m : shippedModels())
         model_->addItem(QString("model: %1").arg(QString::fromStdString(m.name)), QStringList{QString::fromStdString(m.dir)});
-    model_->addItem("checkpoint...", QStringList{kPickCheckpoint});
-    model_->addItem("TorchScript model...", QStringList{kPickTorchScript});
+    addModelPickers();
     lowBand_ = new QCheckBox("keep low band");
     lowBand_->setObjectName("lowBand");
     lowBand_->setChecked(true);
@@ -180,120 +170,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent), models_(std::make_s
     connect(new QShortcut(QKeySequence(Qt::Key_Space), this), &QShortcut::activated, player_, &PlayerBar::togglePlay);
 }
 
-// The last model loaded, shared with the load jobs (which load it on a worker): a new file
-// with the same model does not load it again.
-struct ModelCache {
-    std::mutex mu;
-    std::shared_ptr<const ModelUpsampler> model;
-    std::shared_ptr<const ModelUpsampler> get(const std::string& checkpoint) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!model || model->checkpoint() != checkpoint) {
-            auto m = std::make_shared<ModelUpsampler>(checkpoint);
-            m->setLowBand(false);  // kept or not per comparison, by the method (withLowBand)
-            model = std::move(m);
-        }
-        return model;
-    }
-};
-
 ComparePage::~ComparePage() = default;  // jobs are cancelled by their runners; none is waited for
-
-void ComparePage::compareCheckpoints(const QStringList& checkpoints) {
-    QStringList list = checkpoints;
-    list.removeDuplicates();
-    if (list.isEmpty()) return;
-    model_->setCurrentIndex(modelEntry(list));
-    modelChosen();
-}
-
-void ComparePage::setModel(const QString& checkpoint) { compareCheckpoints({checkpoint}); }
-
-QStringList ComparePage::checkpointsCompared() const { return model_->currentData().toStringList(); }
-
-// The menu entry for these checkpoints, added (above "checkpoint...") when missing. Several are
-// named by run and checkpoint, as their versions are.
-int ComparePage::modelEntry(const QStringList& checkpoints) {
-    const int found = model_->findData(checkpoints);
-    if (found >= 0) return found;
-    QStringList names;
-    for (const QString& dir : checkpoints) names << QString("%1/%2").arg(dir.section('/', -3, -3), dir.section('/', -1));
-    const QString label = checkpoints.size() == 1 ? QString("model: %1").arg(checkpoints[0].section('/', -4))
-                                                  : QString("%1 checkpoints: %2").arg(checkpoints.size()).arg(names.join(", "));
-    const int at = model_->count() - 2;  // above the two pickers
-    model_->insertItem(at, label, checkpoints);
-    model_->setItemData(at, checkpoints.size() == 1 ? checkpoints[0] : names.join("\n"), Qt::ToolTipRole);
-    return at;
-}
-
-void ComparePage::modelChosen() {
-    modelProbe_.abandon();  // a TorchScript model still loading for an earlier pick is not waited for
-    const QStringList dirs = model_->currentData().toStringList();
-    modelRate_ = modelScale_ = 0;  // until a model's settings are read below
-    if (dirs == QStringList{kPickCheckpoint}) {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Checkpoint folder (holds model.pt and model.json)");
-        if (dir.isEmpty()) {
-            model_->setCurrentIndex(0);
-            return;
-        }
-        setModel(dir);
-        return;
-    }
-    if (dirs == QStringList{kPickTorchScript}) {
-        const QString file = QFileDialog::getOpenFileName(this, "TorchScript model (saved with torch.jit.save)", QString(),
-                                                          "TorchScript (*.pt *.pth *.ts *.jit);;All files (*)");
-        if (file.isEmpty()) {
-            model_->setCurrentIndex(0);
-            return;
-        }
-        setModel(file);
-        return;
-    }
-    model_->setToolTip(model_->currentData(Qt::ToolTipRole).toString());
-    const auto refuse = [this](const QString& why) {
-        file_->setText(QString("error: %1").arg(why));
-        model_->setCurrentIndex(0);
-        Q_EMIT failed(why);
-    };
-    if (!dirs.isEmpty() && dirs.size() == 1 && isModelFile(dirs.first())) {
-        // Loaded on a job into the model cache (the comparison then reuses it); the file opens
-        // when its rate and scale are known, unless another model was picked meanwhile.
-        file_->setText("loading the TorchScript model...");
-        modelProbe_.start<ModelConfig>(
-            [path = dirs.first().toStdString(), cache = models_](JobContext&) { return cache->get(path)->config(); },
-            [this, dirs](ModelConfig cfg) {
-                if (checkpointsCompared() != dirs) return;
-                useModelConfig(cfg);
-                if (!path_.isEmpty()) openFile(path_);
-                else file_->clear();
-            },
-            [this, dirs, refuse](const JobFailure& f) {
-                if (!f.cancelled && checkpointsCompared() == dirs) refuse(f.message);
-            });
-        return;
-    }
-    if (!dirs.isEmpty()) {
-        try {
-            useModelConfig(readCheckpointConfig(dirs.first().toStdString()));
-        } catch (const std::exception& e) {
-            refuse(QString::fromStdString(e.what()));
-            return;
-        }
-    }
-    if (!path_.isEmpty()) openFile(path_);
-}
-
-// The model fixes the scale. The truth's rate stays the file's: a model for another rate is
-// refused with the reason shown, never allowed to change the truth. A target rate left from
-// another comparison (a dataset's, say) that is not this model's goes back to the file's, or
-// it would hide the model.
-void ComparePage::useModelConfig(const ModelConfig& cfg) {
-    const QSignalBlocker b1(rate_), b2(scale_);
-    scale_->setValue(cfg.scale);
-    modelRate_ = cfg.rate;
-    modelScale_ = cfg.scale;
-    if (rate_->currentData().toInt() != 0 && rate_->currentData().toInt() != cfg.rate) rate_->setCurrentIndex(0);
-}
-
 
 namespace {
 
@@ -501,192 +378,6 @@ void ComparePage::openFile(const QString& path) {
             progress_->setValue(int(done));
             progress_->setFormat(what);
         });
-}
-
-void ComparePage::showVersion(size_t i, const Version& v, const PaneData& pane) {
-    if (comparison_.versions.size() <= i) comparison_.versions.resize(i + 1);
-    comparison_.versions[i] = v;
-    if (paneSources_.size() <= i) paneSources_.resize(i + 1);
-    paneSources_[i] = {v.audio};
-    group_->setPane(int(i), pane, i > 0);
-    if (i == 0 && comparison_.versions.size() == 1) Q_EMIT stageShown("truth");
-    // A long file's panes fill in as their versions are made: each pane's first drawing.
-    if (panesBegun_.size() <= i) panesBegun_.resize(i + 1, false);
-    if (!panesBegun_[i]) {
-        panesBegun_[i] = true;
-        Q_EMIT stageShown(QString("pane %1 begun").arg(i + 1));
-    }
-}
-
-void ComparePage::showVersions(const Comparison& c) {
-    // The model's view may have come first (it runs beside the versions): it stays.
-    const Comparison before = comparison_;
-    comparison_ = c;
-    for (size_t i = c.versions.size(); i < before.versions.size() && before.versions[i].audio; ++i)
-        comparison_.versions.push_back(before.versions[i]);
-    versionsShown_ = true;
-    metrics_->setComparison(comparison_);
-    player_->setComparison(comparison_);
-    abx_->setComparison(comparison_);
-    if (mushra_) mushra_->setComparison(comparison_);
-    file_->setToolTip(QString::fromStdString(c.path));
-    file_->setText(QString("%1   %2 Hz x%3, %4 s%5%6")
-                       .arg(QFileInfo(QString::fromStdString(c.path)).fileName())
-                       .arg(c.rate)
-                       .arg(c.scale)
-                       .arg(double(c.frames) / c.rate, 0, 'f', 1)
-                       .arg(c.hasTruth ? "" : "   (low-res input: no ground truth)")
-                       .arg(c.contentCutoffHz > 0 ? QString("   (content up to %1 kHz: band-limited)").arg(c.contentCutoffHz / 1000, 0, 'f', 1)
-                                                  : QString()));
-    // The truth's own band edge, dashed on its pane (docs/reference.md §5).
-    if (c.hasTruth && c.contentCutoffHz > 0 && group_->paneCount() > 0) group_->pane(0)->setBandLimit(c.contentCutoffHz);
-    if (viewTo_ > viewFrom_ && group_->paneCount() > 0) {  // openAt: the patch's place
-        group_->pane(0)->xAxis->setRange(viewFrom_, viewTo_);
-        viewFrom_ = viewTo_ = -1;
-    }
-    Q_EMIT stageShown("versions");
-    Q_EMIT panesShown(QString::fromStdString(c.path));
-}
-
-// The difference pane is always the last one.
-void ComparePage::showDifference(const PaneData& pane, std::vector<Samples> sources) {
-    differencePane_ = pane;
-    differenceSources_ = std::move(sources);
-    hasDifference_ = true;
-    const size_t at = comparison_.versions.size();
-    if (paneSources_.size() <= at) paneSources_.resize(at + 1);
-    paneSources_[at] = differenceSources_;
-    detailJob(int(at)).abandon();
-    group_->setPane(int(at), pane);
-}
-
-// A partial version (its title says so) is replaced in place by the complete one.
-void ComparePage::showModelVersion(size_t k, const Version& v, const PaneData& pane, bool complete) {
-    if (comparison_.versions.size() <= k) comparison_.versions.resize(k + 1);
-    comparison_.versions[k] = v;
-    if (paneSources_.size() <= k + 1) paneSources_.resize(k + 2);
-    paneSources_[k] = {v.audio};
-    detailJob(int(k)).abandon();
-    group_->setPane(int(k), pane);
-    if (!versionsShown_) {  // ahead of the baselines: heard and measured once they are all there
-        Q_EMIT stageShown(complete ? "model" : "model (view)");
-        return;
-    }
-    if (hasDifference_) {  // moves below the model's pane, until the model's own replaces it
-        paneSources_[k + 1] = differenceSources_;
-        detailJob(int(k + 1)).abandon();
-        group_->setPane(int(k + 1), differencePane_);
-    }
-    player_->setComparison(comparison_);
-    metrics_->setComparison(comparison_);
-    abx_->setComparison(comparison_);
-    if (mushra_) mushra_->setComparison(comparison_);
-    Q_EMIT stageShown(complete ? "model" : "model (view)");
-}
-
-void ComparePage::showMetrics(const Comparison& c) {
-    for (size_t i = 0; i < c.versions.size() && i < comparison_.versions.size(); ++i) {
-        comparison_.versions[i].hasMetrics = c.versions[i].hasMetrics;
-        comparison_.versions[i].metrics = c.versions[i].metrics;
-    }
-    metrics_->setComparison(comparison_);
-    const bool model = !c.versions.empty() && c.versions.back().name.rfind("super-res", 0) == 0;
-    Q_EMIT stageShown(model ? "model metrics" : "metrics");
-}
-
-void ComparePage::finish() {
-    progress_->setVisible(false);
-    cancel_->setVisible(false);
-    Q_EMIT loaded(QString::fromStdString(comparison_.path));
-}
-
-void ComparePage::fail(const JobFailure& f) {
-    progress_->setVisible(false);
-    cancel_->setVisible(false);
-    if (f.cancelled) {
-        file_->setText(QString("%1: cancelled").arg(path_));
-        Q_EMIT failed({});
-        return;
-    }
-    // The header names the failure and nothing of an earlier file stays beside it. A file that
-    // cannot be read is not tried again when a setting changes; one that failed under these
-    // settings (a filter chain, a rate that does not fit the scale) is, with the corrected ones.
-    if (unreadable_) path_.clear();
-    viewFrom_ = viewTo_ = -1;
-    group_->setPanes({});
-    comparison_ = Comparison{};
-    metrics_->setComparison(comparison_);
-    player_->setComparison(comparison_);
-    abx_->setComparison(comparison_);
-    if (mushra_) mushra_->setComparison(comparison_);
-    file_->setText(QString("error: %1").arg(f.message));
-    Q_EMIT failed(f.message);
-}
-
-QString ComparePage::header() const { return !note_->text().isEmpty() ? file_->text() + "   (" + note_->text() + ")" : file_->text(); }
-
-void ComparePage::chooseOutputVersion() {
-    if (path_.isEmpty()) {
-        QMessageBox::information(this, "Add version from file", "Open the file the output was made from first.");
-        return;
-    }
-    const QString p = QFileDialog::getOpenFileName(this, "Another system's output of " + QFileInfo(path_).fileName(),
-                                                   QFileInfo(path_).absolutePath(),
-                                                   "Audio (*.wav *.flac *.ogg *.opus *.mp3 *.aiff);;All files (*)");
-    if (!p.isEmpty()) addOutputVersion(p);
-}
-
-void ComparePage::addOutputVersion(const QString& file, const QString& name) {
-    QString n = name.isEmpty() ? QFileInfo(file).completeBaseName() : name;
-    for (int k = 2; std::any_of(outputs_.begin(), outputs_.end(), [&](const auto& o) { return o.first == n; }); ++k)
-        n = (name.isEmpty() ? QFileInfo(file).completeBaseName() : name) + QString(" (%1)").arg(k);
-    outputs_.emplace_back(n, file);
-    if (!path_.isEmpty()) openFile(path_);
-}
-
-int ComparePage::superResIndex() const {
-    for (size_t i = 0; i < comparison_.versions.size(); ++i)
-        if (comparison_.versions[i].name.rfind("super-res", 0) == 0 && comparison_.versions[i].audio) return int(i);
-    return -1;
-}
-
-JobRunner& ComparePage::detailJob(int pane) {
-    while (int(detailJobs_.size()) <= pane) detailJobs_.push_back(std::make_unique<JobRunner>());
-    return *detailJobs_[size_t(pane)];
-}
-
-// A zoomed pane's detail: its signal (or difference) over the asked range at one frame per
-// pixel, from core's spectrogram producer, on a job of that pane's own.
-void ComparePage::makeDetail(int pane, double t0, double t1, int columns) {
-    if (pane < 0 || pane >= group_->paneCount() || size_t(pane) >= paneSources_.size() || paneSources_[size_t(pane)].empty() ||
-        !paneSources_[size_t(pane)][0])
-        return;
-    const std::vector<Samples> src = paneSources_[size_t(pane)];
-    const int rate = comparison_.rate;
-    const double ms = windowMs_->value();
-    const SpectrogramStyle style = group_->style();
-    const bool diff = group_->pane(pane)->isDifference();
-    const double maxHz = rate / 2.0;
-    struct Detail {
-        SpectrogramPtr spec;
-        PanePicture picture;
-    };
-    detailJob(pane).start<Detail>(
-        [=](JobContext& ctx) {
-            const size_t n = src[0]->size();
-            const size_t b = size_t(std::clamp(t0 * rate, 0.0, double(n))), e = size_t(std::clamp(t1 * rate, 0.0, double(n)));
-            ctx.cancel().throwIfCancelled();
-            Detail d;
-            d.spec = std::make_shared<const DisplaySpectrogram>(
-                src.size() > 1 && src[1] ? makeDifferenceSpectrogram(*src[0], *src[1], b, e, rate, ms, size_t(columns), 1)
-                                         : makeDisplaySpectrogram(*src[0], b, e, rate, ms, size_t(columns), 1));
-            d.picture = paintPane(*d.spec, style, diff, maxHz);
-            return d;
-        },
-        [this, pane](Detail d) {
-            if (pane < group_->paneCount()) group_->pane(pane)->setDetail(std::move(d.spec), std::move(d.picture));
-        },
-        [](const JobFailure&) {});
 }
 
 }  // namespace srlab

@@ -102,6 +102,7 @@ private:
     void fail(const JobFailure& f);
     void makeDetail(int pane, double t0, double t1, int columns);
     JobRunner& detailJob(int pane);
+    void addModelPickers();  // the menu's "checkpoint..." and "TorchScript model..." entries
     void modelChosen();
     void useModelConfig(const ModelConfig& cfg);
     int modelEntry(const QStringList& checkpoints);

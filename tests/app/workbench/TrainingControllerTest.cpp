@@ -7,6 +7,8 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -37,8 +39,14 @@ int processesNaming(const std::string& text) {
     int n = 0;
     DIR* proc = opendir("/proc");
     while (dirent* e = proc ? readdir(proc) : nullptr) {
-        std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-        const std::string cmd((std::istreambuf_iterator<char>(in)), {});
+        // read(2), not a stream: a process that ends while it is read fails the read (ESRCH),
+        // and libstdc++'s filebuf throws on that.
+        std::string cmd;
+        const int fd = ::open((std::string("/proc/") + e->d_name + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        char buf[4096];
+        for (ssize_t k; (k = ::read(fd, buf, sizeof buf)) > 0;) cmd.append(buf, size_t(k));
+        ::close(fd);
         if (cmd.find("train") != std::string::npos && cmd.find(text) != std::string::npos) ++n;
     }
     if (proc) closedir(proc);
