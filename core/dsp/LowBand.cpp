@@ -2,12 +2,20 @@
 #include "dsp/LowBand.h"
 #include "dsp/Kaiser.h"
 
+#include <fftw3.h>
+
 #include <algorithm>
 #include <cmath>
+#include <complex>
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "dsp/Bandwidth.h"
 #include "dsp/Interpolate.h"
 #include "dsp/Stft.h"
+#include "util/Error.h"
+#include "util/FftwPlanner.h"
 
 namespace srlab {
 namespace {
@@ -98,8 +106,62 @@ std::vector<float> lowBandTaps(double rate, const LowBandEdge& e) {
     return out;
 }
 
+namespace {
+
+struct FftwFree {
+    void operator()(void* p) const { fftwf_free(p); }
+};
+
+// One pair of plans per size, made on first use under the process's planner lock and kept;
+// every mixer executes them on its own fftwf_malloc'd buffers (same alignment as planned).
+struct Plans {
+    fftwf_plan forward, inverse;
+};
+Plans plansFor(size_t n) {
+    static std::map<size_t, Plans> plans;
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
+    auto it = plans.find(n);
+    if (it != plans.end()) return it->second;
+    std::unique_ptr<float, FftwFree> re(fftwf_alloc_real(n));
+    std::unique_ptr<fftwf_complex, FftwFree> spec(fftwf_alloc_complex(n / 2 + 1));
+    Plans p{fftwf_plan_dft_r2c_1d(int(n), re.get(), spec.get(), FFTW_ESTIMATE),
+            fftwf_plan_dft_c2r_1d(int(n), spec.get(), re.get(), FFTW_ESTIMATE)};
+    if (!p.forward || !p.inverse) throw Error("low band", "FFTW could not plan a transform of size " + std::to_string(n));
+    return plans[n] = p;
+}
+
+}  // namespace
+
+struct LowBandMixer::Fft {
+    Plans plans;
+    std::unique_ptr<float, FftwFree> re;
+    std::unique_ptr<fftwf_complex, FftwFree> spec;
+    std::vector<std::complex<float>> filter;  // the taps' spectrum, divided by the size (FFTW does not scale)
+};
+
 LowBandMixer::LowBandMixer(std::vector<float> taps)
-    : taps_(std::move(taps)), half_(taps_.size() / 2), d_(half_, 0.0f), dBase_(-static_cast<long long>(half_)) {}
+    : len_(taps.size()), half_(taps.size() / 2), d_(half_, 0.0f), dBase_(-static_cast<long long>(half_)) {
+    if (len_ == 0) throw Error("low band", "the crossover filter has no taps");
+    // Four filter lengths per block at least (then the overlap costs under a third), 4096 at least.
+    fftSize_ = 4096;
+    while (fftSize_ < 4 * len_) fftSize_ *= 2;
+    hop_ = fftSize_ - len_ + 1;
+    fft_ = std::make_unique<Fft>();
+    fft_->plans = plansFor(fftSize_);
+    fft_->re.reset(fftwf_alloc_real(fftSize_));
+    fft_->spec.reset(fftwf_alloc_complex(fftSize_ / 2 + 1));
+    // Overlap-save convolves: the taps go in reversed, so the block computes sum h[i] d[o - half + i].
+    float* re = fft_->re.get();
+    std::fill(re, re + fftSize_, 0.0f);
+    for (size_t i = 0; i < len_; ++i) re[i] = taps[len_ - 1 - i];
+    fftwf_execute_dft_r2c(fft_->plans.forward, re, fft_->spec.get());
+    fft_->filter.resize(fftSize_ / 2 + 1);
+    const float scale = 1.0f / float(fftSize_);
+    for (size_t k = 0; k < fft_->filter.size(); ++k)
+        fft_->filter[k] = std::complex<float>(fft_->spec.get()[k][0], fft_->spec.get()[k][1]) * scale;
+}
+
+LowBandMixer::~LowBandMixer() = default;
 
 void LowBandMixer::pushInput(const float* x, size_t n, const SampleSink& out) {
     xq_.insert(xq_.end(), x, x + n);
@@ -119,37 +181,38 @@ void LowBandMixer::pair(const SampleSink& out) {
     xq_.erase(xq_.begin(), xq_.begin() + long(k));
     yq_.erase(yq_.begin(), yq_.begin() + long(k));
     paired_ += k;
-    if (paired_ > half_) release(paired_ - half_, out);
+    // A whole block needs d up to half a filter past its last output.
+    while (paired_ >= outNext_ + hop_ + half_) block(hop_, out);
 }
 
 void LowBandMixer::finish(const SampleSink& out) {
     xq_.clear();
     yq_.clear();
-    d_.insert(d_.end(), half_, 0.0f);
-    release(paired_, out);
+    while (outNext_ < paired_) block(std::min(hop_, paired_ - outNext_), out);  // d is zero past the end
 }
 
-void LowBandMixer::release(size_t upTo, const SampleSink& out) {
-    if (upTo <= outNext_) return;
-    const size_t count = upTo - outNext_, len = taps_.size();
-    std::vector<float> block(count);
-    const float* h = taps_.data();
-    for (size_t j = 0; j < count; ++j) {
-        // d index (outNext_ + j) - half_ is the window's first; d_[0] holds index dBase_.
-        const float* d = d_.data() + (long long)(outNext_ + j) - (long long)half_ - dBase_;
-        // Eight partial sums: a dot product the compiler vectorises without reordering floats.
-        float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        size_t i = 0;
-        for (; i + 8 <= len; i += 8)
-            for (size_t q = 0; q < 8; ++q) s[q] += h[i + q] * d[i + q];
-        float acc = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-        for (; i < len; ++i) acc += h[i] * d[i];
-        block[j] = y_[j] + acc;
+void LowBandMixer::block(size_t count, const SampleSink& out) {
+    // d from index outNext_ - half_ on, fftSize_ of them (zeros where d is not: past the end).
+    const size_t from = size_t((long long)outNext_ - (long long)half_ - dBase_);
+    const size_t have = std::min(fftSize_, d_.size() - std::min(d_.size(), from));
+    float* re = fft_->re.get();
+    std::copy(d_.begin() + long(from), d_.begin() + long(from + have), re);
+    std::fill(re + have, re + fftSize_, 0.0f);
+    fftwf_complex* spec = fft_->spec.get();
+    fftwf_execute_dft_r2c(fft_->plans.forward, re, spec);
+    for (size_t k = 0; k < fft_->filter.size(); ++k) {
+        const std::complex<float> v = std::complex<float>(spec[k][0], spec[k][1]) * fft_->filter[k];
+        spec[k][0] = v.real();
+        spec[k][1] = v.imag();
     }
-    out(block.data(), count);
-    outNext_ = upTo;
+    fftwf_execute_dft_c2r(fft_->plans.inverse, spec, re);
+    // The circular wrap spoils the first len_ - 1 results; output j is result j + len_ - 1.
+    std::vector<float> outBlock(count);
+    for (size_t j = 0; j < count; ++j) outBlock[j] = y_[j] + re[j + len_ - 1];
+    out(outBlock.data(), count);
+    outNext_ += count;
     y_.erase(y_.begin(), y_.begin() + long(count));
-    // Keep d from the next window's start on.
+    // Keep d from the next block's first input on.
     const long long keepFrom = (long long)outNext_ - (long long)half_;
     if (keepFrom - dBase_ > 65536) {
         d_.erase(d_.begin(), d_.begin() + long(keepFrom - dBase_));

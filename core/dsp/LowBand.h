@@ -9,6 +9,7 @@
 // so the two bands sum to exactly one wherever input and model agree. Pure and streamable:
 // memory is the filter's length, whatever the signal's. Any thread; one thread per mixer.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "audio/AudioStream.h"
@@ -31,11 +32,17 @@ LowBandEdge lowBandEdgeAt(double edgeHz, double lowRate);  // a known edge, clam
 std::vector<float> lowBandTaps(double rate, const LowBandEdge& e);
 
 // out = y + h * (x - y) of two streams of equal length given in pieces of any size and pace:
-// x the input's interpolation, y the model's estimate. Each output sample goes to the sink once
-// both streams reach half a filter past it; the signal is zero outside [0, n).
+// x the input's interpolation, y the model's estimate. The filter runs by FFT (overlap-save,
+// blocks on a fixed grid from sample 0, so the output does not depend on the pieces' sizes):
+// about 10x fewer operations than the direct sum at the crossover's ~600 taps. Output comes a
+// block at a time, once both streams reach half a filter past the block's end; the signal is
+// zero outside [0, n). Memory is a few blocks, whatever the signal's length.
 class LowBandMixer {
 public:
     explicit LowBandMixer(std::vector<float> taps);
+    ~LowBandMixer();
+    LowBandMixer(const LowBandMixer&) = delete;
+    LowBandMixer& operator=(const LowBandMixer&) = delete;
     void pushInput(const float* x, size_t n, const SampleSink& out);
     void pushModel(const float* y, size_t n, const SampleSink& out);
     // Both streams are complete (their lengths must match: the shorter decides).
@@ -43,15 +50,17 @@ public:
 
 private:
     void pair(const SampleSink& out);
-    void release(size_t upTo, const SampleSink& out);
-    std::vector<float> taps_;
-    size_t half_;                 // (taps - 1) / 2
+    void block(size_t count, const SampleSink& out);  // the next `count` (<= hop) output samples
+    size_t len_, half_;           // taps, (taps - 1) / 2
+    size_t fftSize_, hop_;        // hop_ = fftSize_ - len_ + 1 outputs per block
     std::vector<float> xq_, yq_;  // samples of one stream the other has not reached
     std::vector<float> d_;        // x - y from index dBase_ (starts with `half_` zeros before 0)
     std::vector<float> y_;        // the model's samples from index outNext_ on
     size_t paired_ = 0;           // samples of both streams seen
     size_t outNext_ = 0;
     long long dBase_;             // index of d_[0]
+    struct Fft;                   // FFTW's buffers and the filter's spectrum (fftw3.h stays in the .cpp)
+    std::unique_ptr<Fft> fft_;
 };
 
 // The whole-signal form: `estimate` (n samples at lowRate x scale) keeps the band of `low`
