@@ -25,6 +25,9 @@ constexpr double kWidth = 0.05;     // crossfade, of fc
 constexpr double kMinWidthHz = 20;
 constexpr double kAttenuationDb = 60;  // of the model's low band (and the input's high band)
 constexpr size_t kMaxTaps = 16385;
+constexpr double kDropDb = 20;       // within 10 % of the Nyquist: a low-pass, not a spectrum's own slope
+constexpr double kSteepDb = 1.5;     // per 1 % of the Nyquist: still in the low-pass's roll-off
+constexpr double kLowestEdge = 0.5;  // of `top`: the walk stops there
 
 }  // namespace
 
@@ -47,10 +50,16 @@ LowBandEdge detectLowBandEdge(const float* low, size_t m, double lowRate) {
     const std::vector<float> x(low, low + m);
     const Bandwidth b = estimateBandwidth(sincUpsample(x, r, m * r), int(std::lround(lowRate * r)));
     const double top = b.fullBand ? nominal : std::min(nominal, b.cutoffHz);
-    // 2. That is where the low-pass has already taken 40 dB or more away; the input's band is
-    //    right only up to where its level starts to fall. The long-term spectrum (running median
-    //    over 1 % of the Nyquist) is followed up from 0.7 x top while it stays within 6 dB of its
-    //    level over 0.5-0.7 x top: the edge is where it leaves that, or `top`.
+    // 2. `top` may lie well past where the low-pass began (a full-band verdict takes the nominal
+    //    edge), and the input's band is right only up to where its level starts to fall. The
+    //    long-term spectrum's envelope (a morphological closing over 10 % of the Nyquist: the
+    //    valleys between a tonal recording's harmonics filled, a step left where it is) shows the
+    //    low-pass as a drop of 20 dB or more within 10 % of the Nyquist, far steeper than music's
+    //    or speech's own slope (which a fixed drop below a reference level was mistaken for).
+    //    From the drop nearest `top` the envelope is walked down while it still rises by more
+    //    than kSteepDb per 1 % of the Nyquist: where it flattens is the knee, the filter's pass
+    //    band. The edge is where the level has fallen 3 dB from the knee (the crossfade below it
+    //    keeps the input's intact band); with no drop, `top`.
     double edge = top;
     const int nfft = 1024;
     if (m >= size_t(nfft)) {
@@ -59,24 +68,31 @@ LowBandEdge detectLowBandEdge(const float* low, size_t m, double lowRate) {
         for (size_t f = 0; f < s.frames; ++f)
             for (size_t k = 0; k < s.bins; ++k) level[k] += s.at(f, k);
         const double hzPerBin = lowRate / nfft;
-        const size_t half = std::max<size_t>(1, size_t(0.005 * s.bins));
-        std::vector<double> db(s.bins);
-        for (size_t k = 0; k < s.bins; ++k) {
-            std::vector<double> w;
-            for (size_t j = k >= half ? k - half : 0; j <= std::min(s.bins - 1, k + half); ++j)
-                w.push_back(10 * std::log10(level[j] / double(s.frames) + 1e-20));
-            std::nth_element(w.begin(), w.begin() + long(w.size() / 2), w.end());
-            db[k] = w[w.size() / 2];
-        }
-        const auto bin = [&](double hz) { return std::min(s.bins - 1, size_t(std::lround(hz / hzPerBin))); };
-        std::vector<double> ref(db.begin() + long(bin(0.5 * top)), db.begin() + long(bin(0.7 * top)) + 1);
-        std::nth_element(ref.begin(), ref.begin() + long(ref.size() / 2), ref.end());
-        const double floorDb = ref[ref.size() / 2] - 6;
-        for (size_t k = bin(0.7 * top); k <= bin(top); ++k)
-            if (db[k] < floorDb) {
-                edge = std::max(0.7 * top, double(k) * hzPerBin);
-                break;
+        const size_t pct = std::max<size_t>(1, size_t(std::lround(0.01 * double(s.bins))));  // 1 % of the Nyquist
+        std::vector<double> raw(s.bins);
+        for (size_t k = 0; k < s.bins; ++k) raw[k] = 10 * std::log10(level[k] / double(s.frames) + 1e-20);
+        const auto running = [&](const std::vector<double>& v, size_t half, bool max) {
+            std::vector<double> out(v.size());
+            for (size_t k = 0; k < v.size(); ++k) {
+                const auto a = v.begin() + long(k >= half ? k - half : 0), b = v.begin() + long(std::min(v.size(), k + half + 1));
+                out[k] = max ? *std::max_element(a, b) : *std::min_element(a, b);
             }
+            return out;
+        };
+        const std::vector<double> db = running(running(raw, 5 * pct, true), 5 * pct, false);
+        const auto bin = [&](double hz) { return std::min(s.bins - 1, size_t(std::lround(hz / hzPerBin))); };
+        const size_t kTop = bin(top), kLow = bin(kLowestEdge * top), span = 10 * pct;
+        size_t knee = 0;
+        for (size_t k = kTop; k >= kLow + span && knee == 0; --k)
+            if (db[k - span] - db[k] >= kDropDb) knee = k - span;
+        if (knee > 0) {
+            while (knee > kLow + pct && db[knee - pct] - db[knee] > kSteepDb) --knee;
+            for (size_t k = knee; k <= kTop; ++k)
+                if (db[k] < db[knee] - 3) {
+                    edge = std::max(kLowestEdge * top, double(k) * hzPerBin);
+                    break;
+                }
+        }
     }
     LowBandEdge e = lowBandEdgeAt(edge, lowRate);
     e.detected = edge < nominal;

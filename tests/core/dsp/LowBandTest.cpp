@@ -170,6 +170,34 @@ TEST(LowBand, AFullBandInputUsesTheNominalEdge) {
     EXPECT_EQ(one.size(), 4u);
 }
 
+// Music's own spectrum is no low-pass: a tonal recording (sparse harmonics, deep valleys between
+// them) falling 12 dB per octave, made low-res by a resampler that keeps its band whole, keeps
+// the nominal edge (a fixed drop below a reference level cut such input at 0.7 x the Nyquist and
+// handed 1.5 kHz of right input band to the network). The same recording through the published
+// Chebyshev filter (pass band to 0.8 x the Nyquist) has its edge just above that pass band.
+TEST(LowBand, ASlopedTonalRecordingIsNotMistakenForALowPass) {
+    const int rate = 44100, r = 4;
+    const double lowRate = rate / double(r);
+    const auto tones = [](int at, double seconds) {
+        std::vector<float> x(size_t(at * seconds));
+        const auto hiss = noise(x.size(), 1e-5, 9);
+        for (size_t i = 0; i < x.size(); ++i) {
+            double v = 0;
+            for (int h = 1; h * 431.0 < at / 2.0; ++h) v += 0.3 / (h * h) * std::sin(2 * M_PI * 431.0 * h * double(i) / at + h);
+            x[i] = float(v) + hiss[i];
+        }
+        return x;
+    };
+    const auto whole = tones(int(lowRate), 8);  // made at the low rate: its band is whole
+    const LowBandEdge full = detectLowBandEdge(whole.data(), whole.size(), lowRate);
+    EXPECT_GE(full.edgeHz, 0.93 * lowRate / 2);  // the nominal 0.95, or its last harmonic's 0.94
+    const auto cheby = decimate(tones(rate, 8), r, DecimFilter::Cheby);
+    const LowBandEdge e = detectLowBandEdge(cheby.data(), cheby.size(), lowRate);
+    EXPECT_TRUE(e.detected);
+    EXPECT_GE(e.edgeHz, 0.8 * lowRate / 2);
+    EXPECT_LE(e.edgeHz, 0.88 * lowRate / 2);
+}
+
 TEST(LowBand, AStreamedMethodEqualsItsWholeRunAndDetectsFromThe30SecondProbe) {
     const int r = 2;
     const double lowRate = 4000;
