@@ -11,6 +11,10 @@ mkdir "$work/in"; ln -s "$audio"/music/colobot-common-sounds__*.wav "$work/in/"
 "$srlab" bench build --input "$work/in" --rate 44100 --scale 4 --degrade zoo
 /usr/bin/python3 "$here/tests/python/scipy_pipeline.py" "$work/in" "$work/scipy.h5"
 
+# The signal chain's kernels (Google Benchmark; built when libbenchmark-dev is installed).
+bench_dsp=${SRLAB_BUILD_DIR:-$here/build}/app/srlab-bench-dsp
+[ -x "$bench_dsp" ] && "$bench_dsp"
+
 # Models: training steps/s (batch 16 x 8192 samples) and inference real-time factor for every
 # small preset, at 16 kHz and 44.1 kHz; the published TFiLM forward on 8192 samples on one
 # thread (a Python PyTorch port takes about 0.95 s for it on the 2-core development machine;
