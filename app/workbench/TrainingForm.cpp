@@ -61,7 +61,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     seed_->setToolTip("Seed for initialisation, shuffling and dropout: the same seed gives the same run");
     init_ = new QLineEdit;
     init_->setObjectName("startFrom");
-    init_->setPlaceholderText("random weights, or a checkpoint folder to fine-tune");
+    init_->setPlaceholderText("random, or a checkpoint folder to fine-tune");
     init_->setToolTip("A warm start: the weights of this checkpoint (same model, preset, rate and scale) with a\n"
                       "fresh optimiser and schedule, as `srlab train --init` does");
     auto* browseInit = new QPushButton("...");
@@ -109,7 +109,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     auto* initRow = new QHBoxLayout;
     initRow->addWidget(init_, 1);
     initRow->addWidget(browseInit);
-    form->addRow("start from", initRow);
+    form->addRow("weights", initRow);  // a label no longer than the others: the fields keep their width
     auto syncStftWeight = [this] { stftWeight_->setEnabled(loss_->currentText() == "mse+mrstft"); };
     connect(loss_, &QComboBox::currentTextChanged, this, syncStftWeight);
     syncStftWeight();
