@@ -26,11 +26,13 @@ std::vector<float> noise(size_t n, unsigned seed) {
 
 constexpr size_t kPiece = size_t(1) << 16;  // samples per push, as the streams are fed
 
-// Low-band consistency at a model's rate (arg: 44100 music x4, 16000 speech x4), both streams
-// fed in pieces: the crossover filter runs over every output sample.
+// Low-band consistency at a model's rate (first arg: 44100 music x4, 16000 speech x4), both
+// streams fed in pieces of the second arg's samples (0: the whole signal at once, as keepLowBand
+// does): the crossover filter runs over every output sample.
 void LowBandMix(benchmark::State& state) {
     const int rate = int(state.range(0));
     const size_t n = size_t(rate) * 10;
+    const size_t piece = state.range(1) > 0 ? size_t(state.range(1)) : n;
     const auto x = noise(n, 1), y = noise(n, 2);
     const auto taps = srlab::lowBandTaps(rate, srlab::lowBandEdgeAt(0, rate / 4.0));
     state.counters["taps"] = double(taps.size());
@@ -38,8 +40,8 @@ void LowBandMix(benchmark::State& state) {
         srlab::LowBandMixer mix(taps);
         double sum = 0;
         const srlab::SampleSink sink = [&](const float* s, size_t k) { sum += s[k - 1]; };
-        for (size_t at = 0; at < n; at += kPiece) {
-            const size_t k = std::min(kPiece, n - at);
+        for (size_t at = 0; at < n; at += piece) {
+            const size_t k = std::min(piece, n - at);
             mix.pushInput(x.data() + at, k, sink);
             mix.pushModel(y.data() + at, k, sink);
         }
@@ -48,7 +50,7 @@ void LowBandMix(benchmark::State& state) {
     }
     state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));
 }
-BENCHMARK(LowBandMix)->Arg(44100)->Arg(16000)->Unit(benchmark::kMillisecond);
+BENCHMARK(LowBandMix)->Args({44100, 65536})->Args({44100, 0})->Args({16000, 65536})->Unit(benchmark::kMillisecond);
 
 // The same mix as a direct sum (eight partial sums, which the compiler vectorises): what the
 // mixer computed before it filtered by FFT, for the ratio.

@@ -47,10 +47,9 @@ std::string fileNameOf(const std::string& name) {
     return f + ".f32";
 }
 
-// Version `name`: mapped from the cache folder when a finished file of it is there, else made
-
 }  // namespace
 
+// Version `name`: mapped from the cache folder when a finished file of it is there, else made
 // by `make` into a writer (a file of the cache folder, or memory).
 Samples cached(const CompareRequest& r, const std::string& name, const std::function<void(SampleWriter&)>& make) {
     std::string path;
@@ -197,10 +196,10 @@ bool onePass(Comparison& c, const CompareRequest& r, CompareEvents& events, cons
     return true;
 }
 
-// Reads the file and makes the truth (when there is one) and the low-rate signal, each streamed
-
 }  // namespace
 
+// Reads the file and makes the truth (when there is one) and the low-rate signal, each streamed
+// into its writer; tells the truth's overview as soon as it exists.
 void readVersions(Comparison& c, const CompareRequest& r, CompareEvents& events, const CancelToken& cancel) {
     CompareSettings s = r.settings;
     const int inRate = AudioReader(r.path).rate();

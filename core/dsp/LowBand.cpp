@@ -140,24 +140,40 @@ Plans plansFor(size_t n) {
     if (it != plans.end()) return it->second;
     std::unique_ptr<float, FftwFree> re(fftwf_alloc_real(n));
     std::unique_ptr<fftwf_complex, FftwFree> spec(fftwf_alloc_complex(n / 2 + 1));
+    const std::string why = "FFTW could not plan a transform of size " + std::to_string(n);
+    if (!re || !spec) throw Error("low band", why);
     Plans p{fftwf_plan_dft_r2c_1d(int(n), re.get(), spec.get(), FFTW_ESTIMATE),
             fftwf_plan_dft_c2r_1d(int(n), spec.get(), re.get(), FFTW_ESTIMATE)};
-    if (!p.forward || !p.inverse) throw Error("low band", "FFTW could not plan a transform of size " + std::to_string(n));
+    if (!p.forward || !p.inverse) {
+        if (p.forward) fftwf_destroy_plan(p.forward);
+        if (p.inverse) fftwf_destroy_plan(p.inverse);
+        throw Error("low band", why);
+    }
     return plans[n] = p;
 }
 
 }  // namespace
 
+void LowBandMixer::Queue::pop(size_t n) {
+    head += n;
+    if (head > 65536 && head * 2 > v.size()) {  // the consumed part is the larger: drop it in one move
+        v.erase(v.begin(), v.begin() + long(head));
+        head = 0;
+    }
+}
+
 struct LowBandMixer::Fft {
     Plans plans;
     std::unique_ptr<float, FftwFree> re;
     std::unique_ptr<fftwf_complex, FftwFree> spec;
-    std::vector<std::complex<float>> filter;  // the taps' spectrum, divided by the size (FFTW does not scale)
+    std::vector<float> filterRe, filterIm;  // the taps' spectrum, divided by the size (FFTW does not scale)
 };
 
 LowBandMixer::LowBandMixer(std::vector<float> taps)
-    : len_(taps.size()), half_(taps.size() / 2), d_(half_, 0.0f), dBase_(-static_cast<long long>(half_)) {
+    : len_(taps.size()), half_(taps.size() / 2), dBase_(-static_cast<long long>(half_)) {
     if (len_ == 0) throw Error("low band", "the crossover filter has no taps");
+    const std::vector<float> zeros(half_, 0.0f);
+    d_.push(zeros.data(), half_);
     // Four filter lengths per block at least (then the overlap costs under a third), 4096 at least.
     fftSize_ = 4096;
     while (fftSize_ < 4 * len_) fftSize_ *= 2;
@@ -166,36 +182,43 @@ LowBandMixer::LowBandMixer(std::vector<float> taps)
     fft_->plans = plansFor(fftSize_);
     fft_->re.reset(fftwf_alloc_real(fftSize_));
     fft_->spec.reset(fftwf_alloc_complex(fftSize_ / 2 + 1));
+    if (!fft_->re || !fft_->spec) throw Error("low band", "out of memory for the crossover's FFT buffers");
     // Overlap-save convolves: the taps go in reversed, so the block computes sum h[i] d[o - half + i].
     float* re = fft_->re.get();
     std::fill(re, re + fftSize_, 0.0f);
     for (size_t i = 0; i < len_; ++i) re[i] = taps[len_ - 1 - i];
     fftwf_execute_dft_r2c(fft_->plans.forward, re, fft_->spec.get());
-    fft_->filter.resize(fftSize_ / 2 + 1);
+    const size_t bins = fftSize_ / 2 + 1;
+    fft_->filterRe.resize(bins);
+    fft_->filterIm.resize(bins);
     const float scale = 1.0f / float(fftSize_);
-    for (size_t k = 0; k < fft_->filter.size(); ++k)
-        fft_->filter[k] = std::complex<float>(fft_->spec.get()[k][0], fft_->spec.get()[k][1]) * scale;
+    for (size_t k = 0; k < bins; ++k) {
+        fft_->filterRe[k] = fft_->spec.get()[k][0] * scale;
+        fft_->filterIm[k] = fft_->spec.get()[k][1] * scale;
+    }
 }
 
 LowBandMixer::~LowBandMixer() = default;
 
 void LowBandMixer::pushInput(const float* x, size_t n, const SampleSink& out) {
-    xq_.insert(xq_.end(), x, x + n);
+    xq_.push(x, n);
     pair(out);
 }
 
 void LowBandMixer::pushModel(const float* y, size_t n, const SampleSink& out) {
-    yq_.insert(yq_.end(), y, y + n);
+    yq_.push(y, n);
     pair(out);
 }
 
 void LowBandMixer::pair(const SampleSink& out) {
     const size_t k = std::min(xq_.size(), yq_.size());
     if (k == 0) return;
-    for (size_t i = 0; i < k; ++i) d_.push_back(xq_[i] - yq_[i]);
-    y_.insert(y_.end(), yq_.begin(), yq_.begin() + long(k));
-    xq_.erase(xq_.begin(), xq_.begin() + long(k));
-    yq_.erase(yq_.begin(), yq_.begin() + long(k));
+    const float* x = xq_.data();
+    const float* y = yq_.data();
+    for (size_t i = 0; i < k; ++i) d_.v.push_back(x[i] - y[i]);
+    y_.push(y, k);
+    xq_.pop(k);
+    yq_.pop(k);
     paired_ += k;
     // A whole block needs d up to half a filter past its last output.
     while (paired_ >= outNext_ + hop_ + half_) block(hop_, out);
@@ -212,28 +235,29 @@ void LowBandMixer::block(size_t count, const SampleSink& out) {
     const size_t from = size_t((long long)outNext_ - (long long)half_ - dBase_);
     const size_t have = std::min(fftSize_, d_.size() - std::min(d_.size(), from));
     float* re = fft_->re.get();
-    std::copy(d_.begin() + long(from), d_.begin() + long(from + have), re);
+    std::copy(d_.data() + from, d_.data() + from + have, re);
     std::fill(re + have, re + fftSize_, 0.0f);
     fftwf_complex* spec = fft_->spec.get();
     fftwf_execute_dft_r2c(fft_->plans.forward, re, spec);
-    for (size_t k = 0; k < fft_->filter.size(); ++k) {
-        const std::complex<float> v = std::complex<float>(spec[k][0], spec[k][1]) * fft_->filter[k];
-        spec[k][0] = v.real();
-        spec[k][1] = v.imag();
+    const float* hr = fft_->filterRe.data();
+    const float* hi = fft_->filterIm.data();
+    for (size_t k = 0; k < fft_->filterRe.size(); ++k) {  // written out: std::complex's multiply checks for NaN
+        const float a = spec[k][0], b = spec[k][1];
+        spec[k][0] = a * hr[k] - b * hi[k];
+        spec[k][1] = a * hi[k] + b * hr[k];
     }
     fftwf_execute_dft_c2r(fft_->plans.inverse, spec, re);
     // The circular wrap spoils the first len_ - 1 results; output j is result j + len_ - 1.
-    std::vector<float> outBlock(count);
-    for (size_t j = 0; j < count; ++j) outBlock[j] = y_[j] + re[j + len_ - 1];
-    out(outBlock.data(), count);
+    float* o = re + len_ - 1;
+    const float* y = y_.data();
+    for (size_t j = 0; j < count; ++j) o[j] += y[j];
+    out(o, count);
     outNext_ += count;
-    y_.erase(y_.begin(), y_.begin() + long(count));
+    y_.pop(count);
     // Keep d from the next block's first input on.
     const long long keepFrom = (long long)outNext_ - (long long)half_;
-    if (keepFrom - dBase_ > 65536) {
-        d_.erase(d_.begin(), d_.begin() + long(keepFrom - dBase_));
-        dBase_ = keepFrom;
-    }
+    d_.pop(size_t(keepFrom - dBase_));
+    dBase_ = keepFrom;
 }
 
 std::vector<float> keepLowBand(const std::vector<float>& low, int scale, double lowRate,

@@ -7,7 +7,8 @@
 // (Kaiser-windowed sinc, 60 dB, half-gain at fc - w/2):
 //     out = y + h * (x - y)  =  h * x + (1 - h) * y
 // so the two bands sum to exactly one wherever input and model agree. Pure and streamable:
-// memory is the filter's length, whatever the signal's. Any thread; one thread per mixer.
+// memory is a few FFT blocks (and what one stream runs ahead of the other), whatever the
+// signal's length. Any thread; one thread per mixer.
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -49,16 +50,27 @@ public:
     void finish(const SampleSink& out);
 
 private:
+    // Samples read from the front: the consumed part is dropped in one move once it is the larger,
+    // so each sample moves O(1) times whatever the pieces' sizes (an erase per piece was quadratic).
+    struct Queue {
+        std::vector<float> v;
+        size_t head = 0;
+        size_t size() const { return v.size() - head; }
+        const float* data() const { return v.data() + head; }
+        void push(const float* p, size_t n) { v.insert(v.end(), p, p + n); }
+        void pop(size_t n);
+        void clear() { v.clear(), head = 0; }
+    };
     void pair(const SampleSink& out);
     void block(size_t count, const SampleSink& out);  // the next `count` (<= hop) output samples
-    size_t len_, half_;           // taps, (taps - 1) / 2
+    size_t len_, half_;           // taps, taps / 2 (the taps are odd: lowBandTaps)
     size_t fftSize_, hop_;        // hop_ = fftSize_ - len_ + 1 outputs per block
-    std::vector<float> xq_, yq_;  // samples of one stream the other has not reached
-    std::vector<float> d_;        // x - y from index dBase_ (starts with `half_` zeros before 0)
-    std::vector<float> y_;        // the model's samples from index outNext_ on
+    Queue xq_, yq_;               // samples of one stream the other has not reached
+    Queue d_;                     // x - y from index dBase_ (starts with `half_` zeros before 0)
+    Queue y_;                     // the model's samples from index outNext_ on
     size_t paired_ = 0;           // samples of both streams seen
     size_t outNext_ = 0;
-    long long dBase_;             // index of d_[0]
+    long long dBase_;             // index of d_'s front
     struct Fft;                   // FFTW's buffers and the filter's spectrum (fftw3.h stays in the .cpp)
     std::unique_ptr<Fft> fft_;
 };

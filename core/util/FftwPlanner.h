@@ -2,7 +2,7 @@
 #pragma once
 // FFTW's planners are not thread-safe (executing a plan is), and every plan made anywhere in
 // the process goes through the same planner state: all of core plans under this one lock
-// (audio/Codec, dsp/Stft, metrics/VisqolAlign).
+// (audio/Codec, dsp/Stft, dsp/LowBand, metrics/VisqolAlign).
 #include <mutex>
 
 namespace srlab {
