@@ -22,6 +22,7 @@
 #include <QSaveFile>
 #include <QSignalBlocker>
 #include <cmath>
+#include <optional>
 #include <mutex>
 #include "AbxPanel.h"
 #include "MushraPanel.h"
@@ -364,8 +365,10 @@ void ComparePage::openFile(const QString& path) {
                 });
                 throw;
             }
+            std::optional<CompareCacheLease> lease;  // this load's folder stays while it runs
             if (!root.empty()) {
                 r.cacheDir = compareCacheFolder(root, r.path, r.settings);
+                lease.emplace(r.cacheDir);
                 dropOtherCaches(root, r.cacheDir);
             }
             PageEvents events(ctx, self.data(), style, r.settings);

@@ -78,9 +78,24 @@ public:
 // file's path, size and time and of the settings, so the same comparison finds its versions
 // again. Throws Error naming a file that cannot be seen.
 std::string compareCacheFolder(const std::string& root, const std::string& path, const CompareSettings& settings);
-// Removes every comparison's folder under `root` but `keep` (best effort): one comparison's
-// versions on disk at a time. Files still mapped by a view stay readable until it lets go.
+// Removes every comparison's folder under `root` but `keep` and those a load has leased (best
+// effort): one comparison's versions on disk at a time. Files still mapped by a view stay
+// readable until it lets go.
 void dropOtherCaches(const std::string& root, const std::string& keep);
+
+// A load's hold on its cache folder, from before it drops the others until it ends: a load still
+// running (one just superseded, say) keeps its folder, and the next load's dropOtherCaches does
+// not remove a folder from under it (nor it the next load's). Threads: any; held by one.
+class CompareCacheLease {
+public:
+    explicit CompareCacheLease(const std::string& dir);
+    ~CompareCacheLease();
+    CompareCacheLease(const CompareCacheLease&) = delete;
+    CompareCacheLease& operator=(const CompareCacheLease&) = delete;
+
+private:
+    std::string dir_;
+};
 
 // Runs every stage on the calling thread (a job's worker), with the shared pool for the
 // parallel parts. Returns the whole comparison, low-rate signal included. Throws Error for a

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
+#include <set>
 
 #include "audio/AudioFile.h"
 #include "audio/Resampler.h"
@@ -348,11 +350,46 @@ std::string compareCacheFolder(const std::string& root, const std::string& path,
     return (fs::path(root) / name).string();
 }
 
+namespace {
+
+// The folders loads are using now (compare/CompareSession.h, CompareCacheLease), under the lock
+// dropOtherCaches holds while it lists and removes: a folder is either leased first and kept,
+// or removed first and then made afresh by its load.
+std::mutex& leaseMutex() {
+    static std::mutex m;
+    return m;
+}
+std::multiset<std::string>& leased() {
+    static std::multiset<std::string> s;
+    return s;
+}
+// One spelling per folder: absolute, normalised, no trailing separator.
+std::string folderKey(const std::string& dir) {
+    fs::path p = fs::absolute(dir).lexically_normal();
+    if (p.filename().empty()) p = p.parent_path();
+    return p.string();
+}
+
+}  // namespace
+
+CompareCacheLease::CompareCacheLease(const std::string& dir) : dir_(folderKey(dir)) {
+    std::lock_guard<std::mutex> lock(leaseMutex());
+    leased().insert(dir_);
+}
+
+CompareCacheLease::~CompareCacheLease() {
+    std::lock_guard<std::mutex> lock(leaseMutex());
+    leased().erase(leased().find(dir_));
+}
+
 void dropOtherCaches(const std::string& root, const std::string& keep) {
+    std::lock_guard<std::mutex> lock(leaseMutex());
     std::error_code ec;
-    const fs::path k = fs::path(keep).lexically_normal();
-    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_directory(ec) && it->path().lexically_normal() != k) fs::remove_all(it->path(), ec);
+    const std::string k = folderKey(keep);
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string dir = folderKey(it->path().string());
+        if (it->is_directory(ec) && dir != k && leased().count(dir) == 0) fs::remove_all(it->path(), ec);
+    }
 }
 
 }  // namespace srlab

@@ -261,6 +261,31 @@ TEST(CompareSession, VersionsOnDiskEqualTheInMemoryOnesAndAreReused) {
     EXPECT_TRUE(fs::exists(r.cacheDir));
 }
 
+// A load still running keeps its cache folder while the next load drops the others: once made
+// the workbench's superseded load could remove the new load's folder from under it ("cannot write
+// here"). A leased folder stays; the lease gone, the next drop removes it.
+TEST(CompareSession, ALeasedCacheFolderOutlivesTheOthersBeingDropped) {
+    TempDir d;
+    const std::string root = d / "cache", busy = d / "cache/busy", next = d / "cache/next", old = d / "cache/old";
+    for (const auto& dir : {busy, next, old}) {
+        fs::create_directories(dir);
+        writeText(dir + "/v.f32", "x");
+    }
+    {
+        CompareCacheLease lease(busy + "/");  // spelled another way: the same folder
+        {
+            CompareCacheLease twice(busy);  // two loads of one comparison
+        }
+        dropOtherCaches(root, next + "/");
+        EXPECT_TRUE(fs::exists(busy + "/v.f32"));
+        EXPECT_TRUE(fs::exists(next));
+        EXPECT_FALSE(fs::exists(old));
+    }
+    dropOtherCaches(root, next);
+    EXPECT_FALSE(fs::exists(busy));
+    EXPECT_TRUE(fs::exists(next));
+}
+
 // A full disk while a version is cached, and a cache folder that cannot be made: one line naming
 // the place, and nothing half-written left under a version's name.
 TEST(CompareSession, AFullDiskOrAnUnwritableCacheIsNamedAndLeavesNothingHalfWritten) {
