@@ -19,14 +19,7 @@ using namespace test;
 
 TEST(ModelUpsampler, ChunkedOutputMatchesASinglePassWithoutSeams) {
     TempDir d;
-    const auto ds = makeDataset(d);
-    auto cfg = smallRun(ds);
-    cfg.epochs = 1;
-    createRun(d / "run", cfg);
-    TrainEvents quiet;
-    TrainControl control;
-    trainRun(d / "run", quiet, control);
-    ModelUpsampler model(d / "run/checkpoints/best/model.pt", "cpu", 1);
+    ModelUpsampler model(trainTinyCheckpoint(d) + "/model.pt", "cpu", 1);
     model.setChunking(4096, 1024);
     const auto low = harmonics(180, 4000, 12345);
     const size_t n = low.size() * 4;
@@ -112,13 +105,7 @@ TEST(ChunkedStream, PiecesOfAnySizeGiveTheWholeSignalsResult) {
 // stretches, the resampler's blocks and 156 chunks in three blocks.
 TEST(ModelUpsampler, AFileStreamsToTheWholeFilePathsResult) {
     TempDir d;
-    auto cfg = smallRun(makeDataset(d));
-    cfg.epochs = 1;
-    createRun(d / "run", cfg);
-    TrainEvents quiet;
-    TrainControl control;
-    trainRun(d / "run", quiet, control);
-    const std::string ck = d / "run/checkpoints/best";
+    const std::string ck = trainTinyCheckpoint(d);
     auto x = harmonics(150, 11025, 15 * 11025);
     const auto hiss = noise(x.size(), 9, 0.01);
     for (size_t i = 0; i < x.size(); ++i) x[i] += hiss[i];

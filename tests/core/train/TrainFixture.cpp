@@ -5,6 +5,7 @@
 
 #include "dataset/PairBuilder.h"
 #include "dataset/StreamedDataset.h"
+#include "train/Trainer.h"
 #include "util/Progress.h"
 
 namespace srlab::test {
@@ -55,6 +56,16 @@ TrainConfig smallRun(const std::string& dataset) {
     c.seed = 7;
     c.lr = 1e-3;
     return c;
+}
+
+std::string trainTinyCheckpoint(const TempDir& d) {
+    auto cfg = smallRun(makeDataset(d));
+    cfg.epochs = 1;
+    createRun(d / "run", cfg);
+    TrainEvents quiet;
+    TrainControl control;
+    trainRun(d / "run", quiet, control);
+    return d / "run/checkpoints/best";
 }
 
 }  // namespace srlab::test

@@ -16,5 +16,7 @@ std::vector<float> harmonics(double f0, int rate, size_t n);
 std::string makeDataset(const TempDir& d, const std::string& name = "tones.h5", const std::string& degrade = "");
 // audiounet/tiny, 3 epochs of 5 steps, one thread, seed 7, with dropout (an RNG a resume restores).
 TrainConfig smallRun(const std::string& dataset);
+// One epoch of smallRun on makeDataset(d), trained in d/run: its best checkpoint's folder.
+std::string trainTinyCheckpoint(const TempDir& d);
 
 }  // namespace srlab::test
